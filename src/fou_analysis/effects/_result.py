@@ -1,0 +1,345 @@
+"""Result types shared by every effect estimator.
+
+Every design returns an :class:`EffectResult` (or a subclass that adds design-specific fields):
+one number with its uncertainty, the assumptions it rests on in words (``notes``), a named
+diagnostic for each assumption (``diagnostics``), and a tidy per-term / per-period table.
+
+``summary(lang)`` returns a :class:`Summary` that renders as text (``str``) and HTML (in a
+notebook), and carries a plain-language sentence a municipal reader understands. The sentence
+never presents noise as a finding: when the interval contains zero it says so and, where the
+estimator supplied it, states the minimum detectable effect.
+
+The tidy table schema is fixed for every result:
+``term, estimate, std_error, statistic, p_value, ci_low, ci_high`` (extra columns allowed).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+Verdict = Literal["ok", "warn", "fail", "info"]
+
+TIDY_COLUMNS = ("term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One named check of an assumption.
+
+    ``verdict`` is ``"ok"`` (assumption looks fine), ``"warn"`` (doubtful: read the number with
+    care), ``"fail"`` (the assumption is contradicted by the data: the estimate should not be
+    read as causal), or ``"info"`` (a figure to report, no verdict).
+    """
+
+    name: str
+    value: float | str | None
+    verdict: Verdict
+    detail: str = ""
+    detail_nb: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "nb" and self.detail_nb:
+            return self.detail_nb
+        return self.detail
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How to talk about an outcome in plain language.
+
+    ``scale`` multiplies the estimate before it is shown (e.g. 100 to turn a share into
+    "per 100"); ``unit`` is the unit after scaling, per language (e.g. ``{"en": "young people
+    per 100", "nb": "unge per 100"}``); ``outcome`` names the outcome per language.
+    ``higher_is_better`` decides the words "better/worse".
+    """
+
+    outcome: Mapping[str, str] = field(default_factory=dict)
+    unit: Mapping[str, str] = field(default_factory=dict)
+    scale: float = 1.0
+    decimals: int = 1
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A result summary that renders as text and HTML.
+
+    ``sentence`` is the plain-language sentence; ``table`` a small frame of the key numbers;
+    ``diagnostics`` lines of text, one per check.
+    """
+
+    title: str
+    sentence: str
+    table: pd.DataFrame
+    diagnostics: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [self.title, "=" * len(self.title), self.sentence, "", self.table.to_string()]
+        if self.diagnostics:
+            lines += ["", "Diagnostics:"] + [f"  [{v}] {t}" for v, t in self.diagnostics]
+        if self.notes:
+            lines += ["", "Assumptions:"] + [f"  - {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        diag = "".join(
+            f'<li class="diag-{html.escape(v)}"><b>[{html.escape(v)}]</b> {html.escape(t)}</li>'
+            for v, t in self.diagnostics
+        )
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (
+            f'<div class="fou-summary"><h4>{html.escape(self.title)}</h4>'
+            f'<p class="fou-sentence">{html.escape(self.sentence)}</p>'
+            f"{self.table.to_html(index=False, border=0, na_rep='–')}"
+            + (f"<ul class='fou-diagnostics'>{diag}</ul>" if diag else "")
+            + (f"<ul class='fou-notes'>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+    def __repr__(self) -> str:  # pragma: no cover - convenience in a console
+        return str(self)
+
+
+def _fmt(x: float, decimals: int, lang: str) -> str:
+    if x is None or not np.isfinite(x):
+        return "–"
+    s = f"{x:,.{decimals}f}"
+    if lang == "nb":  # Norwegian: space as thousands separator, decimal comma
+        s = s.replace(",", "\u00a0").replace(".", ",")
+    return s
+
+
+def _nonzero_interval(ci: tuple[float, float]) -> bool:
+    low, high = ci
+    return bool(np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0))
+
+
+@dataclass(frozen=True)
+class EffectResult:
+    """The result of one effect estimate.
+
+    Attributes
+    ----------
+    method
+        Short name of the estimator, e.g. ``"did"``.
+    estimand
+        What is estimated, e.g. ``"ATT"``, ``"mean paired change"``.
+    outcome
+        The outcome column (or its label).
+    estimate, se, ci, p_value
+        The point estimate, its standard error, the 95 % interval ``(low, high)``, the p-value
+        of the null of no effect. ``se`` may be NaN for designs whose inference is by
+        permutation (synthetic control); the interval and p-value then come from that.
+    n, n_treated, n_control
+        Observations used (and treated / comparison units where the design has them).
+    diagnostics
+        One :class:`Diagnostic` per assumption.
+    notes
+        The assumptions the estimate rests on, in words (English).
+    table
+        Tidy frame (``TIDY_COLUMNS``) per term or per period.
+    mde
+        Minimum detectable effect (80 % power, 5 % two-sided) at this sample size, if known.
+    labels
+        :class:`Labels` for plain-language text.
+    level
+        Confidence level of ``ci``.
+    """
+
+    method: str
+    estimand: str
+    outcome: str
+    estimate: float
+    se: float
+    ci: tuple[float, float]
+    p_value: float
+    n: int
+    n_treated: int | None = None
+    n_control: int | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    notes: tuple[str, ...] = ()
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(TIDY_COLUMNS)))
+    mde: float | None = None
+    labels: Labels = field(default_factory=Labels)
+    level: float = 0.95
+
+    # ----------------------------------------------------------------- convenience
+    @property
+    def significant(self) -> bool:
+        """True when the interval excludes zero."""
+        return _nonzero_interval(self.ci)
+
+    @property
+    def worst_verdict(self) -> Verdict:
+        order = {"info": 0, "ok": 0, "warn": 1, "fail": 2}
+        worst = max((order[d.verdict] for d in self.diagnostics), default=0)
+        return {0: "ok", 1: "warn", 2: "fail"}[worst]  # type: ignore[return-value]
+
+    def with_labels(self, labels: Labels) -> EffectResult:
+        """Return a copy with plain-language labels attached."""
+        return replace(self, labels=labels)
+
+    # ----------------------------------------------------------------- rendering
+    def sentence(self, lang: str = "nb") -> str:
+        """One plain-language sentence about the estimate (``lang`` ``"nb"`` or ``"en"``)."""
+        if lang not in ("nb", "en"):
+            from fou_analysis.exceptions import SpecificationError
+
+            raise SpecificationError(f"lang must be 'nb' or 'en', not {lang!r}")
+        lab = self.labels
+        k = lab.scale
+        est, low, high = self.estimate * k, self.ci[0] * k, self.ci[1] * k
+        d = lab.decimals
+        outcome = lab.outcome.get(lang) or self.outcome
+        unit = lab.unit.get(lang, "")
+        pct = int(round(self.level * 100))
+        if not np.isfinite(est):
+            return (
+                f"Effekten på {outcome} kunne ikke beregnes med disse dataene."
+                if lang == "nb"
+                else f"The effect on {outcome} could not be estimated from these data."
+            )
+        size = _fmt(abs(est), d, lang)
+        interval = f"{_fmt(low, d, lang)} {'til' if lang == 'nb' else 'to'} {_fmt(high, d, lang)}"
+        more = est > 0
+        if lang == "nb":
+            direction = "høyere" if more else "lavere"
+            s = (
+                f"Anslaget er {size} {unit} {direction} {outcome} enn uten tiltaket "
+                f"({pct} % intervall {interval})."
+            ).replace("  ", " ")
+            if self.significant:
+                s += " Intervallet utelukker null effekt."
+            else:
+                s += " Intervallet omfatter null, så vi kan ikke skille effekten fra tilfeldig variasjon."
+                if self.mde is not None and np.isfinite(self.mde):
+                    s += (
+                        f" Med dette utvalget kunne vi bare ha oppdaget effekter på minst "
+                        f"{_fmt(abs(self.mde) * k, d, lang)} {unit}.".replace("  ", " ")
+                    )
+            if self.worst_verdict == "fail":
+                s += " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
+        else:
+            direction = "higher" if more else "lower"
+            s = (
+                f"The estimate is {size} {unit} {direction} {outcome} than without the initiative "
+                f"({pct} % interval {interval})."
+            ).replace("  ", " ")
+            if self.significant:
+                s += " The interval excludes no effect."
+            else:
+                s += " The interval includes zero, so we cannot tell the effect apart from chance."
+                if self.mde is not None and np.isfinite(self.mde):
+                    s += (
+                        f" With this sample only effects of at least "
+                        f"{_fmt(abs(self.mde) * k, d, lang)} {unit} could have been detected.".replace(
+                            "  ", " "
+                        )
+                    )
+            if self.worst_verdict == "fail":
+                s += " Note: an assumption of the method fails (see diagnostics)."
+        return s
+
+    def key_numbers(self) -> pd.DataFrame:
+        """The headline numbers as a one-row frame."""
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "estimand": self.estimand,
+                    "outcome": self.outcome,
+                    "estimate": self.estimate,
+                    "se": self.se,
+                    "ci_low": self.ci[0],
+                    "ci_high": self.ci[1],
+                    "p_value": self.p_value,
+                    "n": self.n,
+                    "n_treated": self.n_treated,
+                    "n_control": self.n_control,
+                    "mde": self.mde,
+                }
+            ]
+        )
+
+    def summary(self, lang: str = "nb") -> Summary:
+        """Text-and-HTML summary: sentence, key numbers, diagnostics, assumptions."""
+        sentence = self.sentence(lang)
+        tab = self.key_numbers().round(4)
+        diags = tuple((d.verdict, f"{d.name}: {d.text(lang)}".rstrip(": ")) for d in self.diagnostics)
+        title = f"{self.method} — {self.labels.outcome.get(lang) or self.outcome}"
+        return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=self.notes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy one-row frame of the headline estimate (plus diagnostics as ``diag_*`` columns)."""
+        row = self.key_numbers().iloc[0].to_dict()
+        for d in self.diagnostics:
+            row[f"diag_{d.name}"] = d.verdict
+        return pd.DataFrame([row])
+
+    def plot(self, ax: Any = None) -> Any:
+        """Point estimate with its interval (designs override this with their standard plot)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 1.8))
+        k = self.labels.scale
+        ax.errorbar(
+            [self.estimate * k],
+            [0],
+            xerr=[[(self.estimate - self.ci[0]) * k], [(self.ci[1] - self.estimate) * k]],
+            fmt="o",
+            capsize=4,
+        )
+        ax.axvline(0, color="grey", lw=1, ls="--")
+        ax.set_yticks([])
+        ax.set_xlabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_title(self.method)
+        return ax
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(method={self.method!r}, outcome={self.outcome!r}, "
+            f"estimate={self.estimate:.4g}, se={self.se:.4g}, ci=({self.ci[0]:.4g}, {self.ci[1]:.4g}), "
+            f"p={self.p_value:.3g}, n={self.n})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary("en")._repr_html_()
+
+
+def tidy_frame(rows: list[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build a tidy table with the fixed column order (missing columns filled with NaN)."""
+    df = pd.DataFrame(rows)
+    for c in TIDY_COLUMNS:
+        if c not in df.columns:
+            df[c] = np.nan
+    rest = [c for c in df.columns if c not in TIDY_COLUMNS]
+    return df[list(TIDY_COLUMNS) + rest].reset_index(drop=True)
+
+
+def normal_ci(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
+    """Normal-approximation interval."""
+    from scipy import stats
+
+    z = stats.norm.ppf(0.5 + level / 2)
+    return (estimate - z * se, estimate + z * se)
+
+
+def normal_p(estimate: float, se: float) -> float:
+    from scipy import stats
+
+    if not (se > 0) or not math.isfinite(se):
+        return float("nan")
+    return float(2 * stats.norm.sf(abs(estimate / se)))
+
+
+def result_fields(cls: type) -> list[str]:
+    return [f.name for f in fields(cls)]
