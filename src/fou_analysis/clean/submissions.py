@@ -1,0 +1,186 @@
+"""Survey submissions as they really arrive: test answers and duplicate submissions.
+
+* :func:`drop_test_submissions` removes rows the team sent while testing the form (a mask, or a
+  regular expression matched against one column such as a comment or an e-mail field).
+* :func:`detect_duplicates` keeps one submission per respondent and wave. Web forms let people
+  submit twice (a half-filled form, then the full one; a double click). Rule: among the
+  submissions with the same identifiers, keep the *last complete* one — complete meaning no
+  missing value in the answer columns; when none is complete, the one with the most answers;
+  ties broken by time (``time_col``) or, without it, by row order. ``keep="first"`` keeps the
+  first instead. Rows with a missing identifier are never treated as duplicates of each other.
+
+Both write one cleaning-log entry (rows in, rows out, dropped, why) with the dropped row
+positions attached as detail for the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from fou_analysis.clean._common import as_tuple, ensure_log, log_name, require_columns, source_of
+from fou_analysis.clean.log import CleaningLog
+from fou_analysis.exceptions import SpecificationError
+
+
+def drop_test_submissions(
+    df: pd.DataFrame,
+    *,
+    mask: pd.Series | np.ndarray | Sequence[bool] | None = None,
+    column: str | None = None,
+    pattern: str | None = None,
+    case: bool = False,
+    log: CleaningLog | None = None,
+    source: str = "",
+) -> pd.DataFrame:
+    """Drop test submissions, given either a boolean ``mask`` or a regex ``pattern`` on ``column``.
+
+    Parameters
+    ----------
+    df
+        Survey table (not modified).
+    mask
+        True for rows to drop (aligned by position, or by index for a Series).
+    column, pattern
+        Alternatively: drop rows whose ``column`` matches the regular expression ``pattern``
+        (e.g. ``column="kommentar", pattern=r"\\btest\\b"``); missing cells never match.
+    case
+        Whether the pattern is case-sensitive (default: not).
+    log, source
+        Cleaning log and file name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept (original index kept).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": [1, 2, 3], "note": ["TEST", None, "ok"]})
+    >>> drop_test_submissions(df, column="note", pattern="^test$")["id"].tolist()
+    [2, 3]
+    """
+    src = source_of(df, source)
+    if (mask is None) == (pattern is None):
+        raise SpecificationError("give either mask= or column= with pattern=, not both or neither")
+    if mask is not None:
+        if isinstance(mask, pd.Series):
+            drop = mask.reindex(df.index).fillna(False).astype(bool).to_numpy()
+        else:
+            drop = np.asarray(mask, dtype=bool)
+            if drop.shape != (len(df),):
+                raise SpecificationError(f"mask has {drop.shape[0]} values, the data {len(df)} rows")
+        how = "rows marked by the mask"
+    else:
+        if column is None:
+            raise SpecificationError("pattern= needs column=")
+        require_columns(df, [column], source=src, argument="column")
+        drop = (
+            df[column].astype("str").str.contains(pattern, case=case, regex=True, na=False).to_numpy(dtype=bool)
+            & df[column].notna().to_numpy()
+        )
+        how = f"column {column!r} matches {pattern!r}"
+    out = df.loc[~drop]
+    ensure_log(log).add(
+        log_name(src),
+        "drop test submissions",
+        rows_in=len(df),
+        rows_out=len(out),
+        reason=f"test submissions: {how}",
+        detail=pd.DataFrame({"position": np.flatnonzero(drop)}),
+    )
+    return out
+
+
+def detect_duplicates(
+    df: pd.DataFrame,
+    *,
+    id_cols: str | Sequence[str],
+    time_col: str | None = None,
+    keep: Literal["last", "first"] = "last",
+    answer_cols: Sequence[str] | None = None,
+    log: CleaningLog | None = None,
+    source: str = "",
+) -> pd.DataFrame:
+    """Keep one submission per respondent (and wave): the last complete one.
+
+    Parameters
+    ----------
+    df
+        Survey table (not modified).
+    id_cols
+        Columns that identify one respondent in one wave, e.g. ``["pseudonym", "wave"]``.
+    time_col
+        Submission time (orders the submissions); default: row order.
+    keep
+        ``"last"`` (default) or ``"first"`` complete submission.
+    answer_cols
+        Columns that must be filled for a submission to count as complete (default: every
+        column except ``id_cols`` and ``time_col``).
+    log, source
+        Cleaning log and file name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows in their original order (original index kept).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pid": ["a", "a", "b"], "q1": [3, None, 2], "q2": [4, 5, 1]})
+    >>> detect_duplicates(df, id_cols="pid")["q1"].tolist()  # the complete 'a' wins
+    [3.0, 2.0]
+    """
+    src = source_of(df, source)
+    ids = as_tuple(id_cols)
+    if not ids:
+        raise SpecificationError("id_cols must name at least one column")
+    if keep not in ("last", "first"):
+        raise SpecificationError(f"keep must be 'last' or 'first', not {keep!r}")
+    require_columns(df, ids, source=src, argument="id_cols")
+    if time_col is not None:
+        require_columns(df, [time_col], source=src, argument="time_col")
+    if answer_cols is None:
+        answer_cols = [c for c in df.columns if c not in ids and c != time_col]
+    else:
+        require_columns(df, answer_cols, source=src, argument="answer_cols")
+
+    work = pd.DataFrame(
+        {
+            "_pos": np.arange(len(df)),
+            "_answered": df[list(answer_cols)].notna().sum(axis=1).to_numpy() if answer_cols else 0,
+        }
+    )
+    for i, c in enumerate(ids):
+        work[f"_id{i}"] = df[c].to_numpy()
+    id_keys = [f"_id{i}" for i in range(len(ids))]
+    sort_keys = ["_answered"]
+    if time_col is not None:
+        work["_time"] = df[time_col].to_numpy()
+        sort_keys.append("_time")
+    sort_keys.append("_pos")
+    has_id = df[list(ids)].notna().all(axis=1).to_numpy()
+    ascending = keep == "last"
+    # Most answers first priority; then time/order: "last" keeps the latest among equally complete.
+    ordered = work[has_id].sort_values(sort_keys, ascending=[True] + [ascending] * (len(sort_keys) - 1))
+    winners = ordered.drop_duplicates(id_keys, keep="last")["_pos"].to_numpy()
+    kept = np.zeros(len(df), dtype=bool)
+    kept[winners] = True
+    kept |= ~has_id
+    out = df.iloc[np.flatnonzero(kept)]
+    n_groups = int(work.loc[has_id & ~kept, id_keys].drop_duplicates().shape[0])
+    ensure_log(log).add(
+        log_name(src),
+        "duplicate submissions",
+        rows_in=len(df),
+        rows_out=len(out),
+        reason=(
+            f"same {' + '.join(ids)} submitted more than once ({n_groups} respondent(s)); kept the {keep} "
+            "most complete submission"
+        ),
+        detail=pd.DataFrame({"position": np.flatnonzero(~kept)}),
+    )
+    return out

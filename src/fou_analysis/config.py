@@ -1,0 +1,314 @@
+"""Case plans (``cases/<slug>.yaml``): the measurement plan of one initiative.
+
+A plan names the initiative and its partners, the logic model, the raw files and their formats,
+the processed tables and how each is prepared, the outcomes with their indicators and the design
+that estimates each, and the value inputs (investment, impact map). The schema is a pydantic model
+with ``extra="forbid"``, so a typo in a field name is an error that names the file, the field and
+the closest valid name — never silently ignored.
+
+Paths are resolved from an explicit project root (``Project``), never from ``__file__``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from fou_analysis.exceptions import SpecificationError
+
+DESIGNS = (
+    "prepost",
+    "did",
+    "event_study",
+    "staggered_did",
+    "synthetic_control",
+    "synthetic_did",
+    "its",
+    "weighting",
+    "survival",
+)
+FORMATS = ("csv", "nettskjema", "surveyxact", "spss", "jsonstat", "ssb_csv", "xlsx", "parquet")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Norwegian bokmål and English."""
+
+    nb: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.nb if lang == "nb" else self.en
+
+
+class Partner(_Strict):
+    name: str
+    role: Text
+    kind: Literal["municipality", "social_enterprise", "ngo", "intermunicipal", "research", "other"]
+
+
+class LogicModel(_Strict):
+    inputs: list[Text]
+    activities: list[Text]
+    outputs: list[Text]
+    outcomes: list[Text]
+
+
+class RawFile(_Strict):
+    """One raw file (or SurveyXact folder) under ``data/raw/<case>/``."""
+
+    id: str
+    path: str
+    format: Literal[FORMATS]  # type: ignore[valid-type]
+    codebook: str | None = None
+    description: Text | None = None
+    personal_data: bool = True
+
+
+class Table(_Strict):
+    """A processed table: built from raw files by a named preparation recipe."""
+
+    id: str
+    recipe: str
+    sources: list[str]
+    params: dict[str, Any] = Field(default_factory=dict)
+    description: Text | None = None
+
+
+class OutcomeLabels(_Strict):
+    scale: float = 1.0
+    decimals: int = 1
+    unit: Text | None = None
+    higher_is_better: bool = True
+
+
+class Outcome(_Strict):
+    """One outcome, its indicator, and the design that estimates it."""
+
+    id: str
+    label: Text
+    indicator: Text
+    table: str
+    design: Literal[DESIGNS]  # type: ignore[valid-type]
+    args: dict[str, Any] = Field(default_factory=dict)
+    labels: OutcomeLabels = Field(default_factory=OutcomeLabels)
+    can_show: Text | None = None
+    cannot_show: Text | None = None
+    headline: bool = False
+
+
+class ImpactRow(_Strict):
+    stakeholder: str
+    outcome: str
+    indicator: str
+    quantity: float | str
+    quantity_multiplier: float | None = None
+    proxy_id: str | None = None
+    proxy_nok: float | None = None
+    proxy_year: int | None = None
+    proxy_source: str | None = None
+    deadweight: float = 0.0
+    displacement: float = 0.0
+    attribution: float = 0.0
+    drop_off: float = 0.0
+    duration_years: int = 1
+    deadweight_low: float | None = None
+    deadweight_high: float | None = None
+    attribution_low: float | None = None
+    attribution_high: float | None = None
+    displacement_low: float | None = None
+    displacement_high: float | None = None
+    drop_off_low: float | None = None
+    drop_off_high: float | None = None
+
+
+class ValuePlan(_Strict):
+    investment_nok: float
+    investment_year: int
+    base_year: int
+    discount_rate: float = 0.035
+    discount_rate_low: float | None = None
+    discount_rate_high: float | None = None
+    public_share: float = 1.0
+    impact_map: list[ImpactRow]
+    unpriced: list[Text] = Field(default_factory=list)
+    break_even_row: int | None = None
+    draws: int = 100_000
+
+
+class CasePlan(_Strict):
+    """The measurement plan of one initiative (``cases/<slug>.yaml``)."""
+
+    slug: str
+    name: Text
+    summary: Text
+    sector: Text
+    municipality: str
+    partners: list[Partner]
+    period: dict[str, date]
+    logic_model: LogicModel
+    raw: list[RawFile]
+    tables: list[Table]
+    outcomes: list[Outcome]
+    value: ValuePlan | None = None
+    seed: int = 20261128
+    small_cell_min: int = 5
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: dict[str, date]) -> dict[str, date]:
+        if set(v) != {"start", "end"} or v["start"] >= v["end"]:
+            raise ValueError("period needs 'start' < 'end'")
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> CasePlan:
+        raw_ids = [r.id for r in self.raw]
+        table_ids = [t.id for t in self.tables]
+        for ids, what in ((raw_ids, "raw file"), (table_ids, "table"), ([o.id for o in self.outcomes], "outcome")):
+            dup = {i for i in ids if ids.count(i) > 1}
+            if dup:
+                raise ValueError(f"duplicate {what} id(s): {sorted(dup)}")
+        for t in self.tables:
+            for s in t.sources:
+                if s not in raw_ids and s not in table_ids:
+                    raise ValueError(f"table {t.id!r}: source {s!r} is neither a raw file nor a table")
+        for o in self.outcomes:
+            if o.table not in table_ids:
+                raise ValueError(f"outcome {o.id!r}: table {o.table!r} is not defined under 'tables'")
+        return self
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        for o in self.outcomes:
+            if o.id == outcome_id:
+                return o
+        raise SpecificationError(f"case {self.slug!r} has no outcome {outcome_id!r}")
+
+    def raw_file(self, raw_id: str) -> RawFile:
+        for r in self.raw:
+            if r.id == raw_id:
+                return r
+        raise SpecificationError(f"case {self.slug!r} has no raw file {raw_id!r}")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of a workbench checkout, from an explicit root."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path = ".") -> Project:
+        return cls(Path(root).resolve())
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / "cases"
+
+    def case_file(self, slug: str) -> Path:
+        return self.cases_dir / f"{slug}.yaml"
+
+    def raw_dir(self, slug: str) -> Path:
+        return self.root / "data" / "raw" / slug
+
+    def processed_dir(self, slug: str) -> Path:
+        return self.root / "data" / "processed" / slug
+
+    def reports_dir(self, slug: str) -> Path:
+        return self.root / "reports" / slug
+
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    def case_slugs(self) -> list[str]:
+        """Slugs of every case plan (``cases/*.yaml`` except the portfolio registry)."""
+        return sorted(p.stem for p in self.cases_dir.glob("*.yaml") if p.stem != "portfolio")
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid field names at the parent of ``loc`` (for 'did you mean')."""
+    m: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(m, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        cand = [a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not cand:
+            for a in args:
+                cand += [b for b in getattr(a, "__args__", ()) if isinstance(b, type) and issubclass(b, BaseModel)]
+        if not cand:
+            return []
+        m = cand[0]
+    return list(getattr(m, "model_fields", {}))
+
+
+def parse_plan(data: dict[str, Any], *, source: str = "<plan>") -> CasePlan:
+    """Validate a plan given as a dict; errors name the source, the field and a suggestion."""
+    try:
+        return CasePlan.model_validate(data)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            where = _field_path(loc) or "(top level)"
+            if err["type"] == "extra_forbidden":
+                known = _known_fields(CasePlan, loc)
+                hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+                msg = f"unknown field {str(loc[-1])!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                where = _field_path(loc[:-1]) or "(top level)"
+            else:
+                msg = err["msg"]
+            lines.append(f"{source}: {where}: {msg}")
+        raise SpecificationError("\n".join(lines)) from None
+
+
+def load_plan(slug_or_path: str | Path, *, project: Project | None = None) -> CasePlan:
+    """Load and validate ``cases/<slug>.yaml`` (or a path to a plan file).
+
+    Raises
+    ------
+    SpecificationError
+        Unknown case (lists the known ones), YAML syntax error (with line), or an invalid plan
+        (names the field and suggests the closest valid name).
+    """
+    project = project or Project.at(".")
+    p = Path(slug_or_path)
+    if p.suffix not in (".yaml", ".yml"):
+        p = project.case_file(str(slug_or_path))
+    if not p.exists():
+        known = project.case_slugs()
+        hint = difflib.get_close_matches(str(slug_or_path), known, n=1)
+        raise SpecificationError(
+            f"unknown case {str(slug_or_path)!r}: no file {p}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + (f"; known cases: {', '.join(known)}" if known else "")
+        )
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecificationError(f"{p}:{where} is not valid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(data, dict):
+        raise SpecificationError(f"{p}: a case plan must be a YAML mapping")
+    plan = parse_plan(data, source=str(p))
+    if plan.slug != p.stem:
+        raise SpecificationError(f"{p}: slug {plan.slug!r} does not match the file name {p.stem!r}")
+    return plan

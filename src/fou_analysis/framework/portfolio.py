@@ -1,0 +1,149 @@
+"""The initiative portfolio: one overview across cases, and the registry of unmeasured ones.
+
+Effects of different initiatives are in different units and cannot be added up; the overview
+therefore compares each headline effect by how clearly it is separated from zero (estimate ÷
+standard error, with the ±1.96 band) and shows SROI ratios only with their intervals and the
+caveat that ratios are not comparable across organisations.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from fou_analysis.config import CasePlan, Project, load_plan
+from fou_analysis.exceptions import SpecificationError
+from fou_analysis.report.text import fmt_number, t
+
+
+@dataclass
+class CaseOverview:
+    slug: str
+    plan: CasePlan
+    effects: dict[str, Any] | None
+    value: Any | None
+
+    @property
+    def headline(self) -> tuple[str, Any] | None:
+        if not self.effects:
+            return None
+        ids = [o.id for o in self.plan.outcomes if o.headline] or [self.plan.outcomes[0].id]
+        return ids[0], self.effects.get(ids[0])
+
+
+def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
+    """Load each case's plan and, where ``fou run`` has produced them, its results."""
+    from fou_analysis.pipeline import load_artefact
+
+    out = []
+    for slug in cases:
+        plan = load_plan(slug, project=project)
+        try:
+            eff = load_artefact(plan, project, "effects")
+        except SpecificationError:
+            eff = None
+        try:
+            val = load_artefact(plan, project, "value") if plan.value else None
+        except SpecificationError:
+            val = None
+        out.append(CaseOverview(slug, plan, eff, val))
+    return out
+
+
+def intro_html(overview: list[CaseOverview], lang: str) -> str:
+    run = sum(o.effects is not None for o in overview)
+    if lang == "nb":
+        body = (
+            f"<h1>{t('portfolio', lang)}</h1><p>{run} av {len(overview)} tiltak har resultater. "
+            "Effektene er målt i ulike enheter og kan ikke legges sammen; figuren viser hvor tydelig hver "
+            "hovedeffekt skiller seg fra null (anslag delt på standardfeil). "
+            f"{t('sroi_caveat', lang)}</p>"
+        )
+    else:
+        body = (
+            f"<h1>{t('portfolio', lang)}</h1><p>{run} of {len(overview)} initiatives have results. "
+            "Effects are in different units and cannot be added up; the figure shows how clearly each "
+            "headline effect is separated from zero (estimate divided by its standard error). "
+            f"{t('sroi_caveat', lang)}</p>"
+        )
+    return body + f"<p><i>{html.escape(t('honesty_note', lang))}</i></p>"
+
+
+def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:
+    rows = []
+    for o in overview:
+        row: dict[str, Any] = {
+            "Tiltak" if lang == "nb" else "Initiative": o.plan.name.get(lang),
+            t("sector", lang): o.plan.sector.get(lang),
+        }
+        h = o.headline
+        if h and h[1] is not None:
+            oid, r = h
+            k, d = r.labels.scale, r.labels.decimals
+            unit = r.labels.unit.get(lang, "")
+            row[t("outcome", lang)] = o.plan.outcome(oid).label.get(lang)
+            row[t("estimate", lang)] = f"{fmt_number(r.estimate * k, d, lang)} {unit}".strip()
+            row[t("ci95", lang)] = f"{fmt_number(r.ci[0] * k, d, lang)} – {fmt_number(r.ci[1] * k, d, lang)}"
+            row[t("design", lang)] = t(f"design_{o.plan.outcome(oid).design}", lang)
+            row[t("assumptions", lang)] = t("verdict_" + r.worst_verdict, lang)
+        else:
+            row[t("outcome", lang)] = "ikke kjørt" if lang == "nb" else "not run"
+        if o.value is not None:
+            s, sim = o.value.sroi, o.value.simulation
+            lo, hi = getattr(sim, "ratio_interval", (np.nan, np.nan))
+            row["SROI"] = f"{fmt_number(float(s.ratio), 2, lang)} ({fmt_number(float(lo), 2, lang)}–{fmt_number(float(hi), 2, lang)})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def plot(overview: list[CaseOverview], lang: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    names, z, ratios, lows, highs = [], [], [], [], []
+    for o in overview:
+        h = o.headline
+        if h and h[1] is not None and np.isfinite(h[1].se) and h[1].se > 0:
+            names.append(o.plan.name.get(lang))
+            z.append(h[1].estimate / h[1].se * (1 if h[1].labels.higher_is_better else -1))
+        if o.value is not None:
+            lo, hi = getattr(o.value.simulation, "ratio_interval", (np.nan, np.nan))
+            ratios.append((o.plan.name.get(lang), float(o.value.sroi.ratio), float(lo), float(hi)))
+    ax = axes[0]
+    if names:
+        ax.barh(names, z, color=["#55a868" if v > 1.96 else "#c44e52" if v < -1.96 else "#8c8c8c" for v in z])
+        ax.axvspan(-1.96, 1.96, color="grey", alpha=0.15)
+    ax.axvline(0, color="black", lw=1)
+    ax.set_xlabel("anslag / standardfeil (retning: bedre →)" if lang == "nb" else "estimate / standard error (direction: better →)")
+    ax.set_title("Hovedeffekter" if lang == "nb" else "Headline effects")
+    ax = axes[1]
+    if ratios:
+        lab = [r[0] for r in ratios]
+        mid = np.array([r[1] for r in ratios])
+        err = np.array([[r[1] - r[2] for r in ratios], [r[3] - r[1] for r in ratios]])
+        ax.barh(lab, mid, xerr=np.clip(err, 0, None), color="#4c72b0", capsize=4)
+        ax.axvline(1, color="black", lw=1, ls="--")
+    ax.set_xlabel("SROI (verdi per krone, 90 % intervall)" if lang == "nb" else "SROI (value per krone, 90 % interval)")
+    ax.set_title("Samfunnsverdi" if lang == "nb" else "Social value")
+    fig.tight_layout()
+    return fig
+
+
+def registry_table(project: Project, lang: str) -> pd.DataFrame:
+    """The portfolio registry (``cases/portfolio.yaml``): measured and not yet measured initiatives."""
+    path = project.cases_dir / "portfolio.yaml"
+    if not path.exists():
+        return pd.DataFrame()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("initiatives", [])
+    if not isinstance(items, list):
+        raise SpecificationError(f"{path}: 'initiatives' must be a list")
+    df = pd.DataFrame(items)
+    if lang == "nb":
+        df = df.rename(columns={"name": "Tiltak", "municipality": "Kommune", "sector": "Sektor", "partners": "Partnere", "status": "Status"})
+    return df.drop(columns=[c for c in ("slug",) if c in df.columns])

@@ -1,0 +1,36 @@
+"""Orchestration of one case: plan → read → prepare → estimate → value, with saved artefacts.
+
+This layer only composes the public APIs of :mod:`fou_analysis.io`, :mod:`~fou_analysis.clean`,
+:mod:`~fou_analysis.effects` and :mod:`~fou_analysis.value` as the case plan says; it holds no
+estimator or cleaning logic of its own. The notebooks call it, one stage per notebook, and hand
+results to the next notebook through ``data/processed/<case>/`` (parquet tables with provenance,
+and pickled result objects, which are internal artefacts and safe to delete).
+"""
+
+from fou_analysis.pipeline.recipes import RECIPES, get_recipe, recipe
+from fou_analysis.pipeline.stages import (
+    Prepared,
+    ValueOutputs,
+    estimate,
+    load_artefact,
+    load_tables,
+    prepare,
+    read_raw,
+    save_artefact,
+    valuate,
+)
+
+__all__ = [
+    "RECIPES",
+    "Prepared",
+    "ValueOutputs",
+    "estimate",
+    "get_recipe",
+    "load_artefact",
+    "load_tables",
+    "prepare",
+    "read_raw",
+    "recipe",
+    "save_artefact",
+    "valuate",
+]

@@ -1,0 +1,196 @@
+"""The stages of a case run: read, prepare, estimate, value (each saves its artefacts)."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fou_analysis.clean import CleaningLog
+from fou_analysis.config import CasePlan, Project
+from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.pipeline.recipes import get_recipe
+
+
+@dataclass
+class Prepared:
+    """The processed tables of a case and the cleaning log that produced them."""
+
+    tables: dict[str, pd.DataFrame]
+    log: CleaningLog
+    raw_rows: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ValueOutputs:
+    """SROI, Monte Carlo, tornado and break-even for a case."""
+
+    sroi: Any
+    simulation: Any
+    tornado: pd.DataFrame
+    break_even: Any
+    impact_map: Any
+    notes: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- reading
+def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
+    """Read one raw file of the plan with the reader its format names."""
+    from fou_analysis import io
+
+    spec = plan.raw_file(raw_id)
+    path = project.raw_dir(plan.slug) / spec.path
+    if not path.exists():
+        raise DataError(
+            f"raw file for {raw_id!r} is missing (run 'fou demo' for demo data, or put the delivered file there)",
+            file=path,
+        )
+    if spec.format == "nettskjema":
+        codebook = project.raw_dir(plan.slug) / spec.codebook if spec.codebook else None
+        return io.read_nettskjema(path, codebook=codebook)
+    if spec.format == "surveyxact":
+        return io.read_surveyxact(path)
+    if spec.format == "spss":
+        return io.read_spss(path)
+    if spec.format == "jsonstat":
+        return io.read_jsonstat(path)
+    if spec.format == "ssb_csv":
+        return io.read_ssb_csv(path)
+    if spec.format == "parquet":
+        return io.read_parquet(path)
+    return io.read_table(path)
+
+
+# --------------------------------------------------------------------------- artefacts
+def _artefact_dir(plan: CasePlan, project: Project) -> Path:
+    return project.processed_dir(plan.slug)
+
+
+def save_artefact(plan: CasePlan, project: Project, name: str, obj: Any) -> Path:
+    """Pickle an in-memory result for the next notebook (atomically)."""
+    from fou_analysis import io
+
+    path = _artefact_dir(plan, project) / f"{name}.pkl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    io.atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    return path
+
+
+def load_artefact(plan: CasePlan, project: Project, name: str) -> Any:
+    path = _artefact_dir(plan, project) / f"{name}.pkl"
+    if not path.exists():
+        raise SpecificationError(f"{path} does not exist: run the earlier notebook (or 'fou run {plan.slug}') first")
+    with path.open("rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - our own artefact, written by save_artefact
+
+
+def load_tables(plan: CasePlan, project: Project) -> dict[str, pd.DataFrame]:
+    from fou_analysis import io
+
+    out = {}
+    for t in plan.tables:
+        path = _artefact_dir(plan, project) / f"{t.id}.parquet"
+        if not path.exists():
+            raise SpecificationError(f"{path} does not exist: run 10_clean (or 'fou run {plan.slug}') first")
+        out[t.id] = io.read_parquet(path)
+    return out
+
+
+# --------------------------------------------------------------------------- stages
+def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared:
+    """Read every raw file and build every processed table the plan names.
+
+    Tables are written to ``data/processed/<case>/<table>.parquet`` atomically with provenance
+    (source hashes, package version, recipe and parameters) when ``write``.
+    """
+    from fou_analysis import io
+
+    log = CleaningLog()
+    raw = {r.id: read_raw(plan, project, r.id) for r in plan.raw}
+    raw_rows = {k: len(v) for k, v in raw.items()}
+    tables: dict[str, pd.DataFrame] = {}
+    for t in plan.tables:
+        sources = {s: (raw[s] if s in raw else tables[s]) for s in t.sources}
+        fn = get_recipe(t.recipe)
+        tables[t.id] = fn(sources, t.params, log)
+        if write:
+            paths = [project.raw_dir(plan.slug) / plan.raw_file(s).path for s in t.sources if s in raw]
+            prov = io.provenance(sources=paths, parameters={"case": plan.slug, "table": t.id, "recipe": t.recipe, "params": t.params})
+            io.write_parquet(tables[t.id], _artefact_dir(plan, project) / f"{t.id}.parquet", provenance=prov)
+    prepared = Prepared(tables=tables, log=log, raw_rows=raw_rows)
+    if write:
+        save_artefact(plan, project, "cleaning", prepared)
+    return prepared
+
+
+def _labels(outcome: Any) -> Any:
+    from fou_analysis.effects import Labels
+
+    lab = outcome.labels
+    return Labels(
+        outcome={"nb": outcome.label.nb, "en": outcome.label.en},
+        unit={"nb": lab.unit.nb, "en": lab.unit.en} if lab.unit else {},
+        scale=lab.scale,
+        decimals=lab.decimals,
+        higher_is_better=lab.higher_is_better,
+    )
+
+
+def estimate_outcome(plan: CasePlan, outcome_id: str, tables: Mapping[str, pd.DataFrame]) -> Any:
+    """Estimate one outcome with the design its plan entry names."""
+    from fou_analysis import effects
+
+    o = plan.outcome(outcome_id)
+    fn = getattr(effects, o.design, None)
+    if fn is None:
+        raise SpecificationError(f"outcome {o.id!r}: design {o.design!r} is not available")
+    args = dict(o.args)
+    res = fn(tables[o.table], **args)
+    return res.with_labels(_labels(o))
+
+
+def estimate(plan: CasePlan, project: Project, *, tables: Mapping[str, pd.DataFrame] | None = None, write: bool = True) -> dict[str, Any]:
+    """Estimate every outcome of the plan; returns ``{outcome_id: EffectResult}``."""
+    tables = tables if tables is not None else load_tables(plan, project)
+    results = {o.id: estimate_outcome(plan, o.id, tables) for o in plan.outcomes}
+    if write:
+        save_artefact(plan, project, "effects", results)
+        from fou_analysis import io
+
+        frame = pd.concat([r.to_frame().assign(outcome_id=k) for k, r in results.items()], ignore_index=True)
+        io.write_parquet(frame, _artefact_dir(plan, project) / "effects.parquet", provenance=io.provenance(sources=[], parameters={"case": plan.slug, "stage": "estimate"}))
+    return results
+
+
+COUNTERFACTUAL_DESIGNS = {"did", "event_study", "staggered_did", "synthetic_control", "synthetic_did", "its", "weighting", "survival"}
+
+
+def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True) -> ValueOutputs:
+    """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even."""
+    from fou_analysis import value
+
+    if plan.value is None:
+        raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
+    vp = plan.value
+    effects = effects if effects is not None else load_artefact(plan, project, "effects")
+    rows = [r.model_dump(exclude_none=True) for r in vp.impact_map]
+    imap = value.load_impact_map(rows)
+    rate_range = (
+        (vp.discount_rate_low, vp.discount_rate, vp.discount_rate_high)
+        if vp.discount_rate_low is not None and vp.discount_rate_high is not None
+        else None
+    )
+    sroi = value.sroi(imap, investment=vp.investment_nok, discount_rate=vp.discount_rate, effects=effects, base_year=vp.base_year)
+    sim = value.simulate(imap, investment=vp.investment_nok, effects=effects, draws=vp.draws, seed=plan.seed, discount_rate=rate_range or vp.discount_rate, base_year=vp.base_year)
+    torn = value.tornado(imap, investment=vp.investment_nok, effects=effects, discount_rate=rate_range or vp.discount_rate, base_year=vp.base_year)
+    be = None
+    if vp.break_even_row is not None:
+        be = value.break_even(imap, investment=vp.investment_nok, outcome_row=vp.break_even_row, effects=effects, discount_rate=vp.discount_rate, base_year=vp.base_year)
+    out = ValueOutputs(sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap)
+    if write:
+        save_artefact(plan, project, "value", out)
+    return out

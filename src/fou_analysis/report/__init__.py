@@ -1,0 +1,35 @@
+"""Reports: papermill runner, nbconvert export, figure style, nb/en text and report sections."""
+
+from fou_analysis.report.sections import (
+    Html,
+    cleaning_flow,
+    cleaning_table,
+    diagnostics_table,
+    effects_table,
+    header,
+    logic_model_table,
+    outcome_box,
+    plain_summary,
+    set_style,
+    value_section,
+    value_sentence,
+)
+from fou_analysis.report.text import fmt_nok, fmt_number, t
+
+__all__ = [
+    "Html",
+    "cleaning_flow",
+    "cleaning_table",
+    "diagnostics_table",
+    "effects_table",
+    "fmt_nok",
+    "fmt_number",
+    "header",
+    "logic_model_table",
+    "outcome_box",
+    "plain_summary",
+    "set_style",
+    "t",
+    "value_section",
+    "value_sentence",
+]

@@ -1,0 +1,223 @@
+"""Report sections: small functions that turn plans and results into tables, figures and text.
+
+Nothing here computes an estimate: these functions only present what ``effects`` and ``value``
+returned. Published tables pass through :func:`fou_analysis.privacy.suppress` (small cells).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from fou_analysis.config import CasePlan
+from fou_analysis.report.text import t
+
+VERDICT_MARK = {"ok": "✔", "info": "ℹ", "warn": "⚠", "fail": "✖"}
+
+
+class Html:
+    """A fragment of HTML that displays in a notebook."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+    def __str__(self) -> str:
+        return self.body
+
+
+def set_style() -> None:
+    """One figure style for every report."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+    mpl.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "figure.figsize": (7.5, 4.0), "axes.titleweight": "bold"})
+
+
+def header(plan: CasePlan, lang: str) -> Html:
+    partners = "".join(
+        f"<li><b>{html.escape(p.name)}</b> — {html.escape(p.role.get(lang))}</li>" for p in plan.partners
+    )
+    period = f"{plan.period['start']:%d.%m.%Y} – {plan.period['end']:%d.%m.%Y}"
+    return Html(
+        f"<h1>{html.escape(plan.name.get(lang))}</h1>"
+        f"<p>{html.escape(plan.summary.get(lang))}</p>"
+        f"<p><b>{t('sector', lang)}:</b> {html.escape(plan.sector.get(lang))} · "
+        f"<b>{t('period', lang)}:</b> {period}</p>"
+        f"<h3>{t('partners', lang)}</h3><ul>{partners}</ul>"
+    )
+
+
+def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
+    """The logic model in one table: inputs → activities → outputs → outcomes."""
+    lm = plan.logic_model
+    cols = {
+        t("inputs", lang): [x.get(lang) for x in lm.inputs],
+        t("activities", lang): [x.get(lang) for x in lm.activities],
+        t("outputs", lang): [x.get(lang) for x in lm.outputs],
+        t("outcomes", lang): [x.get(lang) for x in lm.outcomes],
+    }
+    n = max(len(v) for v in cols.values())
+    return pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()})
+
+
+def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
+    """The cleaning log as a table (counts only; row-level details are never published)."""
+    df = log.to_frame()
+    return df.rename(
+        columns={
+            "source": t("file", lang),
+            "step": t("step", lang),
+            "rows_in": t("rows_in", lang),
+            "rows_out": t("rows_out", lang),
+            "dropped": t("dropped", lang),
+            "changed": t("changed", lang),
+            "reason": t("reason", lang),
+        }
+    )
+
+
+def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
+    """CONSORT-style flow per file: rows in → each step's drops → rows out."""
+    import matplotlib.pyplot as plt
+
+    df = log.to_frame()
+    df = df[df["dropped"] > 0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, max(1.6, 0.45 * (len(df) + 1))))
+    if df.empty:
+        ax.text(0.5, 0.5, t("no_rows_dropped", lang), ha="center", va="center")
+        ax.set_axis_off()
+        return ax
+    labels = [f"{s} — {st}" for s, st in zip(df["source"], df["step"], strict=True)]
+    ax.barh(labels, df["rows_out"], color="#4c72b0", label=t("rows_out", lang))
+    ax.barh(labels, df["dropped"], left=df["rows_out"], color="#dd8452", label=t("dropped", lang))
+    for i, (out, drop) in enumerate(zip(df["rows_out"], df["dropped"], strict=True)):
+        ax.text(out + drop, i, f"  −{drop}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(t("rows", lang))
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(t("cleaning_flow", lang))
+    return ax
+
+
+def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.DataFrame:
+    """One row per outcome: design, estimate with interval, p, n, MDE, worst diagnostic."""
+    rows = []
+    for oid, r in results.items():
+        o = plan.outcome(oid)
+        k = r.labels.scale
+        d = r.labels.decimals
+        rows.append(
+            {
+                t("outcome", lang): o.label.get(lang),
+                t("design", lang): t(f"design_{o.design}", lang),
+                t("estimate", lang): round(r.estimate * k, d),
+                t("ci95", lang): f"{r.ci[0] * k:.{d}f} – {r.ci[1] * k:.{d}f}",
+                "p": None if pd.isna(r.p_value) else round(float(r.p_value), 3),
+                "n": r.n,
+                t("mde", lang): None if r.mde is None or pd.isna(r.mde) else round(abs(r.mde) * k, d),
+                t("assumptions", lang): f"{VERDICT_MARK[r.worst_verdict]} {t('verdict_' + r.worst_verdict, lang)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
+    rows = [
+        {
+            t("check", lang): d.name,
+            t("value", lang): d.value if not isinstance(d.value, float) else round(d.value, 4),
+            t("verdict", lang): f"{VERDICT_MARK[d.verdict]} {t('verdict_' + d.verdict, lang)}",
+            t("meaning", lang): d.text(lang),
+        }
+        for d in result.diagnostics
+    ]
+    return pd.DataFrame(rows)
+
+
+def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html:
+    """Sentence, what the design can and cannot show, and a warning next to the number when an
+    assumption fails a diagnostic."""
+    o = plan.outcome(outcome_id)
+    parts = [f"<h3>{html.escape(o.label.get(lang).capitalize())}</h3>"]
+    parts.append(f"<p><i>{t('indicator', lang)}:</i> {html.escape(o.indicator.get(lang))} · <i>{t('design', lang)}:</i> {t('design_' + o.design, lang)}</p>")
+    verdict = result.worst_verdict
+    style = {"fail": "#fde2e1", "warn": "#fff4d6"}.get(verdict, "#eef6ee")
+    parts.append(f'<p style="background:{style};padding:6px;border-radius:4px"><b>{html.escape(result.sentence(lang))}</b></p>')
+    if verdict in ("warn", "fail"):
+        bad = [d for d in result.diagnostics if d.verdict == verdict]
+        items = "".join(f"<li>{html.escape(d.name)}: {html.escape(d.text(lang))}</li>" for d in bad)
+        parts.append(f"<p>{VERDICT_MARK[verdict]} <b>{t('assumption_' + verdict, lang)}</b></p><ul>{items}</ul>")
+    if o.can_show:
+        parts.append(f"<p><b>{t('can_show', lang)}:</b> {html.escape(o.can_show.get(lang))}</p>")
+    if o.cannot_show:
+        parts.append(f"<p><b>{t('cannot_show', lang)}:</b> {html.escape(o.cannot_show.get(lang))}</p>")
+    return Html("".join(parts))
+
+
+def plain_summary(plan: CasePlan, results: Mapping[str, Any], value_out: Any, lang: str) -> Html:
+    """A short plain-language summary for municipal readers (first in the report)."""
+    items = []
+    for oid, r in results.items():
+        o = plan.outcome(oid)
+        items.append(f"<li><b>{html.escape(o.label.get(lang).capitalize())}:</b> {html.escape(r.sentence(lang))}</li>")
+    val = ""
+    if value_out is not None:
+        s = value_out.sroi
+        sim = value_out.simulation
+        val = f"<p>{html.escape(value_sentence(s, sim, lang))}</p>"
+    return Html(f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}<p><i>{t('honesty_note', lang)}</i></p>")
+
+
+def value_sentence(sroi: Any, sim: Any, lang: str) -> str:
+    from fou_analysis.report.text import fmt_number
+
+    ratio = float(sroi.ratio)
+    lo, hi = (float(x) for x in getattr(sim, "ratio_interval", (float("nan"), float("nan"))))
+    p = float(getattr(sim, "prob_value_exceeds_cost", float("nan")))
+    if lang == "nb":
+        return (
+            f"Beregnet samfunnsverdi per investert krone: {fmt_number(ratio, 2, lang)} "
+            f"(90 % usikkerhetsintervall {fmt_number(lo, 2, lang)} til {fmt_number(hi, 2, lang)}). "
+            f"Sannsynligheten for at verdien overstiger kostnaden er {fmt_number(100 * p, 0, lang)} %."
+        )
+    return (
+        f"Estimated social value per krone invested: {fmt_number(ratio, 2, lang)} "
+        f"(90 % uncertainty interval {fmt_number(lo, 2, lang)} to {fmt_number(hi, 2, lang)}). "
+        f"The probability that value exceeds cost is {fmt_number(100 * p, 0, lang)} %."
+    )
+
+
+def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
+    """Value map, ratio with its interval, caveats and non-priced effects."""
+    from fou_analysis.report.text import fmt_nok
+
+    vp = plan.value
+    s = valued.sroi
+    parts = [f"<h2>{t('societal_value', lang)}</h2>"]
+    parts.append(f"<h3>{t('value_map', lang)}</h3>")
+    by = s.by_outcome if isinstance(s.by_outcome, pd.DataFrame) else pd.DataFrame(s.by_outcome)
+    parts.append(by.to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}", na_rep="–"))
+    parts.append(f"<p><b>{html.escape(value_sentence(s, valued.simulation, lang))}</b></p>")
+    inv = fmt_nok(vp.investment_nok, lang) if vp else ""
+    parts.append(
+        f"<p>{'Investering' if lang == 'nb' else 'Investment'}: {inv} · "
+        f"{'Nåverdi' if lang == 'nb' else 'Present value'}: {fmt_nok(float(s.present_value), lang)} · "
+        f"{'Netto nåverdi' if lang == 'nb' else 'Net present value'}: {fmt_nok(float(s.npv), lang)}</p>"
+    )
+    be = valued.break_even
+    if be is not None:
+        text = be.sentence(lang) if hasattr(be, "sentence") else str(be)
+        parts.append(f"<p>{html.escape(text)}</p>")
+    notes = list(getattr(s, "notes", ()))
+    parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t('sroi_caveat', lang), *notes]) + "</ul>")
+    if vp and vp.unpriced:
+        parts.append(f"<h4>{t('unpriced', lang)}</h4><ul>" + "".join(f"<li>{html.escape(u.get(lang))}</li>" for u in vp.unpriced) + "</ul>")
+    return Html("".join(parts))

@@ -1,0 +1,71 @@
+"""``fou validate CASE``: check a case's plan and raw data, and list every problem at once.
+
+Checks, in order, collecting rather than stopping: the plan parses (unknown fields, types,
+references between raw files, tables and outcomes); every raw file exists; every raw file reads
+with its format's reader; every processed table can be built by its recipe; every outcome's
+columns exist in its table. Each problem is one line naming the file, row and column where known.
+"""
+
+from __future__ import annotations
+
+from fou_analysis.config import Project, load_plan
+from fou_analysis.exceptions import FouError
+
+
+def validate_case(case: str, *, project: Project | None = None, check_content: bool = True) -> list[str]:
+    """Return the list of problems (empty when the case is ready to run).
+
+    ``check_content=False`` only checks the plan and that the raw files exist (fast; used by
+    ``fou run`` before it starts).
+    """
+    from fou_analysis.pipeline.recipes import get_recipe
+    from fou_analysis.pipeline.stages import read_raw
+
+    project = project or Project.at(".")
+    try:
+        plan = load_plan(case, project=project)
+    except FouError as e:
+        return str(e).splitlines()
+    problems: list[str] = []
+    for t in plan.tables:
+        try:
+            get_recipe(t.recipe)
+        except FouError as e:
+            problems.append(f"cases/{plan.slug}.yaml: table {t.id!r}: {e}")
+    raw_dir = project.raw_dir(plan.slug)
+    present = []
+    for r in plan.raw:
+        path = raw_dir / r.path
+        if not path.exists():
+            problems.append(f"{path}: missing raw file for {r.id!r} (declared in cases/{plan.slug}.yaml)")
+        else:
+            present.append(r.id)
+        if r.codebook and not (raw_dir / r.codebook).exists():
+            problems.append(f"{raw_dir / r.codebook}: missing codebook for {r.id!r}")
+    if not check_content or problems:
+        return problems
+    raw = {}
+    for rid in present:
+        try:
+            raw[rid] = read_raw(plan, project, rid)
+        except FouError as e:
+            problems.append(str(e))
+    if problems:
+        return problems
+    from fou_analysis.clean import CleaningLog
+
+    tables = {}
+    for t in plan.tables:
+        try:
+            tables[t.id] = get_recipe(t.recipe)({s: raw.get(s, tables.get(s)) for s in t.sources}, t.params, CleaningLog())
+        except FouError as e:
+            problems.append(f"table {t.id!r}: {e}")
+    for o in plan.outcomes:
+        if o.table not in tables:
+            continue
+        cols = [v for k, v in o.args.items() if k in {"outcome", "treated", "treatment", "unit", "time", "subject", "wave", "duration", "event", "group", "first_treated"} and isinstance(v, str)]
+        cols += [c for c in o.args.get("covariates", []) if isinstance(c, str)]
+        missing = [c for c in cols if c not in tables[o.table].columns]
+        if missing:
+            problems.append(f"cases/{plan.slug}.yaml: outcome {o.id!r}: column(s) {', '.join(missing)} not in table {o.table!r}")
+    return problems

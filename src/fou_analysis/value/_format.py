@@ -1,0 +1,75 @@
+"""Number formatting for value reports in Norwegian (bokmål) and English.
+
+Norwegian convention (Språkrådet): a space as the thousands separator, a decimal comma, and "kr"
+after the amount ("1 250 000 kr"). A no-break space keeps the groups of a number together in
+rendered HTML. English uses a comma separator and "NOK" before the amount.
+"""
+
+from __future__ import annotations
+
+import math
+
+from fou_analysis.exceptions import SpecificationError
+
+NBSP = "\u00a0"
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is ``"nb"`` or ``"en"``, else raise :class:`SpecificationError`."""
+    if lang not in ("nb", "en"):
+        raise SpecificationError(f"lang must be 'nb' or 'en', not {lang!r}")
+    return lang
+
+
+def format_number(x: float | None, decimals: int = 0, lang: str = "nb") -> str:
+    """Format a number with the language's separators; ``–`` for missing values.
+
+    Examples
+    --------
+    >>> format_number(1234567.891, 1, "nb")
+    '1\\xa0234\\xa0567,9'
+    >>> format_number(1234567.891, 1, "en")
+    '1,234,567.9'
+    """
+    check_lang(lang)
+    if x is None or not math.isfinite(float(x)):
+        return "–"
+    s = f"{float(x):,.{decimals}f}"
+    if s.startswith("-"):
+        s = "−" + s[1:]  # a true minus sign reads better in reports
+    if lang == "nb":
+        s = s.replace(",", NBSP).replace(".", ",")
+    return s
+
+
+def format_nok(x: float | None, lang: str = "nb", *, decimals: int = 0, compact: bool = False) -> str:
+    """Format an amount of Norwegian kroner.
+
+    ``compact=True`` writes millions and billions in words ("1,3 mill. kr" / "NOK 1.3 million").
+
+    Examples
+    --------
+    >>> format_nok(1250000, "nb")
+    '1\\xa0250\\xa0000\\xa0kr'
+    >>> format_nok(1250000, "en", compact=True)
+    'NOK 1.25 million'
+    """
+    check_lang(lang)
+    if x is None or not math.isfinite(float(x)):
+        return "–"
+    if compact and abs(x) >= 1e6:
+        big = abs(x) >= 1e9
+        scaled = x / (1e9 if big else 1e6)
+        num = format_number(scaled, 2 if abs(scaled) < 10 else 1, lang)
+        if lang == "nb":
+            return f"{num}{NBSP}{'mrd.' if big else 'mill.'}{NBSP}kr"
+        return f"NOK{NBSP}{num}{NBSP}{'billion' if big else 'million'}"
+    num = format_number(x, decimals, lang)
+    return f"{num}{NBSP}kr" if lang == "nb" else f"NOK{NBSP}{num}"
+
+
+def format_percent(share: float | None, decimals: int = 0, lang: str = "nb") -> str:
+    """Format a share (0.25) as a percentage ("25 %" in both languages, per SI/Språkrådet)."""
+    if share is None or not math.isfinite(float(share)):
+        return "–"
+    return f"{format_number(100 * share, decimals, lang)}{NBSP}%"
