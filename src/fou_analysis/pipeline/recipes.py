@@ -197,10 +197,13 @@ def carer_change(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log
 # --------------------------------------------------------------------------- Friskgården
 @recipe("register_panel")
 def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
-    """Person-month register → person × half-year panel with share of months in work/education.
+    """Person-month register → person × period panel with the share of months in work/education.
 
-    ``first_treated`` is the half-year index of entry (0 = never treated); ``treated_now`` the
-    time-varying treatment indicator used by two-way fixed effects.
+    ``frequency`` is ``month`` (period 1 = January 2019) or ``halfyear`` (period 1 = 2019H1).
+    ``first_treated`` is the period of entry (0 = never treated); ``treated_now`` the
+    time-varying treatment indicator used by two-way fixed effects. With half-years, an entry
+    after the first month of a half-year makes that period partly treated: use months when
+    entries do not fall on period boundaries.
     """
     register, participants = src.values()
     source = _source_name(register, "register")
@@ -213,7 +216,15 @@ def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     log.add(source, "drop rows with an invalid month", rows_in=n, rows_out=len(reg), reason=f"{period} not YYYYMM")
     ym = ym[ok].astype(int)
     year, month = ym // 100, ym % 100
-    half = (year - 2019) * 2 + (month > 6).astype(int) + 1  # 1 = 2019H1
+    origin = int(params.get("origin_year", 2019))
+    monthly = params.get("frequency", "month") == "month"
+    if params.get("frequency", "month") not in ("month", "halfyear"):
+        raise SpecificationError(f"register_panel: frequency must be 'month' or 'halfyear', not {params['frequency']!r}")
+
+    def index(y: pd.Series, m: pd.Series) -> pd.Series:
+        return (y - origin) * 12 + m if monthly else (y - origin) * 2 + (m > 6).astype(int) + 1
+
+    half = index(year, month)
     pos = reg[status].isin(params.get("positive_status", [1, 2])).astype(float)
     panel = (
         pd.DataFrame({person: reg[person].to_numpy(), "period": half.to_numpy(), "in_work_edu": pos.to_numpy()})
@@ -223,7 +234,7 @@ def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     psrc = _source_name(participants, "participants")
     _require(participants, [person, params.get("start", "startdato")], psrc)
     start = _dates(participants[params.get("start", "startdato")], psrc, params.get("start", "startdato"))
-    first = (start.dt.year - 2019) * 2 + (start.dt.month > 6).astype(int) + 1
+    first = index(start.dt.year, start.dt.month)
     ft = pd.Series(first.to_numpy(), index=participants[person].to_numpy())
     panel["first_treated"] = panel[person].map(ft).fillna(0).astype(int)
     panel["treated_now"] = ((panel["first_treated"] > 0) & (panel["period"] >= panel["first_treated"])).astype(int)
@@ -259,4 +270,6 @@ def jsonstat_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     complete = out.groupby(code_col)["year"].transform("nunique") == len(years)
     out = out.loc[complete]
     log.add(source, "keep municipalities with every year", rows_in=n, rows_out=len(out), reason="a balanced panel is needed for synthetic control")
+    if "treated_unit" in params:
+        out["treated"] = ((out[code_col] == str(params["treated_unit"])) & (out["year"] >= int(params["treatment_start"]))).astype(int)
     return out.reset_index(drop=True)
