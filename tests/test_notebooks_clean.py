@@ -30,7 +30,7 @@ def test_one_parameters_cell_before_any_other_code(path: Path) -> None:
     tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [0]
     # parameters are JSON-typed literals only (papermill convention)
-    src = code[0].source
+    src = "\n".join(ln for ln in code[0].source.splitlines() if not ln.lstrip().startswith("#"))
     assert "import" not in src and "(" not in src
 
 

@@ -24,7 +24,9 @@ def log_name(source: str) -> str:
     return source or "<data frame>"
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], *, source: str = "", argument: str = "") -> None:
+def require_columns(
+    df: pd.DataFrame, columns: Iterable[str], *, source: str = "", argument: str = ""
+) -> None:
     """Raise :class:`SpecificationError` naming the first requested column that ``df`` lacks."""
     for col in columns:
         if col not in df.columns:

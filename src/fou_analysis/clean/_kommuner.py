@@ -70,7 +70,12 @@ def _load() -> pd.DataFrame:
     raw["code"] = raw["code"].str.replace(r"\D", "", regex=True).str.zfill(4)
     vf = pd.to_numeric(raw["valid_from"]).astype("float64")
     vt = pd.to_numeric(raw["valid_to"]).astype("float64")
-    ended = raw.assign(vt=vt)[vt.notna() & (vt >= FIRST_YEAR)]
+    # name part -> [(code, group, last year)] of codes that ended in or after 1994
+    ended: dict[str, list[tuple[str, str, float]]] = {}
+    for code, name, group, t in zip(raw["code"], raw["name"], raw["group_code"], vt, strict=True):
+        if not np.isnan(t) and t >= FIRST_YEAR:
+            for part in _name_parts(name):
+                ended.setdefault(part, []).append((code, group, t))
     first = []
     basis = []
     for code, name, group, f, t in zip(raw["code"], raw["name"], raw["group_code"], vf, vt, strict=True):
@@ -81,13 +86,14 @@ def _load() -> pd.DataFrame:
         start = float(_COUNTY_START.get(code[:2], FIRST_YEAR))
         why = "county number" if code[:2] in _COUNTY_START else "before 1994"
         if np.isnan(t):
-            parts = _name_parts(name)
-            near = ended[(ended["code"] != code) & ended["group_code"].isin([group, REST])]
-            same = near[near["name"].map(lambda n, p=parts: bool(_name_parts(n) & p))]
-            if len(same):
-                cand = float(same["vt"].max()) + 1
-                if cand > start:
-                    start, why = cand, "after same-name predecessor"
+            same = [
+                t_end
+                for part in _name_parts(name)
+                for (c, g, t_end) in ended.get(part, ())
+                if c != code and g in (group, REST)
+            ]
+            if same and max(same) + 1 > start:
+                start, why = max(same) + 1, "after same-name predecessor"
             if code in _KNOWN_START:
                 start, why = float(_KNOWN_START[code]), "SSB change list"
         first.append(start)

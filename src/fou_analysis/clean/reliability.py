@@ -43,7 +43,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fou_analysis.clean._common import require_columns, source_of
 from fou_analysis.clean.survey import Instrument, as_instrument, clean_items, oriented
@@ -64,6 +63,8 @@ def cronbach_alpha(x: np.ndarray) -> float:
 
 def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
     """Feldt (1987) interval for alpha from n respondents and k items."""
+    from scipy import stats  # lazy: scipy.stats costs seconds to import
+
     df1, df2 = n - 1, (n - 1) * (k - 1)
     a = 1 - level
     low = 1 - (1 - alpha) * stats.f.ppf(1 - a / 2, df1, df2)
@@ -71,7 +72,9 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     return float(low), float(high)
 
 
-def one_factor_loadings(r: np.ndarray, *, tol: float = 1e-9, max_iter: int = 5000) -> tuple[np.ndarray, bool, bool]:
+def one_factor_loadings(
+    r: np.ndarray, *, tol: float = 1e-9, max_iter: int = 5000
+) -> tuple[np.ndarray, bool, bool]:
     """Fit one factor to a correlation matrix by iterated principal axes (ULS / minres).
 
     Returns the loadings (sign chosen so that their sum is positive), whether the iteration
@@ -162,7 +165,12 @@ class ReliabilityResult:
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per coefficient (``cronbach_alpha``, ``omega_total``)."""
         rows = [
-            {"term": "cronbach_alpha", "estimate": self.alpha, "ci_low": self.alpha_ci[0], "ci_high": self.alpha_ci[1]},
+            {
+                "term": "cronbach_alpha",
+                "estimate": self.alpha,
+                "ci_low": self.alpha_ci[0],
+                "ci_high": self.alpha_ci[1],
+            },
             {"term": "omega_total", "estimate": self.omega_total},
         ]
         df = pd.DataFrame(rows).reindex(columns=_TIDY)
@@ -248,7 +256,9 @@ def reliability(
     x = block.to_numpy(dtype=float)
     n = x.shape[0]
     if n < 3:
-        raise DataError(f"instrument {inst.name!r}: only {n} complete response(s); reliability needs 3+", file=src or None)
+        raise DataError(
+            f"instrument {inst.name!r}: only {n} complete response(s); reliability needs 3+", file=src or None
+        )
     notes = [f"Listwise deletion: {len(df) - n} of {len(df)} rows with a missing item left out."]
 
     alpha = cronbach_alpha(x)
@@ -268,7 +278,9 @@ def reliability(
         sd = x[:, j].std(ddof=1)
         r_ir = float(np.corrcoef(x[:, j], rest)[0, 1]) if sd > 0 and rest.std() > 0 else np.nan
         a_del = cronbach_alpha(np.delete(x, j, axis=1)) if k > 2 else np.nan
-        rows.append({"item": item, "mean": x[:, j].mean(), "sd": sd, "item_rest_r": r_ir, "alpha_if_deleted": a_del})
+        rows.append(
+            {"item": item, "mean": x[:, j].mean(), "sd": sd, "item_rest_r": r_ir, "alpha_if_deleted": a_del}
+        )
     items = pd.DataFrame(rows)
 
     if k >= 3 and np.all(x.std(axis=0, ddof=1) > 0):
@@ -286,9 +298,13 @@ def reliability(
     items["loading"] = lam
     if (items["item_rest_r"] < 0).any():
         neg = items.loc[items["item_rest_r"] < 0, "item"].tolist()
-        notes.append(f"Negative item-rest correlation ({', '.join(neg)}): is a reverse-keyed item undeclared?")
+        notes.append(
+            f"Negative item-rest correlation ({', '.join(neg)}): is a reverse-keyed item undeclared?"
+        )
     notes.append(
-        "Alpha CI: Feldt (F distribution)." if ci_method == "feldt" else f"Alpha CI: percentile bootstrap, {n_boot} resamples."
+        "Alpha CI: Feldt (F distribution)."
+        if ci_method == "feldt"
+        else f"Alpha CI: percentile bootstrap, {n_boot} resamples."
     )
     return ReliabilityResult(
         instrument=inst.name,

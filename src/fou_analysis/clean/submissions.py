@@ -79,7 +79,10 @@ def drop_test_submissions(
             raise SpecificationError("pattern= needs column=")
         require_columns(df, [column], source=src, argument="column")
         drop = (
-            df[column].astype("str").str.contains(pattern, case=case, regex=True, na=False).to_numpy(dtype=bool)
+            df[column]
+            .astype("str")
+            .str.contains(pattern, case=case, regex=True, na=False)
+            .to_numpy(dtype=bool)
             & df[column].notna().to_numpy()
         )
         how = f"column {column!r} matches {pattern!r}"

@@ -226,8 +226,10 @@ def clean_items(
     """
     block = _numeric_items(df, instrument.items, src)
     values = block.to_numpy()
-    miss = np.isin(values, np.asarray(instrument.missing_codes, dtype=float)) if instrument.missing_codes else (
-        np.zeros_like(values, dtype=bool)
+    miss = (
+        np.isin(values, np.asarray(instrument.missing_codes, dtype=float))
+        if instrument.missing_codes
+        else (np.zeros_like(values, dtype=bool))
     )
     with np.errstate(invalid="ignore"):
         out_of_range = ~miss & ~np.isnan(values) & ((values < instrument.min) | (values > instrument.max))

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from fou_analysis.clean._common import ensure_log, file_row, log_name, require_columns, source_of
 from fou_analysis.clean.log import CleaningLog
@@ -54,7 +53,9 @@ def _check_unique(df: pd.DataFrame, id_col: str, src: str, wave: str) -> None:
     ids = df[id_col]
     if ids.isna().any():
         pos = int(np.flatnonzero(ids.isna().to_numpy())[0])
-        raise DataError(f"{wave}: missing person identifier", file=src or None, row=file_row(df, pos), column=id_col)
+        raise DataError(
+            f"{wave}: missing person identifier", file=src or None, row=file_row(df, pos), column=id_col
+        )
     dup = ids.duplicated(keep="first").to_numpy()
     if dup.any():
         pos = int(np.flatnonzero(dup)[0])
@@ -67,6 +68,8 @@ def _check_unique(df: pd.DataFrame, id_col: str, src: str, wave: str) -> None:
 
 
 def _baseline_table(pre: pd.DataFrame, completer: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    from scipy import stats  # lazy: scipy.stats costs seconds to import
+
     rows = []
     for col in columns:
         x = pd.to_numeric(pre[col], errors="coerce").to_numpy(dtype=float)
@@ -99,7 +102,12 @@ def _baseline_table(pre: pd.DataFrame, completer: np.ndarray, columns: Sequence[
                 )
                 t = diff / se
                 q = stats.t.ppf(0.975, df_w)
-                row.update(statistic=t, p_value=2 * stats.t.sf(abs(t), df_w), ci_low=diff - q * se, ci_high=diff + q * se)
+                row.update(
+                    statistic=t,
+                    p_value=2 * stats.t.sf(abs(t), df_w),
+                    ci_low=diff - q * se,
+                    ci_high=diff + q * se,
+                )
             pooled = np.sqrt(((a.size - 1) * va + (b.size - 1) * vb) / (a.size + b.size - 2))
             row["smd"] = diff / pooled if pooled > 0 else np.nan
         rows.append(row)

@@ -7,6 +7,7 @@ environment: the same seed always gives the same bytes.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
@@ -90,9 +91,19 @@ def csv_bytes(
 
 
 def frame_bytes(frame: pd.DataFrame, *, sep: str, encoding: str = "utf-8", quote_all: bool = False) -> bytes:
-    """Render a frame whose cells are already formatted strings/ints (no index)."""
-    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-    return csv_bytes(list(frame.columns), rows, sep=sep, encoding=encoding, quote_all=quote_all)
+    """Render a frame whose cells are already formatted strings/ints (no index), LF line ends.
+
+    Quoting follows :func:`csv_bytes` (pandas' minimal quoting is the same rule); pandas does the
+    work because the register extract has tens of thousands of rows.
+    """
+    text = frame.to_csv(
+        sep=sep,
+        index=False,
+        lineterminator="\n",
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        na_rep="",
+    )
+    return text.encode(encoding)
 
 
 def json_bytes(obj: object, *, indent: int, trailing_newline: bool) -> bytes:

@@ -57,7 +57,13 @@ _FALSE_KEYS = {
     "isAnswerHashed",
     "isRandomizedOrder",
 }
-_LIST_KEYS = {"routingReferenceIds", "answerOptions", "answerOptionsVisibilityFilter", "subElements", "validationScripts"}
+_LIST_KEYS = {
+    "routingReferenceIds",
+    "answerOptions",
+    "answerOptionsVisibilityFilter",
+    "subElements",
+    "validationScripts",
+}
 
 
 def element(**fields: Any) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Synthetic Noen caregiver survey (SurveyXact export: dataset, structure, labels).
 
 ZBI-12 items follow a one-factor model: item ``j`` of person ``i`` at wave ``w`` is
-``clip(round(m_iw + d_j + e_ijw), 0, 4)`` with ``e ~ N(0, 1.0²)`` and item offsets ``d_j``
+``clip(round(m_iw + d_j + e_ijw), 0, 4)`` with ``e ~ N(0, 0.9²)`` and item offsets ``d_j``
 (Cronbach's alpha about 0.85). The person level at intake is
-``m_i1 = 1.35 + 0.12·(20 − mmse)/3 + 0.10·(1 − bor_alene) + N(0, 0.6²)`` and the change is
+``m_i1 = 1.35 + 0.12·(20 − mmse)/3 + 0.10·(1 − bor_alene) + N(0, 0.7²)`` and the change is
 
 ``m_i2 − m_i1 = 0.10 + 0.15·(20 − mmse)/3 + 0.05·(alder − 80)/5 + 0.08·bor_alene
 − 0.25·(m_i1 − 1.4) + τ·noen + N(0, 0.35²)``
@@ -26,7 +26,7 @@ from fou_analysis.demo._common import calibrated_round_clip, csv_bytes, rng_for
 
 ZBI_EFFECT = -3.0
 ZBI_ITEMS = 12
-ZBI_NOISE = 1.0
+ZBI_NOISE = 0.9
 ZBI_OFFSETS = np.array([0.4, -0.3, 0.1, -0.5, 0.3, 0.0, -0.2, 0.5, -0.4, 0.2, -0.1, 0.0])
 QOL_ITEMS = 13
 QOL_NOISE = 0.7
@@ -40,7 +40,12 @@ KONTAKT = {
     "kontakt_3": ("4", "Demenskoordinator"),
     "kontakt_4": ("2", "Frivillige eller likepersoner"),
 }
-KONTAKT_P = {"kontakt_1": (0.5, 0.5), "kontakt_2": (0.7, 0.7), "kontakt_3": (0.4, 0.5), "kontakt_4": (0.2, 0.45)}
+KONTAKT_P = {
+    "kontakt_1": (0.5, 0.5),
+    "kontakt_2": (0.7, 0.7),
+    "kontakt_3": (0.4, 0.5),
+    "kontakt_4": (0.2, 0.45),
+}
 STATUS = (("1", "Ny"), ("2", "Distribuert"), ("3", "Noen svar"), ("4", "Gjennomført"), ("5", "Frafalt"))
 
 
@@ -54,8 +59,15 @@ def _levels(truth: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     alone = truth["bor_alene"].to_numpy()
     age = truth["alder"].to_numpy()
     n = len(truth)
-    m1 = 1.35 + 0.12 * (20 - mmse) / 3 + 0.10 * (1 - alone) + rng.normal(0, 0.6, n)
-    dm0 = 0.10 + 0.15 * (20 - mmse) / 3 + 0.05 * (age - 80) / 5 + 0.08 * alone - 0.25 * (m1 - 1.4) + rng.normal(0, 0.35, n)
+    m1 = 1.35 + 0.12 * (20 - mmse) / 3 + 0.10 * (1 - alone) + rng.normal(0, 0.7, n)
+    dm0 = (
+        0.10
+        + 0.15 * (20 - mmse) / 3
+        + 0.05 * (age - 80) / 5
+        + 0.08 * alone
+        - 0.25 * (m1 - 1.4)
+        + rng.normal(0, 0.35, n)
+    )
     q1 = 2.6 + 0.08 * (mmse - 20) / 3 + rng.normal(0, 0.45, n)
     q2 = q1 - 0.10 - 0.05 * (20 - mmse) / 3 + rng.normal(0, 0.25, n)
     responds = rng.random(n) < FOLLOWUP_RESPONSE
@@ -108,8 +120,10 @@ def caregiver_survey(truth: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.D
         answered = np.ones(n, dtype=bool) if wave == 1 else lv["responds"].to_numpy()
         # Non-respondents stay in the export: single-choice blank, multiple-choice 0.
         answer_cols = ["relasjon", *[c for c in frame if c.startswith(("zbi_", "qol_"))]]
-        frame[answer_cols] = frame[answer_cols].astype("Int64").where(answered[:, None])
-        frame[list(KONTAKT)] = frame[list(KONTAKT)].where(answered[:, None], 0)
+        keep = np.broadcast_to(answered[:, None], (n, len(answer_cols)))
+        frame[answer_cols] = frame[answer_cols].astype("Int64").where(keep)
+        keep = np.broadcast_to(answered[:, None], (n, len(KONTAKT)))
+        frame[list(KONTAKT)] = frame[list(KONTAKT)].where(keep, 0)
         for code, _ in STATUS:
             frame[f"stato_{code}"] = 0
         frame["stato_4"] = answered.astype(int)
@@ -118,7 +132,11 @@ def caregiver_survey(truth: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.D
         waves.append(frame.sort_values("_start", kind="stable").drop(columns="_start"))
     dataset = pd.concat(waves, ignore_index=True)
     latent = truth[["pseudonym", "noen"]].assign(
-        zbi_level_1=lv["m1"], zbi_level_2=m2, zbi_level_2_untreated=lv["m2_untreated"], responds=lv["responds"], tau=tau
+        zbi_level_1=lv["m1"],
+        zbi_level_2=m2,
+        zbi_level_2_untreated=lv["m2_untreated"],
+        responds=lv["responds"],
+        tau=tau,
     )
     return dataset, latent, tau
 
@@ -161,10 +179,20 @@ def label_rows() -> list[tuple[str, str, str]]:
 
 def export_bytes(dataset: pd.DataFrame) -> dict[str, bytes]:
     """The three SurveyXact tables as ``;``-separated cp1252 text (LF line ends, as the sample)."""
-    header = ("questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText")
+    header = (
+        "questionName",
+        "variableName",
+        "questionType",
+        "subType",
+        "questionText",
+        "choiceValue",
+        "choiceText",
+    )
     cells = dataset.astype(object).where(dataset.notna(), None)
     return {
-        "dataset.csv": csv_bytes(list(dataset.columns), cells.itertuples(index=False, name=None), sep=";", encoding="cp1252"),
+        "dataset.csv": csv_bytes(
+            list(dataset.columns), cells.itertuples(index=False, name=None), sep=";", encoding="cp1252"
+        ),
         "structure.csv": csv_bytes(header, structure_rows(), sep=";", encoding="cp1252"),
         "labels.csv": b"".join(";".join(r).encode("cp1252") + b"\n" for r in label_rows()),
     }

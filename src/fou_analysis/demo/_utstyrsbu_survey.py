@@ -54,7 +54,12 @@ def shifts() -> tuple[float, float]:
         AKTIVITET_CHANGE, pre_mean=AKT_PRE[0], pre_sd=AKT_PRE[1], change_sd=AKTIVITET_CHANGE_SD, low=0, high=7
     )
     lq = latent_shift(
-        LIVSKVALITET_CHANGE, pre_mean=LQ_PRE[0], pre_sd=LQ_PRE[1], change_sd=LIVSKVALITET_CHANGE_SD, low=0, high=10
+        LIVSKVALITET_CHANGE,
+        pre_mean=LQ_PRE[0],
+        pre_sd=LQ_PRE[1],
+        change_sd=LIVSKVALITET_CHANGE_SD,
+        low=0,
+        high=10,
     )
     return akt, lq
 
@@ -110,13 +115,17 @@ def _finish(answers: pd.DataFrame, window, first_id: int, rng: np.random.Generat
 def _duplicate(wave: pd.DataFrame, rng: np.random.Generator, position: int) -> pd.DataFrame:
     """The same youth submits again some minutes later, changing an answer."""
     src = wave.iloc[position].copy()
-    created = datetime.fromisoformat(src["$created"]).replace(tzinfo=None) + timedelta(minutes=int(rng.integers(3, 40)))
+    created = datetime.fromisoformat(src["$created"]).replace(tzinfo=None) + timedelta(
+        minutes=int(rng.integers(3, 40))
+    )
     src["$created"] = iso_oslo(created)
     src["$submission_id"] = str(int(src["$submission_id"]) + int(rng.integers(1, 30)))
     src["livskvalitet"] = str(min(10, int(src["livskvalitet"]) + 1))
     src["$answer_time_ms"] = str(int(rng.integers(30_000, 200_000)))
     rows = pd.concat([wave, src.to_frame().T], ignore_index=True)
-    return rows.sort_values("$submission_id", key=lambda s: s.astype(int), kind="stable").reset_index(drop=True)
+    return rows.sort_values("$submission_id", key=lambda s: s.astype(int), kind="stable").reset_index(
+        drop=True
+    )
 
 
 def surveys(borrowers: pd.DataFrame, loan_log: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
@@ -124,7 +133,9 @@ def surveys(borrowers: pd.DataFrame, loan_log: pd.DataFrame, seed: int) -> dict[
     rng = rng_for("utstyrsbu", seed, 2)
     active = set(loan_log.loc[loan_log["Utlånt"].str.endswith("2023"), "Låner"])
     eligible = borrowers[borrowers["laaner"].isin(active)].reset_index(drop=True)
-    chosen = eligible.iloc[rng.choice(len(eligible), size=N_PRE + N_POST_ONLY, replace=False)].reset_index(drop=True)
+    chosen = eligible.iloc[rng.choice(len(eligible), size=N_PRE + N_POST_ONLY, replace=False)].reset_index(
+        drop=True
+    )
     people = pd.concat([chosen, latent_scores(len(chosen), rng)], axis=1)
     pre_people = people.iloc[:N_PRE]
     post_people = pd.concat([people.iloc[:N_LINKED], people.iloc[N_PRE:]], ignore_index=True)
@@ -141,7 +152,10 @@ def surveys(borrowers: pd.DataFrame, loan_log: pd.DataFrame, seed: int) -> dict[
     test["$answer_time_ms"] = "21113"
     pre = pd.concat([test.to_frame().T, pre], ignore_index=True)
 
-    truth = people.assign(wave_pre=[i < N_PRE for i in range(len(people))], wave_post=[i < N_LINKED or i >= N_PRE for i in range(len(people))])
+    truth = people.assign(
+        wave_pre=[i < N_PRE for i in range(len(people))],
+        wave_post=[i < N_LINKED or i >= N_PRE for i in range(len(people))],
+    )
     return {"survey_pre": pre[list(COLUMNS)], "survey_post": post[list(COLUMNS)], "truth_survey": truth}
 
 
@@ -159,7 +173,9 @@ def elements() -> list[dict]:
         ("9", "Vet ikke"),
     ]
     return [
-        element(elementId=2410001, text="Utstyrsbu - spørreskjema til brukere", elementType="HEADING", sequence=1),
+        element(
+            elementId=2410001, text="Utstyrsbu - spørreskjema til brukere", elementType="HEADING", sequence=1
+        ),
         element(
             elementId=2410002,
             description="<p>Syntetiske demodata / synthetic demo data. Svarene kobles med lånekortets pseudonym.</p>\n",
@@ -203,7 +219,9 @@ def elements() -> list[dict]:
             sequence=6,
             maxSelectedAnswerOptions=0,
             externalElementId="aktiviteter",
-            answerOptions=answer_options(6100031, "aktiviteter", list(zip(ACTIVITIES, act_labels, strict=True))),
+            answerOptions=answer_options(
+                6100031, "aktiviteter", list(zip(ACTIVITIES, act_labels, strict=True))
+            ),
         ),
         element(
             elementId=2410007,

@@ -93,7 +93,8 @@ def service_records(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     t_end = np.minimum(np.minimum(t_adm, t_cens), t_admin)
     event = (t_adm <= np.minimum(t_cens, t_admin)).astype(int)
     end_dates = [
-        min(s + timedelta(days=round(t * 365.25)), STUDY_END) for s, t in zip(people["startdato"], t_end, strict=True)
+        min(s + timedelta(days=round(t * 365.25)), STUDY_END)
+        for s, t in zip(people["startdato"], t_end, strict=True)
     ]
     adm_dates = [d if e else None for d, e in zip(end_dates, event, strict=True)]
 

@@ -26,7 +26,20 @@ BASELINE = 35.0
 TREND_PER_MONTH = 0.1
 LEVEL_CHANGE = 12.0
 # Winter (ski, skates) and summer (bikes, tents, fishing) peaks; the twelve effects sum to zero.
-SEASON = {1: 8.0, 2: 10.0, 3: 6.0, 4: -3.0, 5: -2.0, 6: 6.0, 7: 8.0, 8: 1.0, 9: -6.0, 10: -9.0, 11: -12.0, 12: -7.0}
+SEASON = {
+    1: 8.0,
+    2: 10.0,
+    3: 6.0,
+    4: -3.0,
+    5: -2.0,
+    6: 6.0,
+    7: 8.0,
+    8: 1.0,
+    9: -6.0,
+    10: -9.0,
+    11: -12.0,
+    12: -7.0,
+}
 N_BORROWERS = 900
 N_DUPLICATES = 25
 N_REVERSED = 3
@@ -36,7 +49,14 @@ AGE_PROBS = (0.36, 0.30, 0.24, 0.10)
 # category -> (items, relative weight by month Jan..Dec, mean loan length in days)
 CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[float, ...], float]] = {
     "Ski": (
-        ("Langrennsski 150 cm", "Langrennsski 170 cm", "Langrennsski 190 cm", "Alpinski 130 cm", "Skistaver", "Skisko str. 38"),
+        (
+            "Langrennsski 150 cm",
+            "Langrennsski 170 cm",
+            "Langrennsski 190 cm",
+            "Alpinski 130 cm",
+            "Skistaver",
+            "Skisko str. 38",
+        ),
         (9, 9, 7, 2, 0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 2, 7),
         9.0,
     ),
@@ -46,7 +66,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[float, ...], float]] = {
         7.0,
     ),
     "Sykkel": (
-        ('Sykkel 20"', 'Sykkel 24"', 'Sykkel 26"', "Sykkelhjelm", "Sykkelvogn"),
+        ("Sykkel 20 tommer", "Sykkel 24 tommer", "Sykkel 26 tommer", "Sykkelhjelm", "Sykkelvogn"),
         (0.2, 0.2, 0.5, 3, 5, 6, 6, 5, 3, 1, 0.3, 0.2),
         8.0,
     ),
@@ -92,7 +112,9 @@ def borrowers(seed: int) -> pd.DataFrame:
     ids = pseudonyms("L-", N_BORROWERS, seed=seed, salt="utstyrsbu-laaner")
     band = rng.choice(len(AGE_BANDS), size=N_BORROWERS, p=AGE_PROBS)
     weight = rng.gamma(0.8, 1.0, size=N_BORROWERS)
-    return pd.DataFrame({"laaner": ids, "alder_kode": band + 1, "aldersgruppe": [AGE_BANDS[b] for b in band], "vekt": weight})
+    return pd.DataFrame(
+        {"laaner": ids, "alder_kode": band + 1, "aldersgruppe": [AGE_BANDS[b] for b in band], "vekt": weight}
+    )
 
 
 def loans(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -73,9 +73,7 @@ def t_inference(est: float, se: float, df: float, level: float) -> tuple[tuple[f
     return (est - q * se, est + q * se), p
 
 
-def cluster_diagnostics(
-    n_clusters: int | None, n_treated_clusters: int | None, se: str
-) -> list[Diagnostic]:
+def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, se: str) -> list[Diagnostic]:
     """Few clusters (< 30) and few treated clusters, with what to do about them."""
     out: list[Diagnostic] = []
     if n_clusters is None:
@@ -150,22 +148,16 @@ def pretrend_verdict(p: float) -> str:
 
 
 def pretrend_text(p: float, what: str) -> tuple[str, str]:
-    en = (
-        f"{what}: p = {p:.3f}. "
-        + (
-            "Pre-treatment trends differ: parallel trends is contradicted by the data."
-            if p < 0.05
-            else "No clear evidence against parallel pre-trends (the test has limited power: "
-            "absence of evidence is not evidence of parallel trends, Roth 2022)."
-        )
+    en = f"{what}: p = {p:.3f}. " + (
+        "Pre-treatment trends differ: parallel trends is contradicted by the data."
+        if p < 0.05
+        else "No clear evidence against parallel pre-trends (the test has limited power: "
+        "absence of evidence is not evidence of parallel trends, Roth 2022)."
     )
-    nb = (
-        f"Test av parallelle trender før tiltaket: p = {p:.3f}. "
-        + (
-            "Trendene før tiltaket er ulike: forutsetningen om parallelle trender holder ikke."
-            if p < 0.05
-            else "Ingen klare tegn på ulike trender før tiltaket (testen har begrenset styrke)."
-        )
+    nb = f"Test av parallelle trender før tiltaket: p = {p:.3f}. " + (
+        "Trendene før tiltaket er ulike: forutsetningen om parallelle trender holder ikke."
+        if p < 0.05
+        else "Ingen klare tegn på ulike trender før tiltaket (testen har begrenset styrke)."
     )
     return en, nb
 

@@ -92,6 +92,7 @@ class Absorber:
         cross = sparse.csr_matrix(
             (np.ones(self.n), (self._a, self._b)), shape=(self._la, self._lb)
         )  # duplicates are summed: counts n_ab
+        self._cross = cross
         adj = sparse.bmat([[None, cross], [cross.T, None]])
         n_comp, _ = connected_components(adj, directed=False)
         self.components = int(n_comp)
@@ -130,6 +131,25 @@ class Absorber:
                         break
         return r.ravel() if one_d else r
 
+    def cluster_cross(self, u: np.ndarray, w: np.ndarray, cl: sparse.csr_matrix) -> np.ndarray | None:
+        """The G × G matrix ``C[g, h] = (u·1_g)' M_FE (w·1_h)`` without forming ``M_FE`` on N × G.
+
+        ``cl`` is the sparse (G × N) cluster indicator. Uses ``P_FE = P_A + M_A B S⁺ B'M_A``; returns
+        None when the second factor is handled by iteration (no ``S⁺`` available).
+        """
+        if self.two_way and not self.exact:
+            return None
+        out = np.diag(cl @ (u * w))
+        ua = (self._ia @ sparse.diags(u) @ cl.T).tocsc()
+        wa = (self._ia @ sparse.diags(w) @ cl.T).tocsc()
+        inv_na = sparse.diags(1.0 / self._na)
+        out -= (ua.T @ inv_na @ wa).toarray()
+        if self.two_way:
+            ub = (self._ib @ sparse.diags(u) @ cl.T - self._cross.T @ inv_na @ ua).toarray()
+            wb = (self._ib @ sparse.diags(w) @ cl.T - self._cross.T @ inv_na @ wa).toarray()
+            out -= ub.T @ self._pinv @ wb
+        return out
+
 
 class Partialler:
     """Residual maker ``M`` for fixed effects (absorbed) plus other regressors ``Z``.
@@ -145,6 +165,18 @@ class Partialler:
             u, sv, _ = np.linalg.svd(zt.reshape(n, -1), full_matrices=False)
             keep = sv > sv.max(initial=0.0) * 1e-10
             self._q = u[:, keep]
+
+    def cluster_cross(self, u: np.ndarray, w: np.ndarray, cl: sparse.csr_matrix) -> np.ndarray | None:
+        """``C[g, h] = (u·1_g)' M (w·1_h)`` for all cluster pairs (None: not available in closed form)."""
+        if self.absorber is not None:
+            out = self.absorber.cluster_cross(u, w, cl)
+            if out is None:
+                return None
+        else:
+            out = np.diag(cl @ (u * w))
+        if self._q is not None:  # M = I − P_FE − QQ' with Q orthonormal and orthogonal to the FE
+            out -= (cl @ (self._q * u[:, None])) @ (cl @ (self._q * w[:, None])).T
+        return out
 
     def resid(self, x: np.ndarray) -> np.ndarray:
         r = self.absorber.resid(x) if self.absorber is not None else np.asarray(x, float)
@@ -175,6 +207,15 @@ class OLSFit:
         return np.sqrt(np.diag(self.vcov))
 
 
+def _collinear(x: np.ndarray, xt: np.ndarray) -> bool:
+    """True when a partialled-out column vanishes (relative to its spread) or columns are dependent."""
+    before = np.sqrt(((x - x.mean(axis=0)) ** 2).sum(axis=0)) + np.sqrt((x**2).sum(axis=0)) * 1e-300
+    after = np.sqrt((xt**2).sum(axis=0))
+    if np.any(after <= 1e-9 * np.maximum(before, 1e-300)):
+        return True
+    return bool(np.linalg.matrix_rank(xt / after, tol=1e-9) < xt.shape[1])
+
+
 def cluster_sums(values: np.ndarray, codes: np.ndarray, levels: int) -> np.ndarray:
     """Sum rows of ``values`` (n or n × m) within clusters -> (G,) or (G × m)."""
     return _indicator(codes, levels) @ values
@@ -200,7 +241,7 @@ def ols_absorbed(
     xt = absorber.resid(x) if absorber is not None else np.asarray(x, float)
     xt = xt.reshape(n, -1)
     xtx = xt.T @ xt
-    if np.linalg.matrix_rank(xtx) < xt.shape[1]:
+    if _collinear(np.asarray(x, float).reshape(n, -1), xt):
         raise SpecificationError(
             "the regressors are collinear with the fixed effects (e.g. the treatment does not vary "
             f"within units and over time): {list(names)}"
@@ -242,3 +283,39 @@ def ols_absorbed(
         n_clusters=n_clusters,
         se_type=se,
     )
+
+
+def ols_absorbed_many(
+    ys: np.ndarray,
+    x: np.ndarray,
+    absorber: Absorber | None,
+    *,
+    se: str,
+    cluster: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and standard errors for many outcomes (columns of ``ys``) on one design.
+
+    Same conventions as :func:`ols_absorbed`; returns ``(coef, se)``, each ``k × R``. Used for
+    simulation studies (one design, many draws of the outcome) and several outcomes at once.
+    """
+    n = ys.shape[0]
+    yt = absorber.resid(ys) if absorber is not None else np.asarray(ys, float)
+    xt = (absorber.resid(x) if absorber is not None else np.asarray(x, float)).reshape(n, -1)
+    inv = np.linalg.inv(xt.T @ xt)
+    coef = inv @ (xt.T @ yt)
+    u = yt - xt @ coef
+    df_resid = n - xt.shape[1] - (absorber.rank if absorber is not None else 0)
+    a = xt @ inv  # n × k: row i of (X̃'X̃)⁻¹X̃' transposed
+    if se == "classical":
+        var = np.diag(inv)[:, None] * ((u * u).sum(axis=0) / df_resid)[None, :]
+    elif se == "hc1":
+        var = n / df_resid * ((a * a).T @ (u * u))
+    elif se == "cluster":
+        codes, g = codes_of(cluster)
+        ind = _indicator(codes, g)
+        var = np.vstack([((ind @ (a[:, [j]] * u)) ** 2).sum(axis=0) for j in range(xt.shape[1])]) * (
+            g / (g - 1) * (n - 1) / df_resid
+        )
+    else:
+        raise SpecificationError(f"se must be 'classical', 'hc1' or 'cluster', not {se!r}")
+    return coef, np.sqrt(var)

@@ -38,13 +38,12 @@ class SimplexFit:
     converged: bool
 
 
-def _solve_on_support(
-    A: np.ndarray, b: np.ndarray, support: np.ndarray, ridge: float
-) -> np.ndarray:
+def _solve_on_support(A: np.ndarray, b: np.ndarray, support: np.ndarray, ridge: float) -> np.ndarray:
     """Equality-constrained (sum to one) least squares on the columns ``support``.
 
     Parametrise w_P = e_k + N v with the first support column as reference k: the residual
-    is A_k - b + (A_j - A_k) v, an unconstrained least-squares problem in v.
+    is A_k - b + (A_j - A_k) v, an unconstrained least-squares problem in v, solved by QR
+    (orthogonal, so the conditioning of A is not squared); SVD if QR finds it rank-deficient.
     """
     k = support[0]
     if support.size == 1:
@@ -58,7 +57,14 @@ def _solve_on_support(
         # ridge * (w_k^2 + sum v^2) with w_k = 1 - sum v
         D = np.vstack([D, s * np.eye(m), -s * np.ones((1, m))])
         rhs = np.concatenate([rhs, np.zeros(m), [-s]])
-    v = np.linalg.lstsq(D, rhs, rcond=None)[0]
+    v = None
+    if D.shape[0] >= D.shape[1]:
+        Q, R = np.linalg.qr(D)
+        d = np.abs(np.diag(R))
+        if d.min() > 1e-10 * d.max():
+            v = np.linalg.solve(R, Q.T @ rhs)
+    if v is None:
+        v = np.linalg.lstsq(D, rhs, rcond=None)[0]
     return np.concatenate([[1.0 - v.sum()], v])
 
 

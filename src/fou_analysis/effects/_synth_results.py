@@ -137,8 +137,14 @@ class SyntheticDidResult(EffectResult):
         lo, hi = ax.get_ylim()
         tw = self.time_weights
         if len(tw) and tw.max() > 0:
-            ax.bar(tw.index, tw.to_numpy() / tw.max() * 0.15 * (hi - lo), bottom=lo, color="C1", alpha=0.5,
-                   label="time weights")
+            ax.bar(
+                tw.index,
+                tw.to_numpy() / tw.max() * 0.15 * (hi - lo),
+                bottom=lo,
+                color="C1",
+                alpha=0.5,
+                label="time weights",
+            )
         ax.set_xlabel("time")
         ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
         ax.legend(frameon=False)

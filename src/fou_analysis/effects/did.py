@@ -80,17 +80,25 @@ class DidResult(EffectResult):
             _, ax = plt.subplots(figsize=(6, 3.5))
         m = self.means
         k = self.labels.scale
+        numeric = pd.api.types.is_numeric_dtype(m["period"])
         for grp, colour in ((1, "C1"), (0, "C0")):
-            s = m[m["group"] == grp].sort_values("period")
+            s = m[m["group"] == grp].sort_values("period", key=_period_order)
+            x = s["period"] if numeric else s["period"].astype(str)
             label = "treated" if grp == 1 else "comparison"
-            ax.plot(s["period"].astype(str), s["mean"] * k, marker="o", color=colour, label=label)
+            ax.plot(x, s["mean"] * k, marker="o", color=colour, label=label)
         if self.design == "2x2" and len(m) == 4:
             # counterfactual: the treated pre-period mean moved by the comparison group's change
             t0 = m[(m.group == 1) & (m.period == "pre")]["mean"].iloc[0]
             c0 = m[(m.group == 0) & (m.period == "pre")]["mean"].iloc[0]
             c1 = m[(m.group == 0) & (m.period == "post")]["mean"].iloc[0]
-            ax.plot(["pre", "post"], [t0 * k, (t0 + c1 - c0) * k], ls="--", color="C1", alpha=0.6,
-                    label="treated without initiative (parallel trends)")
+            ax.plot(
+                ["pre", "post"],
+                [t0 * k, (t0 + c1 - c0) * k],
+                ls="--",
+                color="C1",
+                alpha=0.6,
+                label="treated without initiative (parallel trends)",
+            )
         ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
         ax.set_title(f"Difference-in-differences: {self.estimate * k:.3g}")
         ax.legend(frameon=False)
@@ -207,7 +215,9 @@ def did(
         res = sm.OLS(y, xdf).fit(**kw)
         est, se_val = float(res.params[term]), float(res.bse[term])
         df_inf = float(res.df_resid_inference) if fit_se == "cluster" else float(res.df_resid)
-        model_table = _table_from_fit(list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level)
+        model_table = _table_from_fit(
+            list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level
+        )
         zfull = xdf.drop(columns=[term]).to_numpy()
         partial = Partialler(None, zfull, len(y))
 
@@ -215,8 +225,14 @@ def did(
     boot = None
     if se == "wild":
         wb = wild_cluster_bootstrap(
-            partial.resid(y), partial.resid(d), clus, partial.resid,
-            weights=wild_weights, reps=reps, seed=seed, level=level,
+            partial.resid(y),
+            partial.resid(d),
+            clus,
+            partial,
+            weights=wild_weights,
+            reps=reps,
+            seed=seed,
+            level=level,
         )
         boot = wb.as_dict()
         ci, p = wb.ci, wb.p_value
@@ -274,7 +290,13 @@ def did(
     if twfe and post is None:
         diags.extend(_timing(df, d, unit, time))
     means = _means(df, y, group, time, po)
-    notes = [dc.NOTE_PARALLEL, dc.NOTE_ANTICIPATION, dc.NOTE_SUTVA, _se_note(se, cl_col, wild_weights), dc.NOTE_MDE]
+    notes = [
+        dc.NOTE_PARALLEL,
+        dc.NOTE_ANTICIPATION,
+        dc.NOTE_SUTVA,
+        _se_note(se, cl_col, wild_weights),
+        dc.NOTE_MDE,
+    ]
     if twfe:
         notes.append(
             "Unit and time fixed effects absorbed (exact partialling-out); with staggered adoption TWFE "
@@ -308,13 +330,25 @@ def did(
     )
 
 
+def _period_order(col: pd.Series) -> pd.Series:
+    # "pre" before "post" in the 2×2; otherwise the natural order
+    return col.map({"pre": 0, "post": 1}) if set(col) <= {"pre", "post"} else col
+
+
 def _table_from_fit(names, coef, ses, df_inf, level) -> pd.DataFrame:
     rows = []
     for nm, b, s in zip(names, coef, ses, strict=True):
         ci, p = dc.t_inference(float(b), float(s), df_inf, level)
         rows.append(
-            {"term": nm, "estimate": float(b), "std_error": float(s), "statistic": float(b / s) if s > 0 else np.nan,
-             "p_value": p, "ci_low": ci[0], "ci_high": ci[1]}
+            {
+                "term": nm,
+                "estimate": float(b),
+                "std_error": float(s),
+                "statistic": float(b / s) if s > 0 else np.nan,
+                "p_value": p,
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+            }
         )
     return tidy_frame(rows)
 
@@ -351,12 +385,19 @@ def _pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
     if post is not None:
         pre = dc.binary(df, post) == 0
     else:
-        first = pd.Series(np.where(d == 1, t, np.inf)).groupby(df[unit].to_numpy()).transform("min").to_numpy()
+        first = (
+            pd.Series(np.where(d == 1, t, np.inf)).groupby(df[unit].to_numpy()).transform("min").to_numpy()
+        )
         pre = (t < first) & (t < np.max(first[np.isfinite(first)], initial=-np.inf))
     periods = np.unique(t[pre])
     if periods.size < 2 or group[pre].min() == group[pre].max():
-        return Diagnostic("pre_trend", None, "info", "Not testable: fewer than two pre-treatment periods.",
-                          "Kan ikke testes: færre enn to perioder før tiltaket.")
+        return Diagnostic(
+            "pre_trend",
+            None,
+            "info",
+            "Not testable: fewer than two pre-treatment periods.",
+            "Kan ikke testes: færre enn to perioder før tiltaket.",
+        )
     yp, gp, tp = y[pre], group[pre], t[pre]
     trend = gp * (tp - tp.mean())
     fe = [df[unit].to_numpy()[pre], tp] if unit is not None else [tp]
@@ -365,7 +406,9 @@ def _pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
     pt_se = "cluster" if clus is not None else ("classical" if se == "classical" else "hc1")
     fit = ols_absorbed(yp, x, ["trend", "group"][: x.shape[1]], Absorber(fe), se=pt_se, cluster=clus)
     _, p = dc.t_inference(float(fit.coef[0]), float(fit.se[0]), fit.df_inference, 0.95)
-    en, nb = dc.pretrend_text(p, f"Treated-group × linear trend before the start = {fit.coef[0]:.4g} per period")
+    en, nb = dc.pretrend_text(
+        p, f"Treated-group × linear trend before the start = {fit.coef[0]:.4g} per period"
+    )
     return Diagnostic("pre_trend", p, dc.pretrend_verdict(p), en, nb)
 
 

@@ -230,9 +230,11 @@ def mde(
     # exact for a two-sided normal test (the tiny far-tail term included), not just z_a + z_b
     return float(
         optimize.brentq(
-            lambda e: stats.norm.sf(stats.norm.ppf(1 - alpha / 2) - e / se)
-            + stats.norm.cdf(-stats.norm.ppf(1 - alpha / 2) - e / se)
-            - power,
+            lambda e: (
+                stats.norm.sf(stats.norm.ppf(1 - alpha / 2) - e / se)
+                + stats.norm.cdf(-stats.norm.ppf(1 - alpha / 2) - e / se)
+                - power
+            ),
             1e-12 * se,
             20 * se,
         )
@@ -264,13 +266,20 @@ def sample_size(
 
     if design == "its":
         opts = {k: v for k, v in options.items() if k != "post"}
-        for m in range(2, 1_000):
-            if globals()["power"](design="its", effect=effect, alpha=alpha, post=m, **opts) >= power:
-                return m
-        raise SpecificationError(
-            "no post-period length below 1,000 reaches the requested power: with `pre` fixed, the "
-            "level change is never more precise than the extrapolated pre-period trend allows"
-        )
+
+        def pw(m: int) -> float:
+            return globals()["power"](design="its", effect=effect, alpha=alpha, post=m, **opts)
+
+        lo, hi = 2, 1_000
+        if pw(hi) < power:
+            raise SpecificationError(
+                "no post-period length below 1,000 reaches the requested power: with `pre` fixed, the "
+                "level change is never more precise than the extrapolated pre-period trend allows"
+            )
+        while lo < hi:  # power increases with the post-period length: bisect
+            mid = (lo + hi) // 2
+            lo, hi = (mid + 1, hi) if pw(mid) < power else (lo, mid)
+        return lo
 
     def gap(n: float) -> float:
         return globals()["power"](design=design, effect=effect, n=n, alpha=alpha, **options) - power

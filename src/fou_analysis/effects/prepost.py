@@ -176,9 +176,7 @@ def prepost(
     bad = y.isna() & data[outcome].notna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"non-numeric outcome value {data[outcome].iloc[i]!r}", row=i + 2, column=outcome
-        )
+        raise DataError(f"non-numeric outcome value {data[outcome].iloc[i]!r}", row=i + 2, column=outcome)
     d = pd.DataFrame({"subject": data[subject], "wave": data[wave], "y": y})
     d = d[d["wave"].isin([pre, post])]
     dup = d.duplicated(["subject", "wave"], keep="first")
@@ -212,7 +210,9 @@ def prepost(
     )
     attrition["share"] = attrition["n"] / n_any if n_any else np.nan
     if n < 2:
-        raise DataError(f"only {n} subject(s) observed at both waves; at least 2 pairs are needed", column=subject)
+        raise DataError(
+            f"only {n} subject(s) observed at both waves; at least 2 pairs are needed", column=subject
+        )
 
     diff = pairs["change"].to_numpy()
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))
@@ -228,7 +228,9 @@ def prepost(
 
     # effect sizes
     d_z = mean / sd if sd > 0 else np.nan
-    d_z_ci = tuple(x / np.sqrt(n) for x in _ncp_interval(t, df, level)) if np.isfinite(t) else (np.nan, np.nan)
+    d_z_ci = (
+        tuple(x / np.sqrt(n) for x in _ncp_interval(t, df, level)) if np.isfinite(t) else (np.nan, np.nan)
+    )
     s_pre, s_post = pairs["pre"].std(ddof=1), pairs["post"].std(ddof=1)
     s_av = float(np.sqrt((s_pre**2 + s_post**2) / 2))
     r = float(np.corrcoef(pairs["pre"], pairs["post"])[0, 1]) if s_pre > 0 and s_post > 0 else np.nan
@@ -247,10 +249,18 @@ def prepost(
             "attrition",
             round(lost, 4),
             "warn" if lost > ATTRITION_WARN else "ok",
-            f"{n} of {n_any} people seen at either wave were seen at both ({lost:.0%} lost); "
-            + ("more than 20 % lost: the pairs may not represent everyone." if lost > ATTRITION_WARN else ""),
+            f"{n} of {n_any} people seen at either wave were seen at both ({lost:.0%} lost)"
+            + (
+                "; more than 20 % lost: the pairs may not represent everyone."
+                if lost > ATTRITION_WARN
+                else "."
+            ),
             f"{n} av {n_any} personer ble målt begge ganger ({lost:.0%} frafall)"
-            + ("; over 20 % frafall: parene representerer kanskje ikke alle." if lost > ATTRITION_WARN else "."),
+            + (
+                "; over 20 % frafall: parene representerer kanskje ikke alle."
+                if lost > ATTRITION_WARN
+                else "."
+            ),
         )
     )
     nonzero = diff[diff != 0]
@@ -264,7 +274,11 @@ def prepost(
                 round(w_p, 4),
                 "ok" if agree else "warn",
                 f"Wilcoxon signed-rank p = {w_p:.3g} (t-test p = {p:.3g}); "
-                + ("both tests agree." if agree else "the tests disagree: the changes may be skewed or have outliers."),
+                + (
+                    "both tests agree."
+                    if agree
+                    else "the tests disagree: the changes may be skewed or have outliers."
+                ),
                 f"Wilcoxon-test p = {w_p:.3g} (t-test p = {p:.3g}); "
                 + ("testene er enige." if agree else "testene er uenige: endringene kan være skjeve."),
             )
@@ -281,11 +295,25 @@ def prepost(
 
     table = tidy_frame(
         [
-            {"term": "mean_change", "estimate": mean, "std_error": se, "statistic": t, "p_value": p,
-             "ci_low": ci[0], "ci_high": ci[1], "df": df},
+            {
+                "term": "mean_change",
+                "estimate": mean,
+                "std_error": se,
+                "statistic": t,
+                "p_value": p,
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "df": df,
+            },
             {"term": "cohens_d_z", "estimate": d_z, "ci_low": d_z_ci[0], "ci_high": d_z_ci[1], "df": df},
-            {"term": "hedges_g_av", "estimate": g_av, "std_error": float(np.sqrt(v_g)),
-             "ci_low": g_av_ci[0], "ci_high": g_av_ci[1], "df": df},
+            {
+                "term": "hedges_g_av",
+                "estimate": g_av,
+                "std_error": float(np.sqrt(v_g)),
+                "ci_low": g_av_ci[0],
+                "ci_high": g_av_ci[1],
+                "df": df,
+            },
             {"term": "mean_pre", "estimate": float(pairs["pre"].mean())},
             {"term": "mean_post", "estimate": float(pairs["post"].mean())},
         ]

@@ -56,8 +56,9 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._panel import require_columns, wide_panel
-from fou_analysis.effects._result import Diagnostic, tidy_frame
+from fou_analysis.effects._result import tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
+from fou_analysis.effects._synth_diagnostics import sc_diagnostics as _diagnostics
 from fou_analysis.effects._synth_results import SyntheticControlResult
 from fou_analysis.exceptions import SpecificationError
 
@@ -171,7 +172,7 @@ def synthetic_control(
     >>> df = pd.DataFrame(rows, columns=["unit", "year", "y"])
     >>> res = synthetic_control(df, outcome="y", unit="unit", time="year",
     ...                         treated_unit=0, treatment_start=8)
-    >>> round(res.weights.sum(), 6)
+    >>> float(round(res.weights.sum(), 6))
     1.0
     """
     if not 0 < level < 1:
@@ -204,17 +205,16 @@ def synthetic_control(
     pre_rmspe, post_rmspe = _rmspe(gap[pre]), _rmspe(gap[~pre])
     estimate = float(gap[~pre].mean())
     weights = pd.Series(w, index=units[donors], name="weight")
-    path = pd.DataFrame(
-        {"time": times, "observed": Y[i1], "synthetic": synth, "effect": gap, "post": ~pre}
-    )
+    path = pd.DataFrame({"time": times, "observed": Y[i1], "synthetic": synth, "effect": gap, "post": ~pre})
 
     alpha = 1 - level
     J = len(donors)
-    plac_rows, plac_gaps = [], []
+    plac_rows, plac_gaps = [], np.empty((0, len(times)))
     p_value, ci, mde = math.nan, (math.nan, math.nan), math.nan
     ratio1 = post_rmspe / pre_rmspe if pre_rmspe > 0 else math.inf
     if placebo:
-        for j in donors:
+        plac_gaps = np.empty((J, len(times)))
+        for jj, j in enumerate(donors):
             pool = donors[donors != j]
             g, _ = _gaps(Y, j, pool, X)
             pr, po = _rmspe(g[pre]), _rmspe(g[~pre])
@@ -227,7 +227,7 @@ def synthetic_control(
                     "mean_effect": float(g[~pre].mean()),
                 }
             )
-            plac_gaps.append(pd.DataFrame({"unit": units[j], "time": times, "gap": g}))
+            plac_gaps[jj] = g
         ratios = np.array([r["ratio"] for r in plac_rows])
         p_value = float((1 + np.sum(ratios >= ratio1)) / (J + 1))
         ci = _inverted_ci(gap[~pre], pre_rmspe, ratios, alpha)
@@ -235,8 +235,12 @@ def synthetic_control(
             rmax = float(np.max(ratios))
             mde = pre_rmspe * math.sqrt(max(rmax**2 - 1, 0.0))
     placebos = pd.DataFrame(plac_rows, columns=["unit", "pre_rmspe", "post_rmspe", "ratio", "mean_effect"])
-    placebo_gaps = (
-        pd.concat(plac_gaps, ignore_index=True) if plac_gaps else pd.DataFrame(columns=["unit", "time", "gap"])
+    placebo_gaps = pd.DataFrame(
+        {
+            "unit": np.repeat(np.asarray(units[donors], dtype=object), len(times)) if placebo else [],
+            "time": np.tile(times.to_numpy(), J) if placebo else [],
+            "gap": plac_gaps.ravel(),
+        }
     )
 
     loo_rows = []
@@ -312,105 +316,3 @@ def synthetic_control(
         treated_unit=treated_unit,
         treatment_start=treatment_start,
     )
-
-
-def _diagnostics(
-    Y: np.ndarray,
-    pre: np.ndarray,
-    i1: int,
-    donors: np.ndarray,
-    w: np.ndarray,
-    pre_rmspe: float,
-    estimate: float,
-    J: int,
-    alpha: float,
-    loo: pd.DataFrame,
-    placebo: bool,
-    p_value: float,
-    ci: tuple[float, float],
-) -> list[Diagnostic]:
-    out = []
-    sd = float(np.std(Y[:, pre], ddof=1))
-    rel = pre_rmspe / sd if sd > 0 else math.inf
-    verdict = "ok" if rel < 0.1 else ("warn" if rel < 0.5 else "fail")
-    out.append(
-        Diagnostic(
-            "pre_fit",
-            rel,
-            verdict,
-            f"Pre-period RMSPE {pre_rmspe:.3g} is {rel:.1%} of the outcome's pre-period sd ({sd:.3g}); "
-            + ("the synthetic unit tracks the treated unit." if verdict == "ok" else "poor pre-period fit: "
-               "the synthetic unit does not reproduce the treated unit's path, so the gap after "
-               "treatment is not a credible effect."),
-            f"RMSPE før tiltaket er {rel:.1%} av utfallets standardavvik; "
-            + ("god tilpasning." if verdict == "ok" else "dårlig tilpasning før tiltaket."),
-        )
-    )
-    y1 = Y[i1, pre]
-    Yd = Y[donors][:, pre]
-    outside = (y1 > Yd.max(axis=0)) | (y1 < Yd.min(axis=0))
-    share = float(outside.mean())
-    verdict = "ok" if share < 0.2 else ("warn" if share < 1 else "fail")
-    out.append(
-        Diagnostic(
-            "convex_hull",
-            share,
-            verdict,
-            f"The treated unit is above every donor or below every donor in {outside.sum()} of "
-            f"{pre.sum()} pre-periods"
-            + ("." if verdict == "ok" else "; it lies outside the donors' range, which no convex "
-               "combination can reach (consider synthetic DiD, which allows an intercept)."),
-            f"Den behandlede enheten ligger utenfor donorenes spenn i {outside.sum()} av {pre.sum()} perioder.",
-        )
-    )
-    res = 1 / (J + 1)
-    out.append(
-        Diagnostic(
-            "permutation_resolution",
-            res,
-            "info" if res <= alpha else "warn",
-            f"With {J} donors the smallest attainable p-value is 1/{J + 1} = {res:.3f}"
-            + ("." if res <= alpha else f", above {alpha:g}: no effect can be significant at this level."),
-            f"Med {J} donorer er minste mulige p-verdi {res:.3f}.",
-        )
-    )
-    if len(loo):
-        lo, hi = float(loo["estimate"].min()), float(loo["estimate"].max())
-        lo, hi = min(lo, estimate), max(hi, estimate)
-        sign_flip = lo < 0 < hi
-        verdict = "warn" if sign_flip or (hi - lo) > abs(estimate) else "ok"
-        out.append(
-            Diagnostic(
-                "leave_one_out",
-                hi - lo,
-                verdict,
-                f"Dropping one donor with non-zero weight at a time ({len(loo)} re-fits) moves the "
-                f"estimate within [{lo:.3g}, {hi:.3g}]"
-                + ("." if verdict == "ok" else "; the estimate depends on single donors."),
-                f"Uten én donor om gangen ligger anslaget mellom {lo:.3g} og {hi:.3g}.",
-            )
-        )
-    n_pos = int((w > 0.01).sum())
-    out.append(
-        Diagnostic(
-            "weights",
-            n_pos,
-            "info",
-            f"{n_pos} donors carry weight above 1%; largest weight {w.max():.3f}.",
-            f"{n_pos} donorer har vekt over 1 %; største vekt {w.max():.3f}.",
-        )
-    )
-    if placebo and not (np.isfinite(ci[0]) and np.isfinite(ci[1])):
-        out.append(
-            Diagnostic(
-                "interval",
-                None,
-                "info",
-                "The placebo-inverted interval is unbounded (too few donors for this level)"
-                if np.isinf(ci[0])
-                else "No constant effect is consistent with the placebo distribution (the post-period "
-                "gaps vary more than any placebo's); the interval is empty.",
-                "Intervallet kan ikke avgrenses med disse donorene.",
-            )
-        )
-    return out

@@ -47,6 +47,15 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
+from fou_analysis.effects._weighting_core import (
+    _design,
+    _expit,
+    _fit_ps,
+    _group_weights,
+    _smd,
+    _Stack,
+    _standardise,
+)
 from fou_analysis.effects.power import mde_from_se
 from fou_analysis.exceptions import DataError, SpecificationError
 
@@ -102,9 +111,10 @@ class WeightingResult(EffectResult):
         ax.scatter(b["smd_after"].abs(), y, marker="o", color="C0", label="after")
         ax.axvline(SMD_TARGET, color="grey", ls="--", lw=1)
         ax.set_yticks(y, [str(i) for i in b.index])
+        ax.set_ylim(-0.7, len(b) - 0.3)
         ax.set_xlabel("|standardised mean difference|")
         ax.set_title(f"Balance ({self.estimand}, {self.method})")
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="best", frameon=False)
         return ax
 
     def plot_overlap(self, ax: Any = None) -> Any:
@@ -122,161 +132,6 @@ class WeightingResult(EffectResult):
         ax.set_ylabel("density")
         ax.legend(frameon=False)
         return ax
-
-
-# ----------------------------------------------------------------- data preparation
-def _design(data: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataFrame:
-    import patsy
-
-    if isinstance(covariates, str):
-        rhs = covariates
-    else:
-        covariates = list(covariates)
-        if not covariates:
-            raise SpecificationError("covariates must name at least one column")
-        for c in covariates:
-            if c not in data.columns:
-                raise SpecificationError(f"covariate {c!r} is not a column of the data")
-        terms = []
-        for c in covariates:
-            numeric = pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
-            q = f'Q("{c}")'
-            terms.append(q if numeric else f"C({q})")
-        rhs = " + ".join(terms)
-    try:
-        x = patsy.dmatrix(rhs, data, return_type="dataframe", NA_action="drop")
-    except patsy.PatsyError as err:
-        raise SpecificationError(f"cannot build the covariates {rhs!r}: {err}") from err
-    x.columns = [_clean_name(c) for c in x.columns]
-    return x
-
-
-def _clean_name(c: str) -> str:
-    return c.replace('Q("', "").replace('")', "")
-
-
-def _standardise(x: np.ndarray) -> np.ndarray:
-    """Centre and scale the non-constant columns (predictions are unchanged, numerics better)."""
-    out = x.copy()
-    for j in range(x.shape[1]):
-        s = x[:, j].std()
-        if s > 0:
-            out[:, j] = (x[:, j] - x[:, j].mean()) / s
-    return out
-
-
-# ----------------------------------------------------------------- estimating equations
-def _expit(z: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-z))
-
-
-class _Stack:
-    """Stacked estimating functions ψ(θ) for the propensity model, outcome models and means."""
-
-    def __init__(self, x, t, y, estimand, method):
-        self.x, self.t, self.y = x, t, y
-        self.estimand, self.method = estimand, method
-        self.p = x.shape[1]
-        self.n_gamma = 0 if method == "ipw" else (2 if estimand == "ATE" else 1)
-
-    def split(self, theta):
-        p = self.p
-        beta = theta[:p]
-        gammas = [theta[p * (k + 1) : p * (k + 2)] for k in range(self.n_gamma)]
-        return beta, gammas, theta[-2], theta[-1]
-
-    def psi(self, theta: np.ndarray) -> np.ndarray:
-        x, t, y = self.x, self.t, self.y
-        beta, gammas, mu1, mu0 = self.split(theta)
-        e = _expit(x @ beta)
-        cols = [x * (t - e)[:, None]]
-        if self.estimand == "ATE" and self.method == "dr":
-            g1, g0 = gammas
-            m1, m0 = x @ g1, x @ g0
-            cols += [x * (t * (y - m1))[:, None], x * ((1 - t) * (y - m0))[:, None]]
-            cols += [
-                (m1 + t * (y - m1) / e - mu1)[:, None],
-                (m0 + (1 - t) * (y - m0) / (1 - e) - mu0)[:, None],
-            ]
-        elif self.method == "dr":  # ATT, Sant'Anna & Zhao (2020) with normalised weights
-            (g0,) = gammas
-            m0 = x @ g0
-            cols += [x * ((1 - t) * (y - m0))[:, None]]
-            w0 = (1 - t) * e / (1 - e)
-            cols += [(t * (y - m0 - mu1))[:, None], (w0 * (y - m0 - mu0))[:, None]]
-        elif self.estimand == "ATE":
-            cols += [(t / e * (y - mu1))[:, None], ((1 - t) / (1 - e) * (y - mu0))[:, None]]
-        else:
-            cols += [(t * (y - mu1))[:, None], ((1 - t) * e / (1 - e) * (y - mu0))[:, None]]
-        return np.hstack(cols)
-
-    def solve(self, beta: np.ndarray) -> np.ndarray:
-        x, t, y = self.x, self.t, self.y
-        e = _expit(x @ beta)
-        theta = [beta]
-        if self.method == "dr":
-            arms = [1, 0] if self.estimand == "ATE" else [0]
-            fits = {a: np.linalg.lstsq(x[t == a], y[t == a], rcond=None)[0] for a in arms}
-            theta += [fits[a] for a in arms]
-            m0 = x @ fits[0]
-            if self.estimand == "ATE":
-                m1 = x @ fits[1]
-                mu1 = np.mean(m1 + t * (y - m1) / e)
-                mu0 = np.mean(m0 + (1 - t) * (y - m0) / (1 - e))
-            else:
-                w0 = (1 - t) * e / (1 - e)
-                mu1 = np.sum(t * (y - m0)) / t.sum()
-                mu0 = np.sum(w0 * (y - m0)) / w0.sum()
-        else:
-            w1, w0 = _group_weights(e, t, self.estimand)
-            mu1 = np.sum(w1 * y) / w1.sum()
-            mu0 = np.sum(w0 * y) / w0.sum()
-        return np.concatenate(theta + [np.array([mu1, mu0])])
-
-    def sandwich(self, theta: np.ndarray) -> np.ndarray:
-        n, k = len(self.y), len(theta)
-        a = np.empty((k, k))
-        for j in range(k):
-            h = 1e-6 * max(1.0, abs(theta[j]))
-            up, dn = theta.copy(), theta.copy()
-            up[j] += h
-            dn[j] -= h
-            a[:, j] = (self.psi(up).mean(0) - self.psi(dn).mean(0)) / (2 * h)
-        ps = self.psi(theta)
-        b = ps.T @ ps / n
-        a_inv = np.linalg.inv(a)
-        return a_inv @ b @ a_inv.T / n
-
-
-def _group_weights(e: np.ndarray, t: np.ndarray, estimand: str) -> tuple[np.ndarray, np.ndarray]:
-    if estimand == "ATE":
-        return t / e, (1 - t) / (1 - e)
-    return t.astype(float), (1 - t) * e / (1 - e)
-
-
-def _fit_ps(x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, bool]:
-    import statsmodels.api as sm
-
-    fit = sm.GLM(t, x, family=sm.families.Binomial()).fit()
-    return np.asarray(fit.params), bool(fit.converged)
-
-
-def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray, estimand: str) -> pd.DataFrame:
-    x1, x0 = x[t == 1], x[t == 0]
-    s = x1.std(0, ddof=1) if estimand == "ATT" else np.sqrt((x1.var(0, ddof=1) + x0.var(0, ddof=1)) / 2)
-    s = np.where(s > 0, s, np.nan)
-    w1, w0 = w[t == 1], w[t == 0]
-    m1w, m0w = w1 @ x1 / w1.sum(), w0 @ x0 / w0.sum()
-    return pd.DataFrame(
-        {
-            "smd_before": (x1.mean(0) - x0.mean(0)) / s,
-            "smd_after": (m1w - m0w) / s,
-            "mean_treated": x1.mean(0),
-            "mean_control": x0.mean(0),
-            "mean_treated_weighted": m1w,
-            "mean_control_weighted": m0w,
-        }
-    )
 
 
 # ----------------------------------------------------------------- public API
@@ -355,11 +210,15 @@ def weighting(
     d = data.loc[keep]
     x_df = x_df.loc[d.index]
     t_raw = d[treatment]
-    t_num = pd.to_numeric(t_raw.astype(float) if pd.api.types.is_bool_dtype(t_raw) else t_raw, errors="coerce")
+    t_num = pd.to_numeric(
+        t_raw.astype(float) if pd.api.types.is_bool_dtype(t_raw) else t_raw, errors="coerce"
+    )
     bad = ~t_num.isin([0, 1])
     if bad.any():
         i = int(data.index.get_loc(t_num.index[bad.to_numpy()][0]))
-        raise DataError(f"treatment must be coded 0/1, found {t_raw[bad].iloc[0]!r}", row=i + 2, column=treatment)
+        raise DataError(
+            f"treatment must be coded 0/1, found {t_raw[bad].iloc[0]!r}", row=i + 2, column=treatment
+        )
     y_num = pd.to_numeric(d[outcome], errors="coerce")
     if y_num.isna().any():
         i = int(data.index.get_loc(y_num.index[y_num.isna().to_numpy()][0]))
@@ -369,7 +228,9 @@ def weighting(
     y = y_num.to_numpy(dtype=float)
     x_raw = x_df.to_numpy(dtype=float)
     if t.sum() < 2 or (1 - t).sum() < 2:
-        raise DataError("need at least two treated and two comparison units with complete data", column=treatment)
+        raise DataError(
+            "need at least two treated and two comparison units with complete data", column=treatment
+        )
     x = _standardise(x_raw)
     if np.linalg.matrix_rank(x) < x.shape[1]:
         raise SpecificationError("the covariates are collinear (a column is a combination of others)")
@@ -420,15 +281,32 @@ def weighting(
         )
     overlap = pd.DataFrame(overlap_rows).set_index("group")
 
-    diags = _diagnostics(e, t, w, overlap, balance, converged, n_input, len(d) + n_trimmed, n_trimmed, estimand)
+    diags = _diagnostics(
+        e, t, w, overlap, balance, converged, n_input, len(d) + n_trimmed, n_trimmed, estimand
+    )
 
     table = tidy_frame(
         [
-            {"term": estimand, "estimate": est, "std_error": se, "statistic": est / se if se > 0 else np.nan,
-             "p_value": normal_p(est, se), "ci_low": ci[0], "ci_high": ci[1]},
+            {
+                "term": estimand,
+                "estimate": est,
+                "std_error": se,
+                "statistic": est / se if se > 0 else np.nan,
+                "p_value": normal_p(est, se),
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+            },
             {"term": "naive_difference", "estimate": naive},
-            {"term": "mean_treated_weighted", "estimate": float(theta[-2]), "std_error": float(np.sqrt(cov[-2, -2]))},
-            {"term": "mean_control_weighted", "estimate": float(theta[-1]), "std_error": float(np.sqrt(cov[-1, -1]))},
+            {
+                "term": "mean_treated_weighted",
+                "estimate": float(theta[-2]),
+                "std_error": float(np.sqrt(cov[-2, -2])),
+            },
+            {
+                "term": "mean_control_weighted",
+                "estimate": float(theta[-1]),
+                "std_error": float(np.sqrt(cov[-1, -1])),
+            },
         ]
     )
     idx = d.index
@@ -484,7 +362,8 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             "warn" if bad else "ok",
             f"largest |SMD| after weighting {worst:.3f}"
             + (f"; above 0.1 for {', '.join(map(str, bad))}." if bad else " (all below 0.1)."),
-            f"største |SMD| etter vekting {worst:.3f}" + ("; over 0,1 for noen kovariater." if bad else " (alle under 0,1)."),
+            f"største |SMD| etter vekting {worst:.3f}"
+            + ("; over 0,1 for noen kovariater." if bad else " (alle under 0,1)."),
         )
     )
     ess_share = {g: overlap.loc[g, "ess"] / overlap.loc[g, "n"] for g in overlap.index}
@@ -518,7 +397,8 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             "converged" if converged else "not converged",
             "ok" if converged else "fail",
             "logistic propensity model " + ("converged." if converged else "did not converge (separation?)."),
-            "logistisk modell for tilbøyelighetsskåren " + ("konvergerte." if converged else "konvergerte ikke."),
+            "logistisk modell for tilbøyelighetsskåren "
+            + ("konvergerte." if converged else "konvergerte ikke."),
         )
     )
     dropped = n_input - n_complete

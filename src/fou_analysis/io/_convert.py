@@ -49,10 +49,11 @@ def to_text(values: Sequence[str], index: pd.Index | None = None) -> pd.Series:
 
 
 def to_int(values: Sequence[str], index: pd.Index | None = None) -> pd.Series:
-    missing = any(not v for v in values)
-    if missing:
-        return pd.Series([int(v) if v else pd.NA for v in values], dtype="Int64", index=index)
-    return pd.Series(np.array([int(v) for v in values], dtype=np.int64), index=index)
+    mask = np.array([not v for v in values], dtype=bool)
+    data = np.array([int(v) if v else 0 for v in values], dtype=np.int64)
+    if mask.any():
+        return pd.Series(pd.arrays.IntegerArray(data, mask), index=index)
+    return pd.Series(data, index=index)
 
 
 def to_float(values: Sequence[str], decimal: str = ".", index: pd.Index | None = None) -> pd.Series:
@@ -116,6 +117,8 @@ def infer(
     """
     if is_int_column(cells):
         return to_int(cells, index)
+    if any(_LEADING_ZERO.fullmatch(v) for v in cells if v):
+        return to_text(cells, index)  # identifiers such as 0301 are not numbers
     if decimal in (".", None) and is_float_column(cells, "."):
         return to_float(cells, ".", index)
     if decimal in (",", None) and is_float_column(cells, ","):

@@ -47,13 +47,15 @@ def decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
         encoding, body = "utf-8", data
         nul = data.find(b"\x00")
         if nul >= 0:
+            if _looks_binary(data):
+                raise DataError("the file contains binary content (not a text table)", file=path)
             line, col = byte_position(data, nul)
-            what = (
-                "binary content (not a text table)"
-                if _looks_binary(data)
-                else f"a NUL byte at character {col} (corrupted file or UTF-16 without byte-order mark)"
+            raise DataError(
+                f"the file contains a NUL byte at character {col} "
+                "(corrupted file or UTF-16 without byte-order mark)",
+                file=path,
+                row=line,
             )
-            raise DataError(f"the file contains {what}", file=path, row=line)
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -157,6 +159,11 @@ def parse_records(text: str, path: str | os.PathLike[str], delimiter: str) -> Re
             msg = str(exc)
             if "end of data" in msg or "unexpected end" in msg:
                 msg = "a quoted field is never closed (unbalanced double quote)"
+            elif "expected after" in msg:
+                msg = (
+                    f"{msg} — a quoted field ends too early: a double quote inside it is not "
+                    "doubled, or an opening quote is not closed"
+                )
             raise DataError(f"cannot parse the line: {msg}", file=path, row=start) from exc
         start = prev + 1
         prev = reader.line_num
@@ -207,11 +214,15 @@ def rectangular(
             if allow_trailing_empty and len(rec) == width + 1 and rec[-1].strip() == "":
                 rec = rec[:-1]
             else:
+                if len(rec) < width:
+                    detail, column = f"the row ends before column {header[len(rec)]!r}", header[len(rec)]
+                else:
+                    detail, column = f"extra value(s) after the last column {header[-1]!r}", header[-1]
                 raise DataError(
-                    f"expected {width} fields as in the header, found {len(rec)}",
+                    f"expected {width} fields as in the header, found {len(rec)}: {detail}",
                     file=path,
                     row=line,
-                    column=header[min(len(rec), width) - 1] if rec else None,
+                    column=column,
                 )
         rows.append(rec)
         lines.append(line)

@@ -8,15 +8,16 @@ the same number without the year axis (tests check that the two agree).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from fou_analysis.exceptions import SpecificationError
-from fou_analysis.value.bank import to_base_year
-from fou_analysis.value.impact_map import SHARES, ImpactMap, resolve_quantities
+from fou_analysis.value.bank import load_price_index, to_base_year
+from fou_analysis.value.impact_map import SHARES, ImpactMap
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,53 @@ class Inputs:
     netted: np.ndarray
     deadweight_input: np.ndarray
     base_year: int
+
+
+def _effect_parts(effect: Any, key: str) -> tuple[float, float]:
+    """(estimate, standard error) of an effect-like object; se from the CI when missing."""
+    if isinstance(effect, int | float) and not isinstance(effect, bool):
+        return float(effect), 0.0
+    try:
+        est = float(effect.estimate)
+    except (AttributeError, TypeError, ValueError) as err:
+        raise SpecificationError(f"effects[{key!r}] has no numeric .estimate") from err
+    se = float(getattr(effect, "se", float("nan")))
+    if not math.isfinite(se):
+        ci = getattr(effect, "ci", None)
+        level = float(getattr(effect, "level", 0.95))
+        if ci is not None and all(math.isfinite(float(c)) for c in ci):
+            from scipy import stats
+
+            z = float(stats.norm.ppf(0.5 + level / 2))
+            se = (float(ci[1]) - float(ci[0])) / (2 * z)
+        else:
+            se = float("nan")
+    if not math.isfinite(est):
+        raise SpecificationError(f"effects[{key!r}].estimate is not finite")
+    return est, se
+
+
+def resolve_quantities(imap: ImpactMap, effects: Mapping[str, Any] | None) -> pd.DataFrame:
+    """Per row: ``q`` (central quantity before the multiplier), ``q_se`` (effect standard error,
+    NaN for map numbers), ``q_low``/``q_high`` (map range), and ``q_source`` in words."""
+    t = imap.table
+    q = t["quantity"].to_numpy(dtype=float).copy()
+    q_se = np.full(len(t), np.nan)
+    src = []
+    for i, key in enumerate(t["effect_key"]):
+        if key == "":
+            src.append("map")
+            continue
+        if effects is None or key not in effects:
+            known = ", ".join(sorted(effects)) if effects else "none given"
+            raise SpecificationError(
+                f"row {t['row'].iloc[i]} refers to effect {key!r}, which is not in effects= (known: {known})"
+            )
+        q[i], q_se[i] = _effect_parts(effects[key], key)
+        src.append(f"effect:{key}")
+    low = np.where(t["effect_key"] == "", t["quantity_low"].to_numpy(dtype=float), q)
+    high = np.where(t["effect_key"] == "", t["quantity_high"].to_numpy(dtype=float), q)
+    return pd.DataFrame({"q": q, "q_se": q_se, "q_low": low, "q_high": high, "q_source": src})
 
 
 def check_investment(investment: float) -> float:
@@ -79,7 +127,11 @@ def prepare(
     qi = resolve_quantities(imap, effects)
     base = int(t["proxy_year"].max()) if base_year is None else int(base_year)
     years = t["proxy_year"].to_numpy(dtype="int64")
-    conv = lambda col: np.asarray(to_base_year(t[col].to_numpy(dtype=float), years, base, price_index), dtype=float)  # noqa: E731
+    index = None if np.all(years == base) else load_price_index(price_index)  # read the file once
+
+    def conv(col: str) -> np.ndarray:
+        return np.asarray(to_base_year(t[col].to_numpy(dtype=float), years, base, index), dtype=float)
+
     netted = t["quantity_from_effect"].to_numpy(dtype=bool)
     shares, lows, highs = {}, {}, {}
     for s in SHARES:
@@ -125,3 +177,70 @@ def pv_closed_form(a1, drop, dur, r):
     safe = np.where(near_one, 0.5, g)
     geom = np.where(near_one, dur, (1 - safe**dur) / (1 - safe))
     return a1 / (1 + r) * geom
+
+
+def rate_triple(discount_rate: Any) -> tuple[float, float, float]:
+    """``(low, central, high)`` from a number or a 3-sequence of yearly rates."""
+    if isinstance(discount_rate, str):
+        raise SpecificationError(
+            "simulation needs a numeric discount_rate (or (low, central, high)), not a string"
+        )
+    if isinstance(discount_rate, Sequence):
+        if len(discount_rate) != 3:
+            raise SpecificationError("discount_rate range must be (low, central, high)")
+        lo, c, hi = (check_rate(v) for v in discount_rate)
+        if not lo <= c <= hi:
+            raise SpecificationError("discount_rate range must satisfy low <= central <= high")
+        return lo, c, hi
+    r = check_rate(discount_rate)
+    return r, r, r
+
+
+def apply_ranges(x: Inputs, imap: ImpactMap, ranges: Mapping[Any, Sequence[float]] | None) -> Inputs:
+    """Override parameter ranges: keys are a column (all rows) or ``(row, column)``; values
+    ``(low, high)`` around the central value or ``(low, central, high)``. Proxies in base-year
+    prices."""
+    if not ranges:
+        return x
+    arrays = {
+        "quantity": [x.q_low.copy(), x.q.copy(), x.q_high.copy()],
+        "proxy_nok": [x.p_low.copy(), x.p.copy(), x.p_high.copy()],
+        **{s: [x.shares_low[s].copy(), x.shares[s].copy(), x.shares_high[s].copy()] for s in SHARES},
+    }
+    q_se = x.q_se.copy()
+    for key, spec in ranges.items():
+        if isinstance(key, tuple):
+            row, col = key
+            rows = [imap.row_position(row)]
+        else:
+            col, rows = key, list(range(len(imap)))
+        if col not in arrays:
+            raise SpecificationError(f"ranges: unknown parameter {col!r}; use one of {', '.join(arrays)}")
+        vals = [float(v) for v in spec]
+        if len(vals) not in (2, 3):
+            raise SpecificationError(f"ranges[{key!r}] must be (low, high) or (low, central, high)")
+        for i in rows:
+            if col == "deadweight" and x.netted[i]:
+                continue  # never put deadweight back on an effect estimate
+            lo, hi = vals[0], vals[-1]
+            c = vals[1] if len(vals) == 3 else arrays[col][1][i]
+            if not lo <= c <= hi or (col in SHARES and not 0 <= lo <= hi <= 1):
+                raise SpecificationError(
+                    f"ranges[{key!r}] = {spec!r} must satisfy low <= central <= high (shares in [0, 1])"
+                )
+            arrays[col][0][i], arrays[col][1][i], arrays[col][2][i] = lo, c, hi
+            if col == "quantity":
+                q_se[i] = np.nan  # an explicit range replaces the effect's sampling distribution
+    return replace(
+        x,
+        q_low=arrays["quantity"][0],
+        q=arrays["quantity"][1],
+        q_high=arrays["quantity"][2],
+        q_se=q_se,
+        p_low=arrays["proxy_nok"][0],
+        p=arrays["proxy_nok"][1],
+        p_high=arrays["proxy_nok"][2],
+        shares_low={s: arrays[s][0] for s in SHARES},
+        shares={s: arrays[s][1] for s in SHARES},
+        shares_high={s: arrays[s][2] for s in SHARES},
+    )

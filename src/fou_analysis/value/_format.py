@@ -52,7 +52,7 @@ def format_nok(x: float | None, lang: str = "nb", *, decimals: int = 0, compact:
     >>> format_nok(1250000, "nb")
     '1\\xa0250\\xa0000\\xa0kr'
     >>> format_nok(1250000, "en", compact=True)
-    'NOK 1.25 million'
+    'NOK\\xa01.25\\xa0million'
     """
     check_lang(lang)
     if x is None or not math.isfinite(float(x)):

@@ -148,7 +148,9 @@ def load_value_bank(path: str | PathLike[str] | pd.DataFrame | None = None) -> p
                 raise DataError(f"{col} must not be empty", file=name, row=row, column=col)
         ident = str(rec["id"]).strip()
         if ident in seen:
-            raise DataError(f"duplicated id {ident!r} (first in row {seen[ident]})", file=name, row=row, column="id")
+            raise DataError(
+                f"duplicated id {ident!r} (first in row {seen[ident]})", file=name, row=row, column="id"
+            )
         seen[ident] = row
         nums = {}
         for col in ("nok_low", "nok_central", "nok_high"):
@@ -156,10 +158,17 @@ def load_value_bank(path: str | PathLike[str] | pd.DataFrame | None = None) -> p
             if not np.isfinite(nums[col]):
                 raise DataError(f"not a number: {rec[col]!r}", file=name, row=row, column=col)
         if not nums["nok_low"] <= nums["nok_central"] <= nums["nok_high"]:
-            raise DataError("need nok_low <= nok_central <= nok_high", file=name, row=row, column="nok_central")
+            raise DataError(
+                "need nok_low <= nok_central <= nok_high", file=name, row=row, column="nok_central"
+            )
         year = _to_float(rec["price_year"])
         if not (np.isfinite(year) and year == int(year) and 1900 <= year <= 2200):
-            raise DataError(f"price year must be a year, not {rec['price_year']!r}", file=name, row=row, column="price_year")
+            raise DataError(
+                f"price year must be a year, not {rec['price_year']!r}",
+                file=name,
+                row=row,
+                column="price_year",
+            )
         for col in BANK_COLUMNS:
             if col in nums:
                 out[col].append(nums[col])
@@ -202,7 +211,9 @@ def load_price_index(index: Any = None) -> pd.Series:
             if not (np.isfinite(yf) and yf == int(yf)):
                 raise DataError(f"not a year: {y!r}", file=name, row=row, column="year")
             if not (np.isfinite(vf) and vf > 0):
-                raise DataError(f"index value must be a positive number, not {v!r}", file=name, row=row, column="kpi")
+                raise DataError(
+                    f"index value must be a positive number, not {v!r}", file=name, row=row, column="kpi"
+                )
             years.append(int(yf))
             values.append(vf)
         s = pd.Series(values, index=years)
@@ -311,7 +322,11 @@ def bank_value(
     >>> (v.low, v.central, v.high, v.price_year)
     (300000.0, 400000.0, 500000.0, 2010)
     """
-    table = bank if isinstance(bank, pd.DataFrame) and "nok_central" in bank and bank["nok_central"].dtype.kind == "f" else None
+    table = (
+        bank
+        if isinstance(bank, pd.DataFrame) and "nok_central" in bank and bank["nok_central"].dtype.kind == "f"
+        else None
+    )
     table = table if table is not None else load_value_bank(bank)
     hit = table[table["id"] == id]
     if hit.empty:

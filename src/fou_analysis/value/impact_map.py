@@ -37,7 +37,7 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,7 @@ REQUIRED_COLUMNS = (
 SHARES = ("deadweight", "displacement", "attribution", "drop_off")
 RANGED = ("quantity", "proxy_nok", *SHARES)
 _EFFECT_REF = re.compile(r"^effect:\s*([A-Za-z0-9_.\-]+)\s*$")
+_AMBIGUOUS = re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+$")  # "400,000": thousands or decimals?
 _TRUE = {"1", "true", "yes", "ja", "y", "j", "x", "sann"}
 _FALSE = {"", "0", "false", "no", "nei", "n", "usann"}
 
@@ -82,7 +83,6 @@ class ImpactMap:
     table: pd.DataFrame
     file: str | None = None
     bank_version: str | None = None
-    notes: tuple[str, ...] = field(default=())
 
     def __len__(self) -> int:
         return len(self.table)
@@ -99,7 +99,9 @@ class ImpactMap:
     def row_position(self, outcome_row: int | str) -> int:
         """Position (0-based) of a row given by position or by a unique outcome name/label."""
         if isinstance(outcome_row, bool) or not isinstance(outcome_row, int | str | np.integer):
-            raise SpecificationError(f"outcome_row must be a position or an outcome name, not {outcome_row!r}")
+            raise SpecificationError(
+                f"outcome_row must be a position or an outcome name, not {outcome_row!r}"
+            )
         if isinstance(outcome_row, int | np.integer):
             if not 0 <= int(outcome_row) < len(self):
                 raise SpecificationError(f"outcome_row {outcome_row} is outside 0..{len(self) - 1}")
@@ -161,6 +163,14 @@ def _number(text: str, *, file: str | None, row: int, column: str, required: boo
         if required:
             raise DataError("value is missing", file=file, row=row, column=column)
         return float("nan")
+    if _AMBIGUOUS.match(text):
+        raise DataError(
+            f"ambiguous number {text!r}: write thousands without a separator or with spaces (400000 or 400 000), "
+            "and decimals with a point or a comma (0.25 or 0,25)",
+            file=file,
+            row=row,
+            column=column,
+        )
     x = _to_float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
     if not math.isfinite(x):
         raise DataError(f"not a number: {text!r}", file=file, row=row, column=column)
@@ -183,7 +193,9 @@ def _range(
             if not 0 <= v <= 1:
                 raise DataError(f"a share must be between 0 and 1, got {v}", file=file, row=row, column=c)
     if math.isfinite(central) and not lo <= central <= hi:
-        raise DataError(f"need {col}_low <= {col} <= {col}_high ({lo}, {central}, {hi})", file=file, row=row, column=col)
+        raise DataError(
+            f"need {col}_low <= {col} <= {col}_high ({lo}, {central}, {hi})", file=file, row=row, column=col
+        )
     if not lo <= hi:
         raise DataError(f"need {col}_low <= {col}_high", file=file, row=row, column=f"{col}_low")
     return lo, hi
@@ -219,8 +231,8 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
     ...     "quantity": "effect:work", "quantity_multiplier": 40, "proxy_id": "neet_year",
     ...     "proxy_nok": "", "proxy_year": "", "proxy_source": "", "deadweight": 0.2,
     ...     "displacement": 0.1, "attribution": 0.3, "drop_off": 0.2, "duration_years": 3}])
-    >>> m.table.loc[0, ["effect_key", "proxy_nok", "proxy_year"]].tolist()
-    ['work', 400000.0, 2010]
+    >>> m.table.loc[0, "effect_key"], float(m.table.loc[0, "proxy_nok"]), int(m.table.loc[0, "proxy_year"])
+    ('work', 400000.0, 2010)
     """
     frame, offset, file = _as_frame(data)
     header_row = offset - 1
@@ -248,19 +260,28 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         if match:
             out["quantity"], out["effect_key"] = float("nan"), match.group(1)
         elif q_text.lower().startswith("effect:"):
-            raise DataError(f"bad effect reference {q_text!r}; write effect:<key>", file=file, row=row, column="quantity")
+            raise DataError(
+                f"bad effect reference {q_text!r}; write effect:<key>", file=file, row=row, column="quantity"
+            )
         else:
             try:
                 out["quantity"] = _number(q_text, file=file, row=row, column="quantity")
             except DataError as err:
                 raise DataError(
-                    f"quantity must be a number or effect:<key>, not {q_text!r}", file=file, row=row, column="quantity"
+                    f"quantity must be a number or effect:<key>, not {q_text!r}",
+                    file=file,
+                    row=row,
+                    column="quantity",
                 ) from err
             out["effect_key"] = ""
-        flag = _parse_flag(rec.get("quantity_from_effect", ""), file=file, row=row, column="quantity_from_effect")
+        flag = _parse_flag(
+            rec.get("quantity_from_effect", ""), file=file, row=row, column="quantity_from_effect"
+        )
         out["quantity_from_effect"] = bool(match) or flag
         m_text = rec.get("quantity_multiplier", "")
-        out["quantity_multiplier"] = 1.0 if m_text == "" else _number(m_text, file=file, row=row, column="quantity_multiplier")
+        out["quantity_multiplier"] = (
+            1.0 if m_text == "" else _number(m_text, file=file, row=row, column="quantity_multiplier")
+        )
         if match and (rec.get("quantity_low", "") or rec.get("quantity_high", "")):
             raise DataError(
                 "an effect quantity takes its range from the effect's interval; leave quantity_low/high blank",
@@ -268,7 +289,9 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
                 row=row,
                 column="quantity_low",
             )
-        out["quantity_low"], out["quantity_high"] = _range(rec, "quantity", out["quantity"], file=file, row=row, share=False)
+        out["quantity_low"], out["quantity_high"] = _range(
+            rec, "quantity", out["quantity"], file=file, row=row, share=False
+        )
 
         # proxy: from the map, or from the bank
         proxy_id = rec.get("proxy_id", "")
@@ -302,7 +325,9 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
                 raise DataError("every proxy needs a price year", file=file, row=row, column="proxy_year")
             y = _number(y_text, file=file, row=row, column="proxy_year")
             if y != int(y) or not 1900 <= y <= 2200:
-                raise DataError(f"price year must be a year, not {y_text!r}", file=file, row=row, column="proxy_year")
+                raise DataError(
+                    f"price year must be a year, not {y_text!r}", file=file, row=row, column="proxy_year"
+                )
             out["proxy_year"] = int(y)
         s_text = rec["proxy_source"]
         if s_text == "" and bank_rec is not None:
@@ -320,7 +345,12 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
             out[f"{col}_low"], out[f"{col}_high"] = _range(rec, col, v, file=file, row=row, share=True)
         d = _number(rec["duration_years"], file=file, row=row, column="duration_years")
         if d != int(d) or d < 1:
-            raise DataError(f"duration_years must be a whole number of years >= 1, got {rec['duration_years']!r}", file=file, row=row, column="duration_years")
+            raise DataError(
+                f"duration_years must be a whole number of years >= 1, got {rec['duration_years']!r}",
+                file=file,
+                row=row,
+                column="duration_years",
+            )
         out["duration_years"] = int(d)
         records.append(out)
 
@@ -352,51 +382,4 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
     return ImpactMap(table=table, file=file, bank_version=bank_version)
 
 
-def _effect_parts(effect: Any, key: str) -> tuple[float, float]:
-    """(estimate, standard error) of an effect-like object; se from the CI when missing."""
-    if isinstance(effect, int | float) and not isinstance(effect, bool):
-        return float(effect), 0.0
-    try:
-        est = float(effect.estimate)
-    except (AttributeError, TypeError, ValueError) as err:
-        raise SpecificationError(f"effects[{key!r}] has no numeric .estimate") from err
-    se = float(getattr(effect, "se", float("nan")))
-    if not math.isfinite(se):
-        ci = getattr(effect, "ci", None)
-        level = float(getattr(effect, "level", 0.95))
-        if ci is not None and all(math.isfinite(float(c)) for c in ci):
-            from scipy import stats
-
-            z = float(stats.norm.ppf(0.5 + level / 2))
-            se = (float(ci[1]) - float(ci[0])) / (2 * z)
-        else:
-            se = float("nan")
-    if not math.isfinite(est):
-        raise SpecificationError(f"effects[{key!r}].estimate is not finite")
-    return est, se
-
-
-def resolve_quantities(imap: ImpactMap, effects: Mapping[str, Any] | None) -> pd.DataFrame:
-    """Per row: ``q`` (central quantity before the multiplier), ``q_se`` (effect standard error,
-    NaN for map numbers), ``q_low``/``q_high`` (map range), and ``q_source`` in words."""
-    t = imap.table
-    q = t["quantity"].to_numpy(dtype=float).copy()
-    q_se = np.full(len(t), np.nan)
-    src = []
-    for i, key in enumerate(t["effect_key"]):
-        if key == "":
-            src.append("map")
-            continue
-        if effects is None or key not in effects:
-            known = ", ".join(sorted(effects)) if effects else "none given"
-            raise SpecificationError(
-                f"row {t['row'].iloc[i]} refers to effect {key!r}, which is not in effects= (known: {known})"
-            )
-        q[i], q_se[i] = _effect_parts(effects[key], key)
-        src.append(f"effect:{key}")
-    low = np.where(t["effect_key"] == "", t["quantity_low"].to_numpy(dtype=float), q)
-    high = np.where(t["effect_key"] == "", t["quantity_high"].to_numpy(dtype=float), q)
-    return pd.DataFrame({"q": q, "q_se": q_se, "q_low": low, "q_high": high, "q_source": src})
-
-
-__all__ = ["ImpactMap", "load_impact_map", "resolve_quantities", "REQUIRED_COLUMNS", "SHARES", "RANGED"]
+__all__ = ["ImpactMap", "load_impact_map", "REQUIRED_COLUMNS", "SHARES", "RANGED"]

@@ -1,0 +1,17 @@
+"""Synthetic demo data for the seed cases, with documented planted effects.
+
+``write_demo(root)`` writes ``data/raw/<case>/`` for Utstyrsbu, Noen and Friskgården in the
+exact formats real sources export (lending log CSV, Nettskjema CSV + elements JSON, SurveyXact
+dataset/structure/labels, a register extract, SSB JSON-stat), each with a README (Norwegian and
+English) stating that the data are synthetic and what was planted. ``PLANTED`` holds the true
+effects for tests; ``generate(case, seed)`` returns the same data in memory.
+
+Everything is deterministic: the same seed gives byte-identical files. No real person is in
+the data; pseudonyms are keyed hashes of running numbers.
+"""
+
+from fou_analysis.demo.generate import CASES, DEFAULT_SEED, generate, render
+from fou_analysis.demo.planted import PLANTED
+from fou_analysis.demo.write import DemoWriteResult, write_demo
+
+__all__ = ["CASES", "DEFAULT_SEED", "PLANTED", "DemoWriteResult", "generate", "render", "write_demo"]

@@ -1,0 +1,140 @@
+"""Write the demo data into ``<root>/data/raw/<case>/`` without ever touching real data.
+
+A case folder records what demo wrote in ``.fou-demo.json`` (file → SHA-256). A file counts as
+"written by demo" only if it is listed there with an unchanged checksum. Rules:
+
+* empty or missing folder → write everything;
+* folder with any file *not* written by demo (real data, or a demo file someone edited) →
+  leave the whole folder alone, even with ``overwrite=True``;
+* folder holding only demo files → leave it alone unless ``overwrite=True``, then rewrite it.
+
+Files are written atomically (temporary file + rename), so an interrupted run never leaves a
+half-written CSV that looks like real data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+from fou_analysis.demo.generate import CASES, DEFAULT_SEED, _check_case, render
+
+MARKER = ".fou-demo.json"
+# Placeholders and desktop litter are not data: they neither block nor get removed.
+IGNORED = {MARKER, ".gitkeep", ".keep", ".DS_Store", "Thumbs.db"}
+
+
+class DemoWriteResult(dict):
+    """``{case: [paths written]}``; ``skipped`` maps each case left alone to the files that made it so."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: dict[str, list[Path]] = {}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _existing_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in IGNORED)
+
+
+def _foreign_files(folder: Path, existing: list[Path]) -> list[Path]:
+    """Existing files that demo did not write (or that were changed since)."""
+    marker = folder / MARKER
+    recorded: dict[str, str] = {}
+    if marker.is_file():
+        try:
+            recorded = json.loads(marker.read_text(encoding="utf-8")).get("files", {})
+        except (json.JSONDecodeError, AttributeError):
+            recorded = {}
+    return [p for p in existing if recorded.get(p.relative_to(folder).as_posix()) != _sha(p)]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_demo(
+    root: str | PathLike[str],
+    *,
+    cases: Iterable[str] | None = None,
+    overwrite: bool = False,
+    seed: int = DEFAULT_SEED,
+) -> DemoWriteResult:
+    """Write synthetic demo data for the seed cases into ``<root>/data/raw/<case>/``.
+
+    Parameters
+    ----------
+    root
+        Project root; files go to ``<root>/data/raw/<case>/``.
+    cases
+        Cases to write (default: ``utstyrsbu``, ``noen``, ``friskgarden``).
+    overwrite
+        Rewrite a folder that holds only files demo wrote earlier. Folders with any other file
+        are never touched.
+    seed
+        Generator seed; the same seed gives byte-identical files.
+
+    Returns
+    -------
+    DemoWriteResult
+        A dict ``{case: [paths written]}`` (empty list for a case left alone) whose ``skipped``
+        attribute maps each case left alone to the existing files that caused it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from fou_analysis import demo
+    >>> written = demo.write_demo(tempfile.mkdtemp(), cases=["noen"])
+    >>> sorted(p.name for p in written["noen"])[:2]
+    ['.fou-demo.json', 'README.md']
+    """
+    selected = list(CASES if cases is None else cases)
+    for case in selected:
+        _check_case(case)
+    result = DemoWriteResult()
+    for case in selected:
+        folder = Path(root) / "data" / "raw" / case
+        existing = _existing_files(folder)
+        if existing:
+            foreign = _foreign_files(folder, existing)
+            if foreign or not overwrite:
+                result[case] = []
+                result.skipped[case] = foreign or existing
+                continue
+        files = render(case, seed)
+        for old in existing:  # only demo files reach this point; drop those the new set lacks
+            if old.relative_to(folder).as_posix() not in files:
+                old.unlink()
+        written = []
+        for rel, data in files.items():
+            path = folder / rel
+            _atomic_write(path, data)
+            written.append(path)
+        marker = {
+            "generator": "fou_analysis.demo",
+            "seed": seed,
+            "synthetic": True,
+            "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())},
+        }
+        marker_path = folder / MARKER
+        _atomic_write(marker_path, (json.dumps(marker, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        result[case] = [*written, marker_path]
+    return result

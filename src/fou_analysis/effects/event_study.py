@@ -1,0 +1,352 @@
+"""Event study: two-way fixed effects with relative-time (lead and lag) dummies.
+
+Estimator
+    ``y_it = α_i + λ_t + Σ_{k ≠ ref} β_k 1[t − G_i = k] + u_it`` for units first treated in
+    period ``G_i`` (never-treated units have all dummies zero), with ``k`` from ``−leads`` to
+    ``lags`` and ``ref`` (default −1) left out as the reference period. With ``binned=True`` the
+    endpoints collect everything beyond them (``k ≤ −leads``, ``k ≥ lags``); with
+    ``binned=False`` rows of treated units outside the window are dropped. Unit and time effects
+    are absorbed exactly (``_fe.py``).
+
+    ``estimate`` = the average of the post-treatment coefficients ``β_0 … β_lags`` (equal weights
+    per event time), with its standard error from ``a'Va``. The per-period coefficients are in
+    ``table``/``event_table``.
+
+Standard errors
+    As in :func:`fou_analysis.effects.did` (statsmodels conventions, K counting the absorbed
+    dummies): ``classical | hc1 | cluster`` (default cluster by unit; t/F with G − 1 df).
+
+Assumptions
+    Parallel trends, no anticipation (beyond the reference period), SUTVA, and — because TWFE
+    event-study coefficients mix cohorts — effects that do not differ between adoption cohorts
+    (Sun & Abraham 2021); with several cohorts compare with ``staggered_did``.
+
+Diagnostics
+    ``pre_trend``: joint Wald test (F with q and df_inference degrees of freedom) that all lead
+    coefficients are zero (p < 0.05 → fail, < 0.10 → warn); ``clusters`` / ``treated_clusters``
+    as in ``did``; ``cohorts`` (several adoption cohorts → info pointing to staggered_did).
+
+Published result reproduced
+    None directly; the coefficients equal a statsmodels dummy-variable fit
+    (``tests/effects/test_event_study.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._fe import Absorber, ols_absorbed
+from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.exceptions import DataError, SpecificationError
+
+
+@dataclass(frozen=True)
+class EventStudyResult(EffectResult):
+    """Result of :func:`event_study`.
+
+    Extra attributes: ``event_table`` (tidy, one row per event time including the reference
+    with estimate 0; columns ``event_time``, ``reference``, ``binned``), ``pretrend_test``
+    (dict ``statistic``, ``df_num``, ``df_den``, ``p_value``), ``reference``, ``clusters``,
+    ``treated_clusters``.
+    """
+
+    event_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pretrend_test: dict[str, float] = field(default_factory=dict)
+    reference: int = -1
+    clusters: int | None = None
+    treated_clusters: int | None = None
+
+    def plot(self, ax: Any = None) -> Any:
+        """Coefficients by event time with their intervals; the reference period is hollow."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6.5, 3.5))
+        t = self.event_table
+        k = self.labels.scale
+        est = t[~t["reference"]]
+        ax.errorbar(
+            est["event_time"],
+            est["estimate"] * k,
+            yerr=[(est["estimate"] - est["ci_low"]) * k, (est["ci_high"] - est["estimate"]) * k],
+            fmt="o",
+            capsize=3,
+            color="C0",
+            label=f"{int(round(self.level * 100))} % interval",
+        )
+        ref = t[t["reference"]]
+        ax.plot(ref["event_time"], [0] * len(ref), "o", mfc="white", color="C0", label="reference period")
+        ax.axhline(0, color="grey", lw=1)
+        ax.axvline(-0.5, color="grey", lw=1, ls="--")
+        ax.set_xlabel("periods relative to the start")
+        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        p = self.pretrend_test.get("p_value", float("nan"))
+        ax.set_title(f"Event study (pre-trend test p = {p:.3f})")
+        ax.legend(frameon=False)
+        return ax
+
+
+def event_study(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    leads: int = 4,
+    lags: int = 4,
+    reference: int = -1,
+    se: str = "cluster",
+    cluster: str | None = None,
+    binned: bool = True,
+    level: float = 0.95,
+) -> EventStudyResult:
+    """TWFE event study with a joint pre-trend test.
+
+    Parameters
+    ----------
+    data
+        Panel, one row per unit and period.
+    outcome, unit, time
+        Columns; ``time`` must be numeric (year, month number, period index).
+    first_treated
+        Column with the unit's first treated period (same scale as ``time``); 0 or missing
+        means never treated.
+    leads, lags
+        Event times from ``−leads`` to ``lags`` get their own coefficient.
+    reference
+        Event time left out (normalised to zero); default −1, the last period before the start.
+    se
+        ``"classical"``, ``"hc1"`` or ``"cluster"`` (default; clusters by ``unit`` unless
+        ``cluster`` is given). For few clusters use ``did(se="wild")`` on the pooled effect.
+    binned
+        Bin the endpoints (``≤ −leads``, ``≥ lags``); otherwise drop treated rows outside.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    EventStudyResult
+        ``estimate`` is the mean of the post-period coefficients (event times 0 … lags).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"u": np.repeat(np.arange(30), 8), "t": np.tile(np.arange(8), 30)})
+    >>> d["g"] = np.where(d.u < 10, 5, 0)
+    >>> d["y"] = rng.normal(size=len(d)) + 1.0 * ((d.g > 0) & (d.t >= d.g))
+    >>> res = event_study(d, outcome="y", unit="u", time="t", first_treated="g", leads=3, lags=2)
+    >>> res.event_table["event_time"].tolist()
+    [-3, -2, -1, 0, 1, 2]
+    """
+    if se not in ("classical", "hc1", "cluster"):
+        raise SpecificationError(
+            f"se must be 'classical', 'hc1' or 'cluster', not {se!r} (for the wild bootstrap use did(se='wild'))"
+        )
+    if leads < 1 or lags < 0 or not (-leads <= reference <= lags) or reference >= 0:
+        raise SpecificationError(
+            f"need leads >= 1, lags >= 0 and -leads <= reference < 0 (got {leads}, {lags}, {reference})"
+        )
+    dc.check_columns(
+        data,
+        [outcome, unit, time, first_treated, cluster],
+        ["outcome", "unit", "time", "first_treated", "cluster"],
+    )
+    cl_col = cluster if cluster is not None else unit
+    cols = [outcome, unit, time] + ([cl_col] if se == "cluster" else [])
+    keep_cols = list(dict.fromkeys(cols + [first_treated]))
+    sub = data[keep_cols]
+    ok = sub[cols].notna().all(axis=1).to_numpy()
+    df = sub.loc[ok].reset_index(drop=True)
+    dropped = int((~ok).sum())
+    y = dc.numeric(df, outcome)
+    t = dc.numeric(df, time)
+    g = dc.numeric(df, first_treated)
+    g = np.where(np.isnan(g) | (g == 0), np.nan, g)
+    per_unit = pd.Series(g).groupby(df[unit].to_numpy()).nunique(dropna=False)
+    if (per_unit > 1).any():
+        raise DataError(
+            f"must be constant within a unit (unit {per_unit.index[np.argmax(per_unit.to_numpy() > 1)]!r} has "
+            "several values)",
+            column=first_treated,
+        )
+    treated_unit = ~np.isnan(g)
+    e = np.where(treated_unit, t - g, np.nan)
+    if binned:
+        e = np.where(treated_unit, np.clip(e, -leads, lags), np.nan)
+        outside = np.zeros(len(y), bool)
+    else:
+        outside = treated_unit & ((e < -leads) | (e > lags))
+    if outside.any():
+        df, y, t, e, treated_unit = (
+            df.loc[~outside].reset_index(drop=True),
+            y[~outside],
+            t[~outside],
+            e[~outside],
+            treated_unit[~outside],
+        )
+    times = [k for k in range(-leads, lags + 1) if k != reference]
+    x = np.column_stack([(e == k).astype(float) for k in times])
+    present = x.sum(axis=0) > 0
+    missing = [k for k, p in zip(times, present, strict=True) if not p]
+    times = [k for k, p in zip(times, present, strict=True) if p]
+    x = x[:, present]
+    names = [_term(k, leads, lags, binned) for k in times]
+    clus = df[cl_col].to_numpy() if se == "cluster" else None
+    try:
+        fit = ols_absorbed(y, x, names, Absorber([df[unit].to_numpy(), t]), se=se, cluster=clus)
+    except SpecificationError:
+        raise SpecificationError(
+            "the event-time dummies are collinear with the unit and time effects — typically because "
+            "there are no never-treated units; use staggered_did(control='notyet') instead"
+        ) from None
+    dfi = fit.df_inference
+    rows = []
+    for k in range(-leads, lags + 1):
+        if k == reference:
+            rows.append(
+                {"term": _term(k, leads, lags, binned), "estimate": 0.0, "event_time": k, "reference": True}
+            )
+            continue
+        if k not in times:
+            continue
+        j = times.index(k)
+        b, s = float(fit.coef[j]), float(fit.se[j])
+        ci, p = dc.t_inference(b, s, dfi, level)
+        rows.append(
+            {
+                "term": names[j],
+                "estimate": b,
+                "std_error": s,
+                "statistic": b / s,
+                "p_value": p,
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "event_time": k,
+                "reference": False,
+            }
+        )
+    table = tidy_frame(rows)
+    table["binned"] = binned & ((table["event_time"] == -leads) | (table["event_time"] == lags))
+
+    post_idx = [j for j, k in enumerate(times) if k >= 0]
+    if not post_idx:
+        raise SpecificationError("no post-treatment event times in the data")
+    a = np.zeros(len(times))
+    a[post_idx] = 1.0 / len(post_idx)
+    est = float(a @ fit.coef)
+    se_val = float(np.sqrt(a @ fit.vcov @ a))
+    ci, p = dc.t_inference(est, se_val, dfi, level)
+
+    lead_idx = [j for j, k in enumerate(times) if k < 0]
+    pre = _joint_test(fit.coef[lead_idx], fit.vcov[np.ix_(lead_idx, lead_idx)], dfi)
+    diags = []
+    if lead_idx:
+        en, nb = dc.pretrend_text(
+            pre["p_value"], f"Joint F-test that all {len(lead_idx)} lead coefficients are zero"
+        )
+        diags.append(Diagnostic("pre_trend", pre["p_value"], dc.pretrend_verdict(pre["p_value"]), en, nb))
+    else:
+        diags.append(
+            Diagnostic(
+                "pre_trend",
+                None,
+                "info",
+                "No lead coefficients: pre-trends not testable.",
+                "Ingen perioder før tiltaket: trender kan ikke testes.",
+            )
+        )
+    units = pd.Series(treated_unit).groupby(df[unit].to_numpy()).max()
+    n_cl = n_tcl = None
+    if clus is not None:
+        cl_tr = pd.Series(treated_unit).groupby(clus).max()
+        n_cl, n_tcl = len(cl_tr), int(cl_tr.sum())
+    diags += dc.cluster_diagnostics(n_cl, n_tcl, se)
+    if units.all():
+        diags.append(
+            Diagnostic(
+                "never_treated",
+                0,
+                "warn",
+                "No never-treated units: the coefficients are identified only by comparing cohorts and by "
+                "the binned endpoints (Borusyak, Jaravel & Spiess 2024); use staggered_did(control='notyet').",
+                "Ingen enheter uten tiltaket: koeffisientene identifiseres bare ved å sammenligne kohorter; "
+                "bruk staggered_did(control='notyet').",
+            )
+        )
+    cohorts = np.unique(g[~np.isnan(g)]) if np.any(~np.isnan(g)) else np.array([])
+    if cohorts.size > 1:
+        diags.append(
+            Diagnostic(
+                "cohorts",
+                int(cohorts.size),
+                "info",
+                f"{cohorts.size} adoption cohorts: TWFE event-study coefficients can mix effects of other event "
+                "times when effects differ between cohorts (Sun & Abraham 2021); compare with staggered_did.",
+                f"{cohorts.size} kohorter: koeffisientene kan blande effekter fra ulike kohorter "
+                "(Sun & Abraham 2021); sammenlign med staggered_did.",
+            )
+        )
+    notes = [
+        dc.NOTE_PARALLEL,
+        "No anticipation: the outcome did not react before the reference period.",
+        dc.NOTE_SUTVA,
+        "Effects do not differ between adoption cohorts (else the event-time coefficients mix cohorts).",
+        f"estimate = mean of the {len(post_idx)} post-treatment coefficients (event times 0 to {lags}"
+        + (", the last binned" if binned else "")
+        + f"), relative to event time {reference}.",
+        dc.NOTE_MDE,
+    ]
+    if binned:
+        notes.append(f"Endpoints binned: event time {-leads} collects all earlier, {lags} all later periods.")
+    if outside.any():
+        notes.append(f"{int(outside.sum())} rows of treated units outside the event window were dropped.")
+    if missing:
+        notes.append(f"No observations at event times {missing}: no coefficient.")
+    if dropped:
+        notes.append(f"{dropped} rows with missing values were left out.")
+    return EventStudyResult(
+        method="event_study",
+        estimand="ATT (mean over post-treatment event times)",
+        outcome=outcome,
+        estimate=est,
+        se=se_val,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=p,
+        n=len(y),
+        n_treated=int(units.sum()),
+        n_control=int((~units.astype(bool)).sum()),
+        diagnostics=tuple(diags),
+        notes=tuple(notes),
+        table=table,
+        mde=dc.MDE_FACTOR * se_val,
+        level=level,
+        event_table=table,
+        pretrend_test=pre,
+        reference=reference,
+        clusters=n_cl,
+        treated_clusters=n_tcl,
+    )
+
+
+def _term(k: int, leads: int, lags: int, binned: bool) -> str:
+    if binned and k == -leads:
+        return f"event_le{k}"
+    if binned and k == lags:
+        return f"event_ge{k}"
+    return f"event_{k}"
+
+
+def _joint_test(b: np.ndarray, v: np.ndarray, df_den: float) -> dict[str, float]:
+    q = len(b)
+    if q == 0:
+        return {"statistic": float("nan"), "df_num": 0, "df_den": float(df_den), "p_value": float("nan")}
+    w = float(b @ np.linalg.pinv(v) @ b) / q
+    return {"statistic": w, "df_num": q, "df_den": float(df_den), "p_value": float(stats.f.sf(w, q, df_den))}

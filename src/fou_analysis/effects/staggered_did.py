@@ -1,0 +1,440 @@
+"""Staggered difference-in-differences: Callaway & Sant'Anna (2021) group-time ATTs.
+
+Estimator
+    For each adoption cohort ``g`` (units first treated in period ``g``) and period ``t`` the
+    unconditional 2×2 DiD on a balanced panel
+    ``ATT(g,t) = E[Y_t − Y_b | G = g] − E[Y_t − Y_b | C]`` with the long difference from the base
+    period ``b = g − 1 − anticipation`` for ``t ≥ g − anticipation``, and ``b = t − 1`` (the
+    previous period: "varying" base, as the R package ``did``) for the pre-periods, whose
+    ATT(g,t) are placebos. Controls ``C``: never-treated units (``control="never"``), or
+    never-treated plus not-yet-treated units with ``G > max(t, b) + anticipation``, ``G ≠ g``
+    (``control="notyet"``).
+
+    Aggregations: *simple* ``θ = Σ w_gt ATT(g,t)`` over post cells (``t ≥ g``) with
+    ``w_gt ∝ P(G = g)`` (cohort size) — this is ``estimate``; *dynamic* ``θ(e)``: cohort-size
+    weighted mean of ``ATT(g, g+e)`` for each event time ``e``.
+
+Standard errors
+    Analytic, from the influence functions: for unit ``i``,
+    ``ψ_i = n/n_g (ΔY_i − mean_g) · 1[G_i=g] − n/n_C (ΔY_i − mean_C) · 1[i∈C]`` and
+    ``se = sqrt(Σψ²)/n`` (clustered by unit). Aggregated IFs add the term for the estimated
+    cohort-size weights (as ``did::aggte``). The R package reports multiplier-bootstrap SEs by
+    default; the analytic ones agree up to bootstrap noise. ``reps``/``seed`` drive a
+    multiplier bootstrap (Rademacher) of the IFs for a *uniform* (sup-t) band on the dynamic
+    aggregation (columns ``cband_low``, ``cband_high``).
+
+Covariates
+    Not supported (the unconditional estimator only): passing ``covariates`` raises
+    ``SpecificationError``. Conditional parallel trends need the doubly robust estimator
+    (Sant'Anna & Zhao 2020), not implemented here.
+
+Assumptions
+    Parallel trends (for the chosen control group), no anticipation beyond ``anticipation``
+    periods, irreversible treatment (once treated, always treated), SUTVA.
+
+Diagnostics
+    ``pre_trend``: Wald test (χ² with the IF covariance) that all pre-period placebo ATT(g,t) are
+    zero; ``never_treated`` (count), ``cohorts`` (groups, and cells without controls);
+    ``dropped_units`` for units not observed in every period or treated in the first period.
+
+Cross-checks
+    ATT(g,t) and SEs equal the ``differences`` package (``ATTgt``, analytic SEs) on simulated
+    panels (``tests/effects/test_staggered_did.py``). The ``mpdta`` data of the R package (simple
+    ATT −0.0400, se 0.0118) are not available offline, so that number is not reproduced here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
+from fou_analysis.exceptions import DataError, SpecificationError
+
+
+@dataclass(frozen=True)
+class StaggeredResult(EffectResult):
+    """Result of :func:`staggered_did`.
+
+    Extra attributes: ``group_time`` (tidy, one row per ATT(g,t) with ``group``, ``time``,
+    ``base_period``, ``event_time``, ``post``, ``n_group``, ``n_controls``), ``dynamic`` (tidy per
+    event time with uniform band ``cband_low``/``cband_high``), ``pretrend_test`` (dict
+    ``statistic``, ``df``, ``p_value``), ``control``, ``critical_value`` (sup-t).
+    """
+
+    group_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dynamic: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pretrend_test: dict[str, float] = field(default_factory=dict)
+    control: str = "never"
+    critical_value: float = float("nan")
+
+    def plot(self, ax: Any = None) -> Any:
+        """Dynamic aggregation: θ(e) by event time, pointwise intervals and the uniform band."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6.5, 3.5))
+        d = self.dynamic
+        k = self.labels.scale
+        pre = d["event_time"] < 0
+        for mask, colour, label in ((pre, "C0", "before"), (~pre, "C1", "after")):
+            s = d[mask]
+            ax.errorbar(
+                s["event_time"],
+                s["estimate"] * k,
+                yerr=[(s["estimate"] - s["ci_low"]) * k, (s["ci_high"] - s["estimate"]) * k],
+                fmt="o",
+                capsize=3,
+                color=colour,
+                label=label,
+            )
+        ax.fill_between(
+            d["event_time"],
+            d["cband_low"] * k,
+            d["cband_high"] * k,
+            color="grey",
+            alpha=0.15,
+            label="uniform band",
+        )
+        ax.axhline(0, color="grey", lw=1)
+        ax.axvline(-0.5, color="grey", lw=1, ls="--")
+        ax.set_xlabel("periods relative to the start")
+        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_title(f"Callaway & Sant'Anna, {self.control} controls: ATT = {self.estimate * k:.3g}")
+        ax.legend(frameon=False)
+        return ax
+
+
+def staggered_did(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    control: str = "never",
+    covariates: tuple[str, ...] | list[str] = (),
+    anticipation: int = 0,
+    reps: int = 999,
+    seed: int = 0,
+    level: float = 0.95,
+) -> StaggeredResult:
+    """Callaway & Sant'Anna (2021) DiD for staggered adoption (unconditional).
+
+    Parameters
+    ----------
+    data
+        Panel, one row per unit and period.
+    outcome, unit, time
+        Columns; ``time`` numeric with evenly spaced periods.
+    first_treated
+        First treated period per unit (same scale as ``time``); 0 or missing = never treated.
+        Units first treated after the last period count as never treated.
+    control
+        ``"never"`` or ``"notyet"``.
+    covariates
+        Not supported (must be empty).
+    anticipation
+        Periods before ``first_treated`` in which units may already react.
+    reps, seed
+        Multiplier-bootstrap draws and seed for the uniform band of the dynamic aggregation.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    StaggeredResult
+        ``estimate``: simple aggregation (cohort-size weighted mean of post-period ATT(g,t)).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"u": np.repeat(np.arange(60), 6), "t": np.tile(np.arange(1, 7), 60)})
+    >>> d["g"] = np.select([d.u < 20, d.u < 40], [3, 5], 0)
+    >>> d["y"] = rng.normal(size=len(d)) + 2.0 * ((d.g > 0) & (d.t >= d.g))
+    >>> res = staggered_did(d, outcome="y", unit="u", time="t", first_treated="g")
+    >>> bool(abs(res.estimate - 2.0) < 0.6)
+    True
+    """
+    if control not in ("never", "notyet"):
+        raise SpecificationError(f"control must be 'never' or 'notyet', not {control!r}")
+    if len(tuple(covariates)):
+        raise SpecificationError(
+            "staggered_did supports only the unconditional estimator: covariates are not implemented"
+        )
+    if anticipation < 0:
+        raise SpecificationError("anticipation must be >= 0")
+    dc.check_columns(data, [outcome, unit, time, first_treated], ["outcome", "unit", "time", "first_treated"])
+    notes_extra: list[str] = []
+    sub = data[[outcome, unit, time, first_treated]]
+    ok = sub[[outcome, unit, time]].notna().all(axis=1).to_numpy()
+    df = sub.loc[ok].reset_index(drop=True)
+    if (~ok).any():
+        notes_extra.append(f"{int((~ok).sum())} rows with a missing outcome, unit or time were left out.")
+    tnum = dc.numeric(df, time)
+    gnum = dc.numeric(df, first_treated)
+    gnum = np.where(np.isnan(gnum) | (gnum == 0), np.inf, gnum)
+    df = pd.DataFrame({"u": df[unit].to_numpy(), "t": tnum, "g": gnum, "y": dc.numeric(df, outcome)})
+    if df.duplicated(["u", "t"]).any():
+        raise DataError("several rows for the same unit and period", column=time)
+    g_unit = df.groupby("u")["g"].agg(["min", "max"])
+    if (g_unit["min"] != g_unit["max"]).any():
+        raise DataError("must be constant within a unit", column=first_treated)
+    wide = df.pivot(index="u", columns="t", values="y")
+    periods = wide.columns.to_numpy(dtype=float)
+    complete = wide.notna().all(axis=1)
+    n_incomplete = int((~complete).sum())
+    wide = wide.loc[complete]
+    g = g_unit["min"].reindex(wide.index).to_numpy()
+    g = np.where(g > periods.max(), np.inf, g)
+    early = np.isfinite(g) & (g - anticipation <= periods.min())
+    n_early = int(early.sum())
+    wide, g = wide.loc[~early], g[~early]
+    if n_incomplete:
+        notes_extra.append(
+            f"{n_incomplete} units not observed in every period were dropped (balanced panel)."
+        )
+    if n_early:
+        notes_extra.append(f"{n_early} units treated in the first period were dropped (no pre-period).")
+    ymat = wide.to_numpy(dtype=float)
+    n = ymat.shape[0]
+    never = ~np.isfinite(g)
+    if control == "never" and never.sum() == 0:
+        raise SpecificationError("no never-treated units: use control='notyet'")
+    groups = np.unique(g[np.isfinite(g)])
+    if groups.size == 0:
+        raise SpecificationError("no treated cohorts with a pre-period in the data")
+    pos = {float(p): i for i, p in enumerate(periods)}
+
+    cells, infl = [], []
+    no_control = 0
+    for gg in groups:
+        in_g = g == gg
+        start = gg - anticipation
+        base_post = periods[periods < start].max()
+        for j, t in enumerate(periods):
+            if t >= start:
+                b = base_post
+            elif j == 0:
+                continue
+            else:
+                b = periods[j - 1]
+            if control == "never":
+                ctrl = never
+            else:
+                ctrl = (never | (g > max(t, b) + anticipation)) & ~in_g
+            if ctrl.sum() == 0:
+                no_control += 1
+                continue
+            delta = ymat[:, pos[float(t)]] - ymat[:, pos[float(b)]]
+            mg, mc = delta[in_g].mean(), delta[ctrl].mean()
+            psi = np.zeros(n)
+            psi[in_g] = n / in_g.sum() * (delta[in_g] - mg)
+            psi[ctrl] -= n / ctrl.sum() * (delta[ctrl] - mc)
+            cells.append(
+                {
+                    "group": gg,
+                    "time": t,
+                    "base_period": b,
+                    "event_time": t - gg,
+                    "post": t >= gg,
+                    "estimate": mg - mc,
+                    "n_group": int(in_g.sum()),
+                    "n_controls": int(ctrl.sum()),
+                }
+            )
+            infl.append(psi)
+    if not cells:
+        raise SpecificationError("no group-time cell has a control group")
+    gt = pd.DataFrame(cells)
+    psi_gt = np.column_stack(infl)  # n × cells
+    gt["std_error"] = np.sqrt((psi_gt**2).sum(axis=0)) / n
+    pg = {gg: float(np.mean(g == gg)) for gg in groups}
+    gt["pg"] = gt["group"].map(pg)
+
+    # simple aggregation
+    post = gt["post"].to_numpy()
+    if not post.any():
+        raise SpecificationError("no post-treatment periods in the data")
+    est, psi_simple = _aggregate(gt, psi_gt, post, g)
+    se_val = float(np.sqrt((psi_simple**2).sum()) / n)
+    ci, p = normal_ci(est, se_val, level), normal_p(est, se_val)
+
+    # dynamic aggregation with a uniform band
+    dyn_rows, dyn_psi = [], []
+    for e in np.sort(gt["event_time"].unique()):
+        th, ps = _aggregate(gt, psi_gt, gt["event_time"].to_numpy() == e, g)
+        dyn_rows.append(
+            {
+                "term": f"event_{e:g}",
+                "event_time": e,
+                "estimate": th,
+                "std_error": float(np.sqrt((ps**2).sum()) / n),
+            }
+        )
+        dyn_psi.append(ps)
+    dyn = pd.DataFrame(dyn_rows)
+    crit = _sup_t(np.column_stack(dyn_psi), dyn["std_error"].to_numpy(), n, reps, seed, level)
+    z = stats.norm.ppf(0.5 + level / 2)
+    dyn["statistic"] = dyn["estimate"] / dyn["std_error"]
+    dyn["p_value"] = 2 * stats.norm.sf(np.abs(dyn["statistic"]))
+    dyn["ci_low"], dyn["ci_high"] = (
+        dyn["estimate"] - z * dyn["std_error"],
+        dyn["estimate"] + z * dyn["std_error"],
+    )
+    dyn["cband_low"] = dyn["estimate"] - crit * dyn["std_error"]
+    dyn["cband_high"] = dyn["estimate"] + crit * dyn["std_error"]
+    dyn_t = tidy_frame(dyn)
+
+    gt["term"] = [f"ATT({a:g},{b:g})" for a, b in zip(gt["group"], gt["time"], strict=True)]
+    gt["statistic"] = gt["estimate"] / gt["std_error"]
+    gt["p_value"] = 2 * stats.norm.sf(np.abs(gt["statistic"]))
+    gt["ci_low"], gt["ci_high"] = gt["estimate"] - z * gt["std_error"], gt["estimate"] + z * gt["std_error"]
+    gt_t = tidy_frame(gt.drop(columns=["pg"]))
+
+    pre = (gt["time"] < gt["group"] - anticipation).to_numpy()
+    pre_test = _wald(gt["estimate"].to_numpy()[pre], psi_gt[:, pre], n)
+    diags = _diagnostics(pre_test, int(never.sum()), groups, no_control, control, n_incomplete + n_early)
+    notes = [
+        "Parallel trends: without the initiative each cohort's outcome would have changed like that of the "
+        + ("never-treated units." if control == "never" else "not-yet-treated and never-treated units."),
+        f"No anticipation: units did not react more than {anticipation} period(s) before their start.",
+        "Irreversible treatment: once a unit has started it stays treated.",
+        dc.NOTE_SUTVA,
+        "estimate = simple aggregation: cohort-size weighted mean of the post-treatment ATT(g,t); "
+        "standard errors analytic from influence functions (clustered by unit), normal intervals.",
+        "Pre-period ATT(g,t) compare each period with the previous one (varying base period).",
+        dc.NOTE_MDE,
+        *notes_extra,
+    ]
+    ever = np.isfinite(g)
+    return StaggeredResult(
+        method="staggered_did",
+        estimand="ATT (simple aggregation of ATT(g,t))",
+        outcome=outcome,
+        estimate=float(est),
+        se=se_val,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=p,
+        n=int(ymat.size),
+        n_treated=int(ever.sum()),
+        n_control=int(never.sum()),
+        diagnostics=tuple(diags),
+        notes=tuple(notes),
+        table=dyn_t,
+        mde=dc.MDE_FACTOR * se_val,
+        level=level,
+        group_time=gt_t,
+        dynamic=dyn_t,
+        pretrend_test=pre_test,
+        control=control,
+        critical_value=crit,
+    )
+
+
+def _aggregate(
+    gt: pd.DataFrame, psi: np.ndarray, keep: np.ndarray, g: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Cohort-size weighted mean of the kept ATT(g,t) and its influence function.
+
+    The IF includes the estimation of the weights (``did::aggte``'s ``wif``).
+    """
+    att = gt["estimate"].to_numpy()[keep]
+    pgk = gt["pg"].to_numpy()[keep]
+    grp = gt["group"].to_numpy()[keep]
+    s = pgk.sum()
+    w = pgk / s
+    ind = (g[:, None] == grp[None, :]).astype(float)  # n × kept cells
+    if1 = (ind - pgk) / s
+    if2 = (ind - pgk).sum(axis=1)[:, None] * (pgk / s**2)[None, :]
+    psi_agg = psi[:, keep] @ w + (if1 - if2) @ att
+    return float(w @ att), psi_agg
+
+
+def _sup_t(psi: np.ndarray, se: np.ndarray, n: int, reps: int, seed: int, level: float) -> float:
+    """Sup-t critical value by a Rademacher multiplier bootstrap of the influence functions."""
+    ok = se > 0
+    if reps < 1 or not ok.any():
+        return float(stats.norm.ppf(0.5 + level / 2))
+    rng = np.random.default_rng(seed)
+    maxes = []
+    chunk = max(1, 2_000_000 // max(n, 1))
+    for r0 in range(0, reps, chunk):
+        v = rng.choice(np.array([-1.0, 1.0]), size=(min(chunk, reps - r0), n))
+        boot = v @ psi[:, ok] / n
+        maxes.append(np.max(np.abs(boot) / se[ok], axis=1))
+    return float(np.quantile(np.concatenate(maxes), level))
+
+
+def _wald(b: np.ndarray, psi: np.ndarray, n: int) -> dict[str, float]:
+    q = b.size
+    if q == 0:
+        return {"statistic": float("nan"), "df": 0, "p_value": float("nan")}
+    v = psi.T @ psi / n**2
+    w = float(b @ np.linalg.pinv(v) @ b)
+    return {"statistic": w, "df": q, "p_value": float(stats.chi2.sf(w, q))}
+
+
+def _diagnostics(pre, n_never, groups, no_control, control, dropped) -> list[Diagnostic]:
+    out = []
+    if pre["df"]:
+        en, nb = dc.pretrend_text(
+            pre["p_value"], f"Wald test that all {pre['df']} pre-period ATT(g,t) are zero"
+        )
+        out.append(Diagnostic("pre_trend", pre["p_value"], dc.pretrend_verdict(pre["p_value"]), en, nb))
+    else:
+        out.append(
+            Diagnostic(
+                "pre_trend",
+                None,
+                "info",
+                "No pre-period placebo cells: pre-trends not testable.",
+                "Ingen placebo-perioder før tiltaket: trender kan ikke testes.",
+            )
+        )
+    verdict = "ok" if n_never >= 5 or control == "notyet" else "warn"
+    out.append(
+        Diagnostic(
+            "never_treated",
+            n_never,
+            verdict,
+            f"{n_never} never-treated units"
+            + (
+                "; with so few controls the analytic standard errors are unreliable."
+                if verdict == "warn"
+                else "."
+            ),
+            f"{n_never} enheter som aldri fikk tiltaket.",
+        )
+    )
+    out.append(
+        Diagnostic(
+            "cohorts",
+            int(groups.size),
+            "info" if no_control == 0 else "warn",
+            f"{groups.size} adoption cohorts"
+            + (
+                f"; {no_control} group-time cells had no control units and were skipped."
+                if no_control
+                else "."
+            ),
+            f"{groups.size} kohorter.",
+        )
+    )
+    if dropped:
+        out.append(
+            Diagnostic(
+                "dropped_units",
+                dropped,
+                "info",
+                f"{dropped} units dropped (see notes).",
+                f"{dropped} enheter utelatt.",
+            )
+        )
+    return out

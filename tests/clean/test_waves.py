@@ -1,0 +1,45 @@
+"""Linking survey waves: paired frame, attrition table, completer/drop-out baseline test."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from fou_analysis import DataError
+from fou_analysis.clean import CleaningLog, link_waves
+
+
+def test_attrition_and_paired_frame():
+    pre = pd.DataFrame(
+        {"pid": ["a", "b", "c", "d", "e"], "score": [10.0, 12, 8, 20, 22], "age": [16, 17, 18, 19, 20]}
+    )
+    post = pd.DataFrame({"pid": ["a", "b", "c", "x"], "score": [11.0, 13, 9, 5]})
+    log = CleaningLog()
+    lw = link_waves(pre, post, id_col="pid", log=log, source="waves")
+    att = lw.attrition.set_index("measure")["n"]
+    assert att.to_dict() == {
+        "wave_1": 5,
+        "wave_2": 4,
+        "linked": 3,
+        "lost_to_follow_up": 2,
+        "new_at_follow_up": 1,
+    }
+    assert list(lw.paired.columns) == ["pid", "score_pre", "age_pre", "score_post"]
+    assert lw.paired.set_index("pid").loc["b", "score_post"] == 13
+    # baseline: completers (10, 12, 8) vs drop-outs (20, 22): Welch t-test as scipy computes it
+    row = lw.baseline.set_index("term").loc["score"]
+    ref = stats.ttest_ind([10, 12, 8], [20, 22], equal_var=False)
+    assert row["estimate"] == pytest.approx(10 - 21)
+    assert row["p_value"] == pytest.approx(ref.pvalue)
+    assert row["statistic"] == pytest.approx(ref.statistic)
+    assert [(e.rows_in, e.rows_out, e.dropped) for e in log.entries] == [(5, 3, 2), (4, 3, 1)]
+
+
+def test_ids_matched_across_types_and_duplicates_refused():
+    pre = pd.DataFrame({"pid": [1, 2], "s": [1.0, 2.0]})
+    post = pd.DataFrame({"pid": ["1", "3"], "s": [1.5, 0.0]})
+    assert link_waves(pre, post, id_col="pid").attrition["n"].tolist()[2] == 1
+    dup = pd.DataFrame({"pid": [1, 1], "s": [1.0, np.nan]})
+    with pytest.raises(DataError, match="detect_duplicates") as exc:
+        link_waves(pre, dup, id_col="pid", source="post.csv")
+    assert exc.value.row == 3

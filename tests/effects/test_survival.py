@@ -1,0 +1,134 @@
+"""Tests for effects.survival: the 6-MP leukaemia trial (Gehan data), PH check, simulation."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from fou_analysis.effects.survival import SurvivalResult, survival
+from fou_analysis.exceptions import DataError, SpecificationError
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def gehan():
+    # Freireich et al. (1963) 6-MP vs placebo remission times (weeks), 21 + 21 children, as
+    # printed in Gehan (1965) and Cox (1972); see tests/fixtures/reference/README_individual.md.
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "fixtures" / "reference" / "gehan_6mp.csv"
+    d = pd.read_csv(path)
+    d["control"] = (d["group"] == "control").astype(int)
+    return d
+
+
+@pytest.mark.reference
+def test_gehan_logrank_and_cox_efron(gehan):
+    r = survival(gehan, duration="weeks", event="relapse", group="control")
+    assert isinstance(r, SurvivalResult)
+    assert (r.n, r.events) == (42, 30)  # 30 relapses, 541 weeks at risk (Rodríguez, WWS 509)
+    assert gehan["weeks"].sum() == 541
+    # Kleinbaum & Klein, Survival Analysis (3rd ed.), ch. 2: log-rank chi2 = 16.79, 1 df
+    assert round(r.logrank["chi2"], 2) == 16.79
+    # Venables & Ripley, MASS (4th ed.) §13.3, coxph(Surv(time, cens) ~ treat, gehan) (Efron):
+    # coef 1.57, exp(coef) 4.82, se 0.412
+    assert round(r.estimate, 2) == 1.57
+    assert round(r.hazard_ratio, 2) == 4.82
+    assert round(r.se, 3) == 0.412
+    assert r.hazard_ratio_ci[0] < 4.82 < r.hazard_ratio_ci[1]
+    # medians: 6-MP 23 weeks, placebo 8 weeks (Kleinbaum & Klein ch. 2; Freireich et al.)
+    assert r.medians.loc[0, "median"] == 23 and r.medians.loc[1, "median"] == 8
+
+
+@pytest.mark.reference
+def test_gehan_cox_breslow(gehan):
+    # Kleinbaum & Klein (3rd ed.), ch. 3, Stata output with Breslow ties:
+    # Rx coef 1.509, se 0.410, HR 4.523, 95 % CI 2.027 to 10.094
+    r = survival(gehan, duration="weeks", event="relapse", group="control", ties="breslow")
+    assert round(r.estimate, 3) == 1.509
+    assert round(r.se, 3) == 0.410
+    assert round(r.hazard_ratio, 3) == 4.523
+    assert (round(r.hazard_ratio_ci[0], 3), round(r.hazard_ratio_ci[1], 3)) == (2.027, 10.094)
+
+
+@pytest.mark.reference
+def test_gehan_kaplan_meier_first_week(gehan):
+    # G. Rodríguez, WWS 509 "The Gehan Survival Data", Stata `sts list, by(group)`: control group,
+    # week 1: 21 at risk, 2 relapses, S = 0.9048, se 0.0641, 95 % CI from 0.6700 (log-log).
+    r = survival(gehan, duration="weeks", event="relapse", group="control")
+    k = r.km[(r.km["group"] == 1) & (r.km["time"] == 1)].iloc[0]
+    assert (k["at_risk"], k["events"]) == (21, 2)
+    assert round(k["survival"], 4) == 0.9048
+    assert round(k["std_error"], 4) == 0.0641
+    assert round(k["ci_low"], 4) == 0.6700
+    assert k["ci_high"] == pytest.approx(0.975, abs=0.005)
+
+
+def test_diagnostics_mde_plot_and_covariates(gehan):
+    d = gehan.assign(pair=np.tile(np.arange(21), 2) % 3)  # an arbitrary covariate
+    r = survival(d, duration="weeks", event="relapse", group="control", covariates=["pair"])
+    assert list(r.table["term"]) == ["control[1]", "pair"]
+    assert set(r.ph_test.index) == {"control[1]", "pair"}
+    v = {x.name: x for x in r.diagnostics}
+    assert v["censoring"].value == pytest.approx(12 / 42, abs=1e-4)
+    assert v["proportional_hazards"].verdict == "ok"
+    assert r.mde is not None and 0 < r.mde < r.estimate
+    assert r.plot() is not None
+    overall = survival(gehan, duration="weeks", event="relapse")
+    assert np.isnan(overall.estimate) and len(overall.km) > 0
+
+
+def test_errors(gehan):
+    with pytest.raises(SpecificationError):
+        survival(gehan, duration="weeks", event="relapse", group="nope")
+    with pytest.raises(SpecificationError, match="two values"):
+        survival(gehan.assign(g3=np.arange(42) % 3), duration="weeks", event="relapse", group="g3")
+    bad = gehan.copy()
+    bad.loc[4, "weeks"] = -1
+    with pytest.raises(DataError) as err:
+        survival(bad, duration="weeks", event="relapse", group="control")
+    assert (err.value.row, err.value.column) == (6, "weeks")
+    bad = gehan.assign(relapse=gehan["relapse"].replace({1: 2}))
+    with pytest.raises(DataError):
+        survival(bad, duration="weeks", event="relapse", group="control")
+
+
+@pytest.mark.simulation
+def test_non_proportional_hazards_are_flagged():
+    # Group 1 has a high hazard early and none after t = 1 (crossing curves): the Schoenfeld
+    # residuals of the group term must trend with time. n = 400 makes the trend unmistakable.
+    rng = np.random.default_rng(11)
+    n = 400
+    g = np.repeat([0, 1], n // 2)
+    t0 = rng.exponential(1.0, n)
+    t1 = np.where(rng.random(n) < 0.6, rng.uniform(0, 0.5, n), 1 + rng.exponential(3.0, n))
+    t = np.where(g == 1, t1, t0)
+    d = pd.DataFrame({"t": np.minimum(t, 4), "e": (t < 4).astype(int), "g": g})
+    r = survival(d, duration="t", event="e", group="g")
+    assert {x.name: x.verdict for x in r.diagnostics}["proportional_hazards"] == "warn"
+
+
+@pytest.mark.simulation
+def test_cox_recovers_hazard_ratio_under_censoring():
+    # Exponential times, true log HR 0.5, uniform censoring (about 35 % censored), n = 160,
+    # 100 replications (statsmodels' PHReg loops over event times; this keeps the test near
+    # 5 s). MC sd of the mean log HR is about 0.2 / sqrt(100) = 0.02, so a bias tolerance of
+    # 0.06 is 3 MC sd (the small-sample bias of the Cox MLE at 100 events is ~0.01); coverage MC
+    # sd with 100 reps is 2.2 points, so [0.90, 0.99] is about +-2 MC sd.
+    rng = np.random.default_rng(20261128)
+    beta, n, reps = 0.5, 160, 100
+    est, hit, cens = [], 0, []
+    for _ in range(reps):
+        g = rng.integers(0, 2, n)
+        x = rng.normal(size=n)
+        t = rng.exponential(1 / np.exp(beta * g + 0.3 * x))
+        c = rng.uniform(0, 2.5, n)
+        d = pd.DataFrame({"t": np.minimum(t, c), "e": (t <= c).astype(int), "g": g, "x": x})
+        r = survival(d, duration="t", event="e", group="g", covariates=["x"])
+        est.append(r.estimate)
+        hit += r.ci[0] <= beta <= r.ci[1]
+        cens.append(r.censored_share)
+    assert 0.25 < np.mean(cens) < 0.45
+    assert abs(np.mean(est) - beta) < 0.06
+    assert 0.90 <= hit / reps <= 0.99
