@@ -178,6 +178,9 @@ class CasePlan(_Strict):
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
                 raise ValueError(f"duplicate {what} id(s): {sorted(dup)}")
+        clash = set(raw_ids) & set(table_ids)
+        if clash:
+            raise ValueError(f"table id(s) {sorted(clash)} are also raw file ids; give tables their own names")
         for t in self.tables:
             for s in t.sources:
                 if s not in raw_ids and s not in table_ids:

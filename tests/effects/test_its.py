@@ -62,7 +62,7 @@ def test_sicily_hac_and_slope_change_keep_the_point_estimate(sicily):
         slope_change=False,
     )
     model = its(sicily, **base, cov="model")
-    hac = its(sicily, **base)
+    hac = its(sicily, **base, cov="hac")
     assert hac.estimate == pytest.approx(model.estimate, abs=1e-10)
     assert hac.se != pytest.approx(model.se)
     assert hac.hac_lags == default_hac_lags(59) == 3

@@ -140,6 +140,23 @@ def test_missing_covariates_are_dropped_and_reported():
         assert np.isfinite(r.estimate) and r.se > 0
 
 
+def test_bootstrap_is_seeded_and_agrees_with_the_sandwich():
+    d = _confounded(np.random.default_rng(21), 300)
+    kw = {"outcome": "y", "treatment": "t", "covariates": ["x1", "x2"], "method": "dr"}
+    sand = weighting(d, **kw)
+    b1 = weighting(d, **kw, bootstrap=100, seed=3)
+    b2 = weighting(d, **kw, bootstrap=100, seed=3)
+    b3 = weighting(d, **kw, bootstrap=100, seed=4)
+    assert b1.estimate == sand.estimate  # the point estimate does not depend on the bootstrap
+    assert (b1.se, b1.ci) == (b2.se, b2.ci)
+    assert b1.se != b3.se
+    # 100 resamples estimate an se to about +-7 % (1/sqrt(2 * 100)); allow 30 %
+    assert b1.se == pytest.approx(sand.se, rel=0.3)
+    assert {x.name: x.value for x in b1.diagnostics}["inference"] == "bootstrap"
+    with pytest.raises(SpecificationError):
+        weighting(d, **kw, bootstrap=10)
+
+
 def test_errors():
     d = _confounded(np.random.default_rng(1), 100)
     with pytest.raises(SpecificationError):
@@ -161,9 +178,11 @@ def test_errors():
 def test_att_unbiased_with_coverage_where_naive_is_biased():
     # Confounding by x1 and x2 (both raise treatment and outcome), heterogeneous effect
     # 1 + 0.5 x1, so the population ATT = 1 + 0.5 E[x1 | T = 1] (found by a 2e6-draw Monte Carlo,
-    # error ~0.001). 200 samples of n = 400 (keeps the test near 8 s). MC sd of a 95 %
-    # coverage rate with 200 reps is 1.5 points: [0.92, 0.98] is about +-2 MC sd. Bias tolerance
-    # 0.05: the MC sd of a mean of 200 estimates with se ~0.15 is 0.01, so 0.05 is 5 MC sd.
+    # error ~0.001). 200 samples of n = 400 (keeps the test near 8 s). Bias tolerance 0.05: the
+    # MC sd of a mean of 200 estimates with se ~0.2 is 0.014, so 0.05 is ~3.5 MC sd.
+    # Coverage: an 800-replication run of this design gives 93.5 % for both IPW and DR (the
+    # sandwich is ~7 % small at n = 400, exact at n = 1,600); the MC sd of a coverage rate with
+    # 200 reps is 1.7 points, so the band [0.90, 0.98] is about 2 MC sd around that.
     rng = np.random.default_rng(20261128)
     big = rng.normal(size=2_000_000)
     bx2 = rng.binomial(1, 0.4, big.size)
@@ -181,5 +200,5 @@ def test_att_unbiased_with_coverage_where_naive_is_biased():
     assert out[:, 6].mean() - att > 1.0  # the naive difference is badly biased
     cover_ipw = np.mean((out[:, 1] <= att) & (att <= out[:, 2]))
     cover_dr = np.mean((out[:, 4] <= att) & (att <= out[:, 5]))
-    assert 0.92 <= cover_ipw <= 0.98
-    assert 0.92 <= cover_dr <= 0.98
+    assert 0.90 <= cover_ipw <= 0.98
+    assert 0.90 <= cover_dr <= 0.98

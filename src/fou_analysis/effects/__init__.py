@@ -1,5 +1,51 @@
-"""Effect estimation: one module per design, one result type."""
+"""Effect estimation: one module per design, one result type.
 
+Every design returns an :class:`EffectResult` (or a subclass) with ``estimate, se, ci, p_value,
+n, diagnostics, notes, table, mde`` and ``.summary(lang)``, ``.plot(ax=None)``, ``.to_frame()``.
+
+Designs: :func:`prepost`, :func:`did`, :func:`event_study`, :func:`staggered_did`,
+:func:`synthetic_control`, :func:`synthetic_did`, :func:`its`, :func:`weighting`,
+:func:`survival`; :mod:`~fou_analysis.effects.power` gives power and minimum detectable effects.
+"""
+
+from fou_analysis.effects import power
+from fou_analysis.effects._its_model import ItsResult
 from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, Summary
+from fou_analysis.effects._synth_results import SyntheticControlResult, SyntheticDidResult
+from fou_analysis.effects.did import DidResult, did
+from fou_analysis.effects.event_study import EventStudyResult, event_study
+from fou_analysis.effects.its import its
+from fou_analysis.effects.power import mde_from_se
+from fou_analysis.effects.prepost import PrePostResult, prepost
+from fou_analysis.effects.staggered_did import StaggeredResult, staggered_did
+from fou_analysis.effects.survival import SurvivalResult, survival
+from fou_analysis.effects.synthetic_control import synthetic_control
+from fou_analysis.effects.synthetic_did import synthetic_did
+from fou_analysis.effects.weighting import WeightingResult, weighting
 
-__all__ = ["Diagnostic", "EffectResult", "Labels", "Summary"]
+__all__ = [
+    "Diagnostic",
+    "DidResult",
+    "EffectResult",
+    "EventStudyResult",
+    "ItsResult",
+    "Labels",
+    "PrePostResult",
+    "StaggeredResult",
+    "Summary",
+    "SurvivalResult",
+    "SyntheticControlResult",
+    "SyntheticDidResult",
+    "WeightingResult",
+    "did",
+    "event_study",
+    "its",
+    "mde_from_se",
+    "power",
+    "prepost",
+    "staggered_did",
+    "survival",
+    "synthetic_control",
+    "synthetic_did",
+    "weighting",
+]

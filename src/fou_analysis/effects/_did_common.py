@@ -1,7 +1,8 @@
 """Helpers shared by the difference-in-differences family (did, event_study, staggered_did).
 
 Input checks that name the column at fault, the cluster diagnostics (few clusters, few treated
-clusters), t-based intervals, the minimum detectable effect and the assumption notes.
+clusters), the pre-trend and adoption-timing checks of ``did``, t-based intervals, the minimum
+detectable effect and the assumption notes.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._fe import Absorber, ols_absorbed
 from fou_analysis.effects._result import Diagnostic
 from fou_analysis.exceptions import DataError, SpecificationError
 
-#: (z_{0.975} + z_{0.80}): the MDE at 80 % power in a 5 % two-sided test is this times the SE.
-MDE_FACTOR = float(stats.norm.ppf(0.975) + stats.norm.ppf(0.80))
+
+def mde(se: float) -> float:
+    """Minimum detectable effect, 80 % power, 5 % two-sided: ``(z_0.975 + z_0.80)·se ≈ 2.80·se``."""
+    from fou_analysis.effects.power import mde_from_se
+
+    return mde_from_se(se) if np.isfinite(se) and se >= 0 else float("nan")
+
 
 NOTE_PARALLEL = (
     "Parallel trends: without the initiative, the outcome of the treated group would have changed "
@@ -169,3 +176,69 @@ def period_index(values: np.ndarray) -> np.ndarray:
     except (ValueError, TypeError):
         codes, _ = pd.factorize(pd.Series(values), sort=True)
         return codes.astype(float)
+
+
+def group_indicator(df, tr, d, unit, post) -> np.ndarray:
+    """Treated-group membership per row (ever treated when D_it is given)."""
+    if post is not None:
+        return tr
+    return pd.Series(d).groupby(df[unit].to_numpy()).transform("max").to_numpy()
+
+
+def means(df, y, group, time, po) -> pd.DataFrame:
+    if time is None:
+        per = np.where(po == 1, "post", "pre")
+    else:
+        per = df[time].to_numpy()
+    m = pd.DataFrame({"group": group.astype(int), "period": per, "y": y})
+    return m.groupby(["group", "period"], as_index=False)["y"].mean().rename(columns={"y": "mean"})
+
+
+def pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
+    """Treated-group × linear trend in the pre-period, with unit (or group) and time effects."""
+    t = period_index(df[time].to_numpy())
+    if post is not None:
+        pre = binary(df, post) == 0
+    else:
+        first = (
+            pd.Series(np.where(d == 1, t, np.inf)).groupby(df[unit].to_numpy()).transform("min").to_numpy()
+        )
+        pre = (t < first) & (t < np.max(first[np.isfinite(first)], initial=-np.inf))
+    periods = np.unique(t[pre])
+    if periods.size < 2 or group[pre].min() == group[pre].max():
+        return Diagnostic(
+            "pre_trend",
+            None,
+            "info",
+            "Not testable: fewer than two pre-treatment periods.",
+            "Kan ikke testes: færre enn to perioder før tiltaket.",
+        )
+    yp, gp, tp = y[pre], group[pre], t[pre]
+    trend = gp * (tp - tp.mean())
+    fe = [df[unit].to_numpy()[pre], tp] if unit is not None else [tp]
+    x = trend[:, None] if unit is not None else np.column_stack([trend, gp])
+    clus = df[cl_col].to_numpy()[pre] if (se == "cluster" and cl_col is not None) else None
+    pt_se = "cluster" if clus is not None else ("classical" if se == "classical" else "hc1")
+    fit = ols_absorbed(yp, x, ["trend", "group"][: x.shape[1]], Absorber(fe), se=pt_se, cluster=clus)
+    _, p = t_inference(float(fit.coef[0]), float(fit.se[0]), fit.df_inference, 0.95)
+    en, nb = pretrend_text(p, f"Treated-group × linear trend before the start = {fit.coef[0]:.4g} per period")
+    return Diagnostic("pre_trend", p, pretrend_verdict(p), en, nb)
+
+
+def timing(df, d, unit, time) -> list[Diagnostic]:
+    t = period_index(df[time].to_numpy())
+    first = pd.Series(np.where(d == 1, t, np.nan)).groupby(df[unit].to_numpy()).min().dropna()
+    k = first.nunique()
+    if k <= 1:
+        return []
+    return [
+        Diagnostic(
+            "staggered_timing",
+            int(k),
+            "warn",
+            f"Treatment starts at {k} different times: TWFE compares late with early adopters and is biased "
+            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). Use staggered_did.",
+            f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
+            "kohorter eller over tid (Goodman-Bacon 2021). Bruk staggered_did.",
+        )
+    ]

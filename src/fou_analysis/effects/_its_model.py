@@ -17,7 +17,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult
 from fou_analysis.exceptions import SpecificationError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ItsResult(EffectResult):
     """Interrupted time series result.
 

@@ -19,7 +19,7 @@ import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -188,8 +188,16 @@ class EffectResult:
         return replace(self, labels=labels)
 
     # ----------------------------------------------------------------- rendering
+    #: What the estimate is contrasted with, per language (pre/post designs override this).
+    contrast: ClassVar[Mapping[str, str]] = {"nb": "enn uten tiltaket", "en": "than without the initiative"}
+
     def sentence(self, lang: str = "nb") -> str:
-        """One plain-language sentence about the estimate (``lang`` ``"nb"`` or ``"en"``)."""
+        """One plain-language sentence about the estimate (``lang`` ``"nb"`` or ``"en"``).
+
+        Form: "<Outcome>: <size> <unit> higher/lower than without the initiative (95 % interval
+        a to b)." followed by what the interval allows us to say, the minimum detectable effect
+        when the interval includes zero, and a warning when an assumption fails a diagnostic.
+        """
         if lang not in ("nb", "en"):
             from fou_analysis.exceptions import SpecificationError
 
@@ -199,53 +207,45 @@ class EffectResult:
         est, low, high = self.estimate * k, self.ci[0] * k, self.ci[1] * k
         d = lab.decimals
         outcome = lab.outcome.get(lang) or self.outcome
+        outcome = outcome[:1].upper() + outcome[1:]
         unit = lab.unit.get(lang, "")
         pct = int(round(self.level * 100))
+        nb = lang == "nb"
         if not np.isfinite(est):
             return (
-                f"Effekten på {outcome} kunne ikke beregnes med disse dataene."
-                if lang == "nb"
-                else f"The effect on {outcome} could not be estimated from these data."
+                f"{outcome}: effekten kunne ikke beregnes med disse dataene."
+                if nb
+                else f"{outcome}: the effect could not be estimated from these data."
             )
-        size = _fmt(abs(est), d, lang)
-        interval = f"{_fmt(low, d, lang)} {'til' if lang == 'nb' else 'to'} {_fmt(high, d, lang)}"
-        more = est > 0
-        if lang == "nb":
-            direction = "høyere" if more else "lavere"
-            s = (
-                f"Anslaget er {size} {unit} {direction} {outcome} enn uten tiltaket "
-                f"({pct} % intervall {interval})."
-            ).replace("  ", " ")
-            if self.significant:
-                s += " Intervallet utelukker null effekt."
-            else:
-                s += " Intervallet omfatter null, så vi kan ikke skille effekten fra tilfeldig variasjon."
-                if self.mde is not None and np.isfinite(self.mde):
-                    s += (
-                        f" Med dette utvalget kunne vi bare ha oppdaget effekter på minst "
-                        f"{_fmt(abs(self.mde) * k, d, lang)} {unit}.".replace("  ", " ")
-                    )
-            if self.worst_verdict == "fail":
-                s += " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
+        size = " ".join(x for x in (_fmt(abs(est), d, lang), unit) if x)
+        word = ("høyere" if est > 0 else "lavere") if nb else ("higher" if est > 0 else "lower")
+        interval = f"{_fmt(low, d, lang)} {'til' if nb else 'to'} {_fmt(high, d, lang)}"
+        s = f"{outcome}: {size} {word} {self.contrast[lang]} ({pct} % {'intervall' if nb else 'interval'} {interval})."
+        if self.significant:
+            s += (
+                " Intervallet omfatter ikke null, så tilfeldigheter alene er en lite sannsynlig forklaring."
+                if nb
+                else " The interval does not include zero, so chance alone is an unlikely explanation."
+            )
         else:
-            direction = "higher" if more else "lower"
-            s = (
-                f"The estimate is {size} {unit} {direction} {outcome} than without the initiative "
-                f"({pct} % interval {interval})."
-            ).replace("  ", " ")
-            if self.significant:
-                s += " The interval excludes no effect."
-            else:
-                s += " The interval includes zero, so we cannot tell the effect apart from chance."
-                if self.mde is not None and np.isfinite(self.mde):
-                    s += (
-                        f" With this sample only effects of at least "
-                        f"{_fmt(abs(self.mde) * k, d, lang)} {unit} could have been detected.".replace(
-                            "  ", " "
-                        )
-                    )
-            if self.worst_verdict == "fail":
-                s += " Note: an assumption of the method fails (see diagnostics)."
+            s += (
+                " Intervallet omfatter null: dataene kan ikke skille dette fra ingen effekt."
+                if nb
+                else " The interval includes zero: the data cannot tell this apart from no effect."
+            )
+            if self.mde is not None and np.isfinite(self.mde):
+                mde = " ".join(x for x in (_fmt(abs(self.mde) * k, d, lang), unit) if x)
+                s += (
+                    f" Med dette utvalget kunne bare effekter på minst {mde} ha blitt oppdaget."
+                    if nb
+                    else f" With this sample only effects of at least {mde} could have been detected."
+                )
+        if self.worst_verdict == "fail":
+            s += (
+                " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
+                if nb
+                else " Note: an assumption of the method fails (see diagnostics)."
+            )
         return s
 
     def key_numbers(self) -> pd.DataFrame:

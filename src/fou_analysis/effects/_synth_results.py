@@ -20,7 +20,7 @@ def _axes(ax: Any, size: tuple[float, float] = (6, 3.5)) -> Any:
     return ax
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SyntheticControlResult(EffectResult):
     """Synthetic control (Abadie, Diamond & Hainmueller 2010) with in-space placebos.
 
@@ -101,7 +101,7 @@ class SyntheticControlResult(EffectResult):
         return ax
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SyntheticDidResult(EffectResult):
     """Synthetic difference-in-differences (Arkhangelsky et al. 2021).
 

@@ -177,3 +177,38 @@ def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray, estimand: str) -> pd.DataF
             "mean_control_weighted": m0w,
         }
     )
+
+
+def _bootstrap(
+    x_raw: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str, method: str, reps: int, seed: int
+) -> tuple[np.ndarray, int]:
+    """Nonparametric bootstrap of the whole estimator; returns the draws and the failed count.
+
+    A resample fails when one group is (nearly) absent, the covariates are collinear in it or the
+    propensity model cannot be fitted; failed resamples are skipped and counted.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    draws, failed = [], 0
+    for _ in range(reps):
+        i = rng.integers(0, n, n)
+        tb = t[i]
+        xb = _standardise(x_raw[i])
+        if tb.sum() < 2 or (1 - tb).sum() < 2 or np.linalg.matrix_rank(xb) < xb.shape[1]:
+            failed += 1
+            continue
+        try:
+            beta, ok = _fit_ps(xb, tb)
+        except (np.linalg.LinAlgError, ValueError):
+            failed += 1
+            continue
+        if not ok:
+            failed += 1
+            continue
+        theta = _Stack(xb, tb, y[i], estimand, method).solve(beta)
+        draws.append(theta[-2] - theta[-1])
+    if len(draws) < reps / 2:
+        raise SpecificationError(
+            f"only {len(draws)} of {reps} bootstrap resamples could be fitted; the data are too thin"
+        )
+    return np.asarray(draws), failed

@@ -54,7 +54,7 @@ _SE = ("classical", "hc1", "cluster", "wild")
 _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DidResult(EffectResult):
     """Result of :func:`did`.
 
@@ -239,7 +239,7 @@ def did(
     model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [p, ci[0], ci[1]]
 
     # counts and diagnostics
-    group = _group_indicator(df, tr, d, unit, post)
+    group = dc.group_indicator(df, tr, d, unit, post)
     if unit is not None:
         ever = pd.Series(group).groupby(df[unit].to_numpy()).max()
         n_treated, n_control = int(ever.sum()), int((ever == 0).sum())
@@ -286,10 +286,10 @@ def did(
             )
         )
     else:
-        diags.append(_pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
+        diags.append(dc.pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
     if twfe and post is None:
-        diags.extend(_timing(df, d, unit, time))
-    means = _means(df, y, group, time, po)
+        diags.extend(dc.timing(df, d, unit, time))
+    means = dc.means(df, y, group, time, po)
     notes = [
         dc.NOTE_PARALLEL,
         dc.NOTE_ANTICIPATION,
@@ -318,7 +318,7 @@ def did(
         diagnostics=tuple(diags),
         notes=tuple(notes),
         table=model_table[model_table["term"] == term].reset_index(drop=True),
-        mde=dc.MDE_FACTOR * se_val,
+        mde=dc.mde(se_val),
         level=level,
         model_table=model_table,
         design="twfe" if twfe else "2x2",
@@ -361,71 +361,3 @@ def _se_note(se: str, cl_col: str | None, weights: str) -> str:
         "wild": f"p-value and interval from the restricted wild cluster bootstrap by {cl_col!r} ({weights} "
         "weights, interval by test inversion); se is the cluster-robust one.",
     }[se]
-
-
-def _group_indicator(df, tr, d, unit, post) -> np.ndarray:
-    """Treated-group membership per row (ever treated when D_it is given)."""
-    if post is not None:
-        return tr
-    return pd.Series(d).groupby(df[unit].to_numpy()).transform("max").to_numpy()
-
-
-def _means(df, y, group, time, po) -> pd.DataFrame:
-    if time is None:
-        per = np.where(po == 1, "post", "pre")
-    else:
-        per = df[time].to_numpy()
-    m = pd.DataFrame({"group": group.astype(int), "period": per, "y": y})
-    return m.groupby(["group", "period"], as_index=False)["y"].mean().rename(columns={"y": "mean"})
-
-
-def _pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
-    """Treated-group × linear trend in the pre-period, with unit (or group) and time effects."""
-    t = dc.period_index(df[time].to_numpy())
-    if post is not None:
-        pre = dc.binary(df, post) == 0
-    else:
-        first = (
-            pd.Series(np.where(d == 1, t, np.inf)).groupby(df[unit].to_numpy()).transform("min").to_numpy()
-        )
-        pre = (t < first) & (t < np.max(first[np.isfinite(first)], initial=-np.inf))
-    periods = np.unique(t[pre])
-    if periods.size < 2 or group[pre].min() == group[pre].max():
-        return Diagnostic(
-            "pre_trend",
-            None,
-            "info",
-            "Not testable: fewer than two pre-treatment periods.",
-            "Kan ikke testes: færre enn to perioder før tiltaket.",
-        )
-    yp, gp, tp = y[pre], group[pre], t[pre]
-    trend = gp * (tp - tp.mean())
-    fe = [df[unit].to_numpy()[pre], tp] if unit is not None else [tp]
-    x = trend[:, None] if unit is not None else np.column_stack([trend, gp])
-    clus = df[cl_col].to_numpy()[pre] if (se == "cluster" and cl_col is not None) else None
-    pt_se = "cluster" if clus is not None else ("classical" if se == "classical" else "hc1")
-    fit = ols_absorbed(yp, x, ["trend", "group"][: x.shape[1]], Absorber(fe), se=pt_se, cluster=clus)
-    _, p = dc.t_inference(float(fit.coef[0]), float(fit.se[0]), fit.df_inference, 0.95)
-    en, nb = dc.pretrend_text(
-        p, f"Treated-group × linear trend before the start = {fit.coef[0]:.4g} per period"
-    )
-    return Diagnostic("pre_trend", p, dc.pretrend_verdict(p), en, nb)
-
-
-def _timing(df, d, unit, time) -> list[Diagnostic]:
-    t = dc.period_index(df[time].to_numpy())
-    first = pd.Series(np.where(d == 1, t, np.nan)).groupby(df[unit].to_numpy()).min().dropna()
-    k = first.nunique()
-    if k <= 1:
-        return []
-    return [
-        Diagnostic(
-            "staggered_timing",
-            int(k),
-            "warn",
-            f"Treatment starts at {k} different times: TWFE compares late with early adopters and is biased "
-            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). Use staggered_did.",
-            f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
-            "kohorter eller over tid (Goodman-Bacon 2021). Bruk staggered_did.",
-        )
-    ]

@@ -46,7 +46,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EventStudyResult(EffectResult):
     """Result of :func:`event_study`.
 
@@ -326,7 +326,7 @@ def event_study(
         diagnostics=tuple(diags),
         notes=tuple(notes),
         table=table,
-        mde=dc.MDE_FACTOR * se_val,
+        mde=dc.mde(se_val),
         level=level,
         event_table=table,
         pretrend_test=pre,

@@ -39,8 +39,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from fou_analysis.effects import power as _power
 from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+
+# the function, not the module attribute: effects/__init__ may export a function named `power`
+from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
 
 ATTRITION_WARN = 0.20
@@ -55,7 +57,7 @@ NOTES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PrePostResult(EffectResult):
     """Result of :func:`prepost`; adds effect sizes, the pairs and the attrition table.
 
@@ -318,7 +320,7 @@ def prepost(
             {"term": "mean_post", "estimate": float(pairs["post"].mean())},
         ]
     )
-    mde = _power.mde(design="paired", n=n, sd=sd, alpha=1 - level) if sd > 0 and n >= 2 else None
+    mde = _design_mde(design="paired", n=n, sd=sd, alpha=1 - level) if sd > 0 and n >= 2 else None
 
     return PrePostResult(
         method="prepost",

@@ -40,8 +40,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fou_analysis.effects import power as _power
 from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, normal_p, tidy_frame
+
+# the function, not the module attribute: effects/__init__ may export a function named `power`
+from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
 
 NOTES = (
@@ -54,7 +56,7 @@ NOTES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SurvivalResult(EffectResult):
     """Result of :func:`survival`; adds curves, medians, the log-rank test and Cox details.
 
@@ -338,7 +340,7 @@ def survival(
     censored = 1 - n_events / n
     mde = None
     if g is not None:
-        mde = _power.mde(design="logrank", n=n_events, treated_share=float(g.mean()), alpha=1 - level)
+        mde = _design_mde(design="logrank", n=n_events, treated_share=float(g.mean()), alpha=1 - level)
     return SurvivalResult(
         method="cox_ph" if g is not None else "kaplan_meier",
         estimand=f"log hazard ratio, {group}={levels[1]} vs {levels[0]}"

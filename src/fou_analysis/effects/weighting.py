@@ -18,8 +18,14 @@ Inference
     regressions and the mean equations are stacked and the sandwich A⁻¹ B A⁻ᵀ / n is taken
     (Lunceford & Davidian 2004); so the estimation of the propensity score (and the outcome
     models) is accounted for. A is the numerical (central-difference) Jacobian of the mean
-    estimating function on internally standardised covariates; no bootstrap, no seed needed.
-    Intervals and p-values are normal.
+    estimating function on internally standardised covariates. Intervals and p-values are
+    normal. In simulations (tests/effects/test_weighting.py, and an 800-replication run in the
+    report) the sandwich is 5–8 % too small at n = 200–400 (coverage ≈ 92–93.5 %) and right at
+    n = 1,600. With ``bootstrap=`` resamples the whole procedure (propensity model, outcome
+    models, means) is refitted on each resample (seeded by ``seed``) and ``se`` is the bootstrap
+    standard deviation, with a normal interval. In the same design at n = 200 the bootstrap se
+    matched the true sd (the sandwich was 5 % small), yet coverage was about 92 % either way
+    (200 replications); percentile intervals covered worse (90 %) and are not used.
 
 Assumptions
     No unmeasured confounding (every common cause of treatment and outcome is in ``covariates``),
@@ -48,6 +54,7 @@ import pandas as pd
 
 from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._weighting_core import (
+    _bootstrap,
     _design,
     _expit,
     _fit_ps,
@@ -72,7 +79,7 @@ NOTES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WeightingResult(EffectResult):
     """Result of :func:`weighting`; adds the naive difference, balance, weights and overlap.
 
@@ -145,6 +152,8 @@ def weighting(
     method: str = "ipw",
     trim: float | None = None,
     level: float = 0.95,
+    bootstrap: int | None = None,
+    seed: int = 0,
 ) -> WeightingResult:
     """Effect of a binary treatment by propensity-score weighting (IPW) or doubly robust (AIPW).
 
@@ -168,6 +177,12 @@ def weighting(
         the models refitted; the estimand then refers to the trimmed population.
     level
         Confidence level.
+    bootstrap
+        If given (e.g. 999), the standard error comes from this many nonparametric bootstrap
+        resamples instead of the M-estimation sandwich (after trimming, if any); the interval is
+        normal with that standard error. Worth using below a few hundred people.
+    seed
+        Seed of the bootstrap resampling.
 
     Returns
     -------
@@ -252,6 +267,13 @@ def weighting(
     est = float(theta[-2] - theta[-1])
     se = float(np.sqrt(cov[-2, -2] + cov[-1, -1] - 2 * cov[-2, -1]))
     ci = normal_ci(est, se, level)
+    n_boot_failed = 0
+    if bootstrap is not None:
+        if int(bootstrap) < 50:
+            raise SpecificationError(f"bootstrap must be at least 50 resamples, not {bootstrap!r}")
+        draws, n_boot_failed = _bootstrap(x_raw, t, y, estimand, method, int(bootstrap), seed)
+        se = float(np.std(draws, ddof=1))
+        ci = normal_ci(est, se, level)
     e = _expit(x @ beta)
 
     w1, w0 = _group_weights(e, t, estimand)
@@ -284,6 +306,13 @@ def weighting(
     diags = _diagnostics(
         e, t, w, overlap, balance, converged, n_input, len(d) + n_trimmed, n_trimmed, estimand
     )
+    if bootstrap is not None:
+        how = f"bootstrap, {bootstrap} resamples (seed {seed}; {n_boot_failed} could not be fitted), normal interval"
+        how_nb = f"bootstrap med {bootstrap} trekk (seed {seed}), normalintervall"
+    else:
+        how = "M-estimation sandwich (accounts for the estimated propensity score), normal interval"
+        how_nb = "M-estimering (sandwich), tar hensyn til at tilbøyelighetsskåren er estimert"
+    diags = diags + (Diagnostic("inference", "bootstrap" if bootstrap else "sandwich", "info", how, how_nb),)
 
     table = tidy_frame(
         [

@@ -74,7 +74,7 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
     (df,) = src.values()
     source = _source_name(df, "loans")
     df = df.rename(columns={c: _snake(c) for c in df.columns})
-    _require(df, ["utlan_id", "utlant", "levert", "kategori", "laaner"], source)
+    _require(df, ["utlan_id", "utlant", "levert", "kategori", "laner"], source)
     df = df.assign(utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert"))
     n = len(df)
     dup = df.duplicated(keep="first")
@@ -187,6 +187,10 @@ def carer_change(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log
         out[f"{nme}_t0"] = paired[f"{nme}_pre"] if f"{nme}_pre" in paired else paired[f"{nme}_x"]
         out[f"{nme}_t1"] = paired[f"{nme}_post"] if f"{nme}_post" in paired else paired[f"{nme}_y"]
         out[f"{nme}_change"] = out[f"{nme}_t1"] - out[f"{nme}_t0"]
+    n = len(out)
+    changes = [f"{nme}_change" for nme in names]
+    out = out.loc[out[changes].notna().any(axis=1)]
+    log.add(source, "drop carers without a follow-up score", rows_in=n, rows_out=len(out), reason="no answer at follow-up, or too few items answered for any score")
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
     n = len(out)
     out = out.merge(svc, on=id_col, how="inner", validate="one_to_one")
@@ -259,7 +263,10 @@ def jsonstat_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     wide = wide.dropna(subset=[rate, den])
     log.add(source, "drop cells without a figure", rows_in=n, rows_out=len(wide), reason="code not valid that year, or suppressed (':') / missing ('..') in SSB's table")
     wide = wide.assign(year=pd.to_numeric(wide[time]).astype(int), region=wide[region].astype("string").str.replace("K-", "", regex=False))
-    harm = clean.harmonise_municipalities(wide, code="region", year="year", counts=(den,), rates={rate: den}, rest="drop")
+    harm = clean.harmonise_municipalities(
+        wide, code="region", year="year", counts=(den,), rates={rate: den}, rest="drop",
+        split_policy=params.get("split_policy", "stable_unit"), source=source,
+    )
     out = harm.data if hasattr(harm, "data") else harm
     if hasattr(harm, "log"):
         log.extend(harm.log)

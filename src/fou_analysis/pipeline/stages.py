@@ -110,6 +110,8 @@ def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared
     from fou_analysis import io
 
     log = CleaningLog()
+    if write:
+        _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
     raw = {r.id: read_raw(plan, project, r.id) for r in plan.raw}
     raw_rows = {k: len(v) for k, v in raw.items()}
     tables: dict[str, pd.DataFrame] = {}
@@ -158,6 +160,7 @@ def estimate(plan: CasePlan, project: Project, *, tables: Mapping[str, pd.DataFr
     tables = tables if tables is not None else load_tables(plan, project)
     results = {o.id: estimate_outcome(plan, o.id, tables) for o in plan.outcomes}
     if write:
+        _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
         save_artefact(plan, project, "effects", results)
         from fou_analysis import io
 
