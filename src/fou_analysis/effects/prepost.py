@@ -33,7 +33,8 @@ Reproduces
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,9 @@ class PrePostResult(EffectResult):
     g_av_ci: tuple[float, float] = (float("nan"), float("nan"))
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
     attrition: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # no comparison group: the contrast is with the same people before, not a counterfactual
+    contrast: ClassVar[Mapping[str, str]] = {"nb": "etter enn før (samme personer)", "en": "after than before (same people)"}
 
     def plot(self, ax: Any = None, *, max_lines: int = 300) -> Any:
         """Paired before/after plot: one grey line per subject, the mean change in colour."""

@@ -85,6 +85,57 @@ class SurvivalResult(EffectResult):
     events: int = 0
     censored_share: float = float("nan")
 
+    def sentence(self, lang: str = "nb") -> str:
+        """Plain language in hazard ratios (a log hazard ratio means nothing to most readers)."""
+        base = super().sentence(lang)  # validates lang; reused for the closing clauses
+        nb = lang == "nb"
+        outcome = self.labels.outcome.get(lang) or self.outcome
+        outcome = outcome[:1].upper() + outcome[1:]
+        hr, (lo, hi) = self.hazard_ratio, self.hazard_ratio_ci
+        if not np.isfinite(hr):
+            return base
+
+        def f(x: float) -> str:
+            s = f"{x:.2f}"
+            return s.replace(".", ",") if nb else s
+
+        change = abs(1 - hr) * 100
+        more = hr > 1
+        if nb:
+            s = (
+                f"{outcome}: hasardratio {f(hr)} (95 % intervall {f(lo)} til {f(hi)}), det vil si "
+                f"{change:.0f} % {'høyere' if more else 'lavere'} rate i tiltaksgruppen enn i sammenligningsgruppen."
+            )
+        else:
+            s = (
+                f"{outcome}: hazard ratio {f(hr)} (95 % interval {f(lo)} to {f(hi)}), that is a "
+                f"{change:.0f} % {'higher' if more else 'lower'} rate in the initiative group than in the comparison group."
+            )
+        if self.significant:
+            s += (
+                " Intervallet omfatter ikke 1 (ingen forskjell)." if nb else " The interval does not include 1 (no difference)."
+            )
+        else:
+            s += (
+                " Intervallet omfatter 1: dataene kan ikke skille dette fra ingen forskjell."
+                if nb
+                else " The interval includes 1: the data cannot tell this apart from no difference."
+            )
+            if self.mde is not None and np.isfinite(self.mde):
+                m = float(np.exp(-abs(self.mde)))
+                s += (
+                    f" Med dette utvalget kunne bare hasardratioer under {f(m)} (eller over {f(1 / m)}) ha blitt oppdaget."
+                    if nb
+                    else f" With this sample only hazard ratios below {f(m)} (or above {f(1 / m)}) could have been detected."
+                )
+        if self.worst_verdict == "fail":
+            s += (
+                " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
+                if nb
+                else " Note: an assumption of the method fails (see diagnostics)."
+            )
+        return s
+
     def plot(self, ax: Any = None) -> Any:
         """Kaplan–Meier step curves with pointwise intervals, one per group."""
         import matplotlib.pyplot as plt

@@ -180,7 +180,18 @@ def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | No
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
     vp = plan.value
     effects = effects if effects is not None else load_artefact(plan, project, "effects")
-    rows = [r.model_dump(exclude_none=True) for r in vp.impact_map]
+    rows = []
+    notes = []
+    for r in vp.impact_map:
+        row = {k: ("" if v is None else v) for k, v in r.model_dump().items()}
+        ref = str(row["quantity"])
+        if ref.startswith("effect:"):
+            design = plan.outcome(ref.removeprefix("effect:")).design
+            if design not in COUNTERFACTUAL_DESIGNS:
+                # a before/after change is not a contrast with a counterfactual: keep deadweight
+                row["quantity_from_effect"] = "no"
+                notes.append(f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied.")
+        rows.append(row)
     imap = value.load_impact_map(rows)
     rate_range = (
         (vp.discount_rate_low, vp.discount_rate, vp.discount_rate_high)
@@ -193,7 +204,7 @@ def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | No
     be = None
     if vp.break_even_row is not None:
         be = value.break_even(imap, investment=vp.investment_nok, outcome_row=vp.break_even_row, effects=effects, discount_rate=vp.discount_rate, base_year=vp.base_year)
-    out = ValueOutputs(sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap)
+    out = ValueOutputs(sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap, notes=tuple(notes))
     if write:
         save_artefact(plan, project, "value", out)
     return out

@@ -18,6 +18,8 @@ Optional columns
     Flag (1/0, true/false, ja/nei): the quantity is an estimated effect, i.e. a contrast with a
     counterfactual. Set automatically for ``effect:<key>`` quantities. Deadweight is then
     already netted out and is **not** applied again (see :func:`fou_analysis.value.sroi`).
+    Set it to ``no`` explicitly for an ``effect:<key>`` quantity that is *not* a counterfactual
+    contrast (a before/after change on the same people): deadweight then still applies.
 ``<col>_low``, ``<col>_high``
     Ranges for ``quantity``, ``proxy_nok``, ``deadweight``, ``displacement``, ``attribution``
     and ``drop_off``, used by :func:`~fou_analysis.value.simulate` and
@@ -277,7 +279,8 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         flag = _parse_flag(
             rec.get("quantity_from_effect", ""), file=file, row=row, column="quantity_from_effect"
         )
-        out["quantity_from_effect"] = bool(match) or flag
+        explicit = str(rec.get("quantity_from_effect", "")).strip() != ""
+        out["quantity_from_effect"] = flag if explicit else bool(match)
         m_text = rec.get("quantity_multiplier", "")
         out["quantity_multiplier"] = (
             1.0 if m_text == "" else _number(m_text, file=file, row=row, column="quantity_multiplier")
