@@ -23,7 +23,9 @@ def _nb(path: Path, *sources: str) -> Path:
 
 
 def test_failing_cell_is_named(tmp_path: Path) -> None:
-    src = _nb(tmp_path / "20_estimate.ipynb", "x = 1", "y = x + 1", "raise ValueError('column tiltak missing')")
+    src = _nb(
+        tmp_path / "20_estimate.ipynb", "x = 1", "y = x + 1", "raise ValueError('column tiltak missing')"
+    )
     with pytest.raises(StepError) as e:
         execute_notebook(src, tmp_path / "out" / "20_estimate.ipynb", {"x": 2}, cwd=tmp_path)
     msg = str(e.value)
@@ -34,7 +36,11 @@ def test_failing_cell_is_named(tmp_path: Path) -> None:
 
 
 def test_parameters_are_injected_and_html_hides_code(tmp_path: Path) -> None:
-    src = _nb(tmp_path / "nb.ipynb", "answer = 0", "secret_code_marker = answer * 2\nprint('result', secret_code_marker)")
+    src = _nb(
+        tmp_path / "nb.ipynb",
+        "answer = 0",
+        "secret_code_marker = answer * 2\nprint('result', secret_code_marker)",
+    )
     out = execute_notebook(src, tmp_path / "nb_out.ipynb", {"answer": 21}, cwd=tmp_path)
     target = write_report_html(out, tmp_path / "report.html", hide_code=True)
     html = target.read_text(encoding="utf-8")
@@ -43,10 +49,8 @@ def test_parameters_are_injected_and_html_hides_code(tmp_path: Path) -> None:
 
 
 def test_report_with_personal_data_is_not_written(tmp_path: Path) -> None:
-    from fou_analysis.privacy import PersonalDataError
-
     # a syntactically valid fødselsnummer (check digits computed by the privacy module's rules)
-    from fou_analysis.privacy import valid_fnr
+    from fou_analysis.privacy import PersonalDataError, valid_fnr
 
     base = "010190123"
     fnr = next(f"{base}{k:02d}" for k in range(100) if valid_fnr(f"{base}{k:02d}"))

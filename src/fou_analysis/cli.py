@@ -62,7 +62,9 @@ def demo(
 
 @app.command()
 def run(
-    cases: Annotated[list[str] | None, typer.Argument(help="Cases to run (default: all, plus the portfolio).")] = None,
+    cases: Annotated[
+        list[str] | None, typer.Argument(help="Cases to run (default: all, plus the portfolio).")
+    ] = None,
     root: RootOpt = Path("."),
     lang: LangOpt = "nb",
     portfolio: Annotated[bool, typer.Option(help="Also run the cross-case portfolio overview.")] = True,
@@ -82,7 +84,14 @@ def run(
             load_plan(c, project=project)
             problems = validate_case(c, project=project, check_content=False)
             if problems:
-                _fail(f"case {c!r}: {problems[0]}" + (f" (and {len(problems) - 1} more; run 'fou validate {c}')" if len(problems) > 1 else ""))
+                _fail(
+                    f"case {c!r}: {problems[0]}"
+                    + (
+                        f" (and {len(problems) - 1} more; run 'fou validate {c}')"
+                        if len(problems) > 1
+                        else ""
+                    )
+                )
         for c in selected:
             out = run_case(project, c, lang=lang)
             typer.echo(f"{c}: {out.report}")
@@ -125,7 +134,9 @@ def new_case(
         path = scaffold_case(Project.at(root), slug)
     except FouError as e:
         _fail(str(e))
-    typer.echo(f"wrote {path}; fill in the plan, put raw files in data/raw/{slug}/, then 'fou validate {slug}'")
+    typer.echo(
+        f"wrote {path}; fill in the plan, put raw files in data/raw/{slug}/, then 'fou validate {slug}'"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

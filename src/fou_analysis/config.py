@@ -174,13 +174,19 @@ class CasePlan(_Strict):
     def _references(self) -> CasePlan:
         raw_ids = [r.id for r in self.raw]
         table_ids = [t.id for t in self.tables]
-        for ids, what in ((raw_ids, "raw file"), (table_ids, "table"), ([o.id for o in self.outcomes], "outcome")):
+        for ids, what in (
+            (raw_ids, "raw file"),
+            (table_ids, "table"),
+            ([o.id for o in self.outcomes], "outcome"),
+        ):
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
                 raise ValueError(f"duplicate {what} id(s): {sorted(dup)}")
         clash = set(raw_ids) & set(table_ids)
         if clash:
-            raise ValueError(f"table id(s) {sorted(clash)} are also raw file ids; give tables their own names")
+            raise ValueError(
+                f"table id(s) {sorted(clash)} are also raw file ids; give tables their own names"
+            )
         for t in self.tables:
             for s in t.sources:
                 if s not in raw_ids and s not in table_ids:
@@ -255,7 +261,9 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         cand = [a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)]
         if not cand:
             for a in args:
-                cand += [b for b in getattr(a, "__args__", ()) if isinstance(b, type) and issubclass(b, BaseModel)]
+                cand += [
+                    b for b in getattr(a, "__args__", ()) if isinstance(b, type) and issubclass(b, BaseModel)
+                ]
         if not cand:
             return []
         m = cand[0]

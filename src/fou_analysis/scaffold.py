@@ -46,7 +46,9 @@ outcomes:
 
 def scaffold_case(project: Project, slug: str) -> Path:
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", slug):
-        raise SpecificationError(f"case slug {slug!r} must be lowercase letters, digits or '_' (2–40 characters)")
+        raise SpecificationError(
+            f"case slug {slug!r} must be lowercase letters, digits or '_' (2–40 characters)"
+        )
     path = project.case_file(slug)
     if path.exists():
         raise SpecificationError(f"{path} already exists; edit it instead")

@@ -57,15 +57,37 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
     tables = {}
     for t in plan.tables:
         try:
-            tables[t.id] = get_recipe(t.recipe)({s: raw.get(s, tables.get(s)) for s in t.sources}, t.params, CleaningLog())
+            tables[t.id] = get_recipe(t.recipe)(
+                {s: raw.get(s, tables.get(s)) for s in t.sources}, t.params, CleaningLog()
+            )
         except FouError as e:
             problems.append(f"table {t.id!r}: {e}")
     for o in plan.outcomes:
         if o.table not in tables:
             continue
-        cols = [v for k, v in o.args.items() if k in {"outcome", "treated", "treatment", "unit", "time", "subject", "wave", "duration", "event", "group", "first_treated"} and isinstance(v, str)]
+        cols = [
+            v
+            for k, v in o.args.items()
+            if k
+            in {
+                "outcome",
+                "treated",
+                "treatment",
+                "unit",
+                "time",
+                "subject",
+                "wave",
+                "duration",
+                "event",
+                "group",
+                "first_treated",
+            }
+            and isinstance(v, str)
+        ]
         cols += [c for c in o.args.get("covariates", []) if isinstance(c, str)]
         missing = [c for c in cols if c not in tables[o.table].columns]
         if missing:
-            problems.append(f"cases/{plan.slug}.yaml: outcome {o.id!r}: column(s) {', '.join(missing)} not in table {o.table!r}")
+            problems.append(
+                f"cases/{plan.slug}.yaml: outcome {o.id!r}: column(s) {', '.join(missing)} not in table {o.table!r}"
+            )
     return problems

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fou_analysis import demo, pipeline
-from fou_analysis.config import Project, load_plan
+from fou_analysis import demo
+from fou_analysis.config import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,9 @@ def run_all(project: Project) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_fou_run_writes_four_reports_with_figures(project: Project, run_all: subprocess.CompletedProcess[str]) -> None:
+def test_fou_run_writes_four_reports_with_figures(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
     assert run_all.returncode == 0, run_all.stderr[-3000:]
     for case in ("utstyrsbu", "noen", "friskgarden", "portfolio"):
         report = project.root / "reports" / case / "report.html"
@@ -50,15 +52,27 @@ def test_fou_run_writes_four_reports_with_figures(project: Project, run_all: sub
             assert (project.root / "reports" / case / f"{nb}.ipynb").exists()
 
 
-def test_case_report_has_the_required_sections(project: Project, run_all: subprocess.CompletedProcess[str]) -> None:
+def test_case_report_has_the_required_sections(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
     assert run_all.returncode == 0, run_all.stderr[-3000:]
     html = (project.root / "reports" / "friskgarden" / "report.html").read_text(encoding="utf-8")
-    for needle in ("Logic model", "Data and cleaning", "Rows in", "Effects", "95 % interval", "In brief", "What it cannot show"):
+    for needle in (
+        "Logic model",
+        "Data and cleaning",
+        "Rows in",
+        "Effects",
+        "95 % interval",
+        "In brief",
+        "What it cannot show",
+    ):
         assert needle in html, needle
     assert "def " not in html or "import " not in html  # code is hidden
 
 
-def test_raw_demo_files_are_not_modified_by_a_run(project: Project, run_all: subprocess.CompletedProcess[str]) -> None:
+def test_raw_demo_files_are_not_modified_by_a_run(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
     from fou_analysis import io
 
     assert run_all.returncode == 0

@@ -61,11 +61,12 @@ def diagnostics(pre, n_never, groups, no_control, control, dropped) -> list[Diag
     out = []
     if pre["df"]:
         en, nb = dc.pretrend_text(
-            pre["p_value"], (
+            pre["p_value"],
+            (
                 f"Wald test that all {pre['df']} pre-period ATT(g,t) are zero"
                 if pre.get("scope") == "cells"
                 else f"Wald test that the event-time effects of the last {pre['df']} periods before the start are zero"
-            )
+            ),
         )
         out.append(Diagnostic("pre_trend", pre["p_value"], dc.pretrend_verdict(pre["p_value"]), en, nb))
     else:

@@ -157,6 +157,12 @@ def its(
         if not pd.api.types.is_datetime64_any_dtype(times):
             raise SpecificationError("seasonality='month' needs a datetime time column; use seasonality=12")
         months = times.dt.month.to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(times) and isinstance(intervention_start, str):
+        # plans are YAML: a date arrives as text; compare (and plot) it as a date
+        try:
+            intervention_start = pd.Timestamp(intervention_start)
+        except ValueError as err:
+            raise SpecificationError(f"intervention_start {intervention_start!r} is not a date") from err
     try:
         post_mask = np.asarray(times >= intervention_start)
     except TypeError as err:

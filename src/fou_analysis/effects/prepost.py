@@ -32,8 +32,8 @@ Reproduces
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -82,7 +82,10 @@ class PrePostResult(EffectResult):
     attrition: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # no comparison group: the contrast is with the same people before, not a counterfactual
-    contrast: ClassVar[Mapping[str, str]] = {"nb": "etter enn før (samme personer)", "en": "after than before (same people)"}
+    contrast: ClassVar[Mapping[str, str]] = {
+        "nb": "etter enn før (samme personer)",
+        "en": "after than before (same people)",
+    }
 
     def plot(self, ax: Any = None, *, max_lines: int = 300) -> Any:
         """Paired before/after plot: one grey line per subject, the mean change in colour."""

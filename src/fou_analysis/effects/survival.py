@@ -113,7 +113,9 @@ class SurvivalResult(EffectResult):
             )
         if self.significant:
             s += (
-                " Intervallet omfatter ikke 1 (ingen forskjell)." if nb else " The interval does not include 1 (no difference)."
+                " Intervallet omfatter ikke 1 (ingen forskjell)."
+                if nb
+                else " The interval does not include 1 (no difference)."
             )
         else:
             s += (

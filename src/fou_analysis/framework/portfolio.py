@@ -95,8 +95,10 @@ def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:
             row[t("outcome", lang)] = "ikke kjørt" if lang == "nb" else "not run"
         if o.value is not None:
             s, sim = o.value.sroi, o.value.simulation
-            lo, hi = getattr(sim, "ratio_interval", (np.nan, np.nan))
-            row["SROI"] = f"{fmt_number(float(s.ratio), 2, lang)} ({fmt_number(float(lo), 2, lang)}–{fmt_number(float(hi), 2, lang)})"
+            lo, hi = _ratio_interval(sim)
+            row["SROI"] = (
+                f"{fmt_number(float(s.ratio), 2, lang)} ({fmt_number(float(lo), 2, lang)}–{fmt_number(float(hi), 2, lang)})"
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -104,22 +106,26 @@ def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:
 def plot(overview: list[CaseOverview], lang: str) -> Any:
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-    names, z, ratios, lows, highs = [], [], [], [], []
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    names, z, ratios = [], [], []
     for o in overview:
         h = o.headline
         if h and h[1] is not None and np.isfinite(h[1].se) and h[1].se > 0:
-            names.append(o.plan.name.get(lang))
+            names.append(_short(o.plan.name.get(lang)))
             z.append(h[1].estimate / h[1].se * (1 if h[1].labels.higher_is_better else -1))
         if o.value is not None:
-            lo, hi = getattr(o.value.simulation, "ratio_interval", (np.nan, np.nan))
-            ratios.append((o.plan.name.get(lang), float(o.value.sroi.ratio), float(lo), float(hi)))
+            lo, hi = _ratio_interval(o.value.simulation)
+            ratios.append((_short(o.plan.name.get(lang)), float(o.value.sroi.ratio), float(lo), float(hi)))
     ax = axes[0]
     if names:
         ax.barh(names, z, color=["#55a868" if v > 1.96 else "#c44e52" if v < -1.96 else "#8c8c8c" for v in z])
         ax.axvspan(-1.96, 1.96, color="grey", alpha=0.15)
     ax.axvline(0, color="black", lw=1)
-    ax.set_xlabel("anslag / standardfeil (retning: bedre →)" if lang == "nb" else "estimate / standard error (direction: better →)")
+    ax.set_xlabel(
+        "anslag / standardfeil (retning: bedre →)"
+        if lang == "nb"
+        else "estimate / standard error (direction: better →)"
+    )
     ax.set_title("Hovedeffekter" if lang == "nb" else "Headline effects")
     ax = axes[1]
     if ratios:
@@ -128,10 +134,23 @@ def plot(overview: list[CaseOverview], lang: str) -> Any:
         err = np.array([[r[1] - r[2] for r in ratios], [r[3] - r[1] for r in ratios]])
         ax.barh(lab, mid, xerr=np.clip(err, 0, None), color="#4c72b0", capsize=4)
         ax.axvline(1, color="black", lw=1, ls="--")
-    ax.set_xlabel("SROI (verdi per krone, 90 % intervall)" if lang == "nb" else "SROI (value per krone, 90 % interval)")
+    ax.set_xlabel(
+        "SROI (verdi per krone, 95 % intervall)" if lang == "nb" else "SROI (value per krone, 95 % interval)"
+    )
     ax.set_title("Samfunnsverdi" if lang == "nb" else "Social value")
     fig.tight_layout()
     return fig
+
+
+def _short(name: str, width: int = 22) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(name, width)[:2])
+
+
+def _ratio_interval(sim: Any) -> tuple[float, float]:
+    r = sim.intervals.set_index("metric").loc["ratio"]
+    return float(r["ci_low"]), float(r["ci_high"])
 
 
 def registry_table(project: Project, lang: str) -> pd.DataFrame:
@@ -145,5 +164,13 @@ def registry_table(project: Project, lang: str) -> pd.DataFrame:
         raise SpecificationError(f"{path}: 'initiatives' must be a list")
     df = pd.DataFrame(items)
     if lang == "nb":
-        df = df.rename(columns={"name": "Tiltak", "municipality": "Kommune", "sector": "Sektor", "partners": "Partnere", "status": "Status"})
+        df = df.rename(
+            columns={
+                "name": "Tiltak",
+                "municipality": "Kommune",
+                "sector": "Sektor",
+                "partners": "Partnere",
+                "status": "Status",
+            }
+        )
     return df.drop(columns=[c for c in ("slug",) if c in df.columns])

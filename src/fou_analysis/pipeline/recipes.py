@@ -75,20 +75,36 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
     source = _source_name(df, "loans")
     df = df.rename(columns={c: _snake(c) for c in df.columns})
     _require(df, ["utlan_id", "utlant", "levert", "kategori", "laner"], source)
-    df = df.assign(utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert"))
+    df = df.assign(
+        utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert")
+    )
     n = len(df)
     dup = df.duplicated(keep="first")
     df = df.loc[~dup]
-    log.add(source, "drop exact duplicate rows", rows_in=n, rows_out=len(df), reason="the same loan exported twice")
+    log.add(
+        source,
+        "drop exact duplicate rows",
+        rows_in=n,
+        rows_out=len(df),
+        reason="the same loan exported twice",
+    )
     n = len(df)
     bad = df["levert"].notna() & (df["levert"] < df["utlant"])
     df = df.loc[~bad]
-    log.add(source, "drop loans returned before they were lent", rows_in=n, rows_out=len(df), reason="Levert before Utlånt (registration error)")
+    log.add(
+        source,
+        "drop loans returned before they were lent",
+        rows_in=n,
+        rows_out=len(df),
+        reason="Levert before Utlånt (registration error)",
+    )
     return df.reset_index(drop=True)
 
 
 @recipe("monthly_counts")
-def monthly_counts(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def monthly_counts(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """Loans per calendar month (months with no loans count as 0) for interrupted time series."""
     loans = loans_clean(src, {}, CleaningLog())  # same cleaning; logged once under the 'loans' table
     date = params.get("date", "utlant")
@@ -96,13 +112,21 @@ def monthly_counts(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     per = loans[date].dt.to_period("M")
     n = len(loans)
     inside = per.isin(months)
-    log.add(_source_name(next(iter(src.values())), "loans"), "keep loans inside the study period", rows_in=n, rows_out=int(inside.sum()), reason=f"loan date outside {params['start']}–{params['end']}")
+    log.add(
+        _source_name(next(iter(src.values())), "loans"),
+        "keep loans inside the study period",
+        rows_in=n,
+        rows_out=int(inside.sum()),
+        reason=f"loan date outside {params['start']}–{params['end']}",
+    )
     counts = per[inside].value_counts().reindex(months, fill_value=0).sort_index()
     return pd.DataFrame({"month": counts.index.to_timestamp(), "loans": counts.to_numpy(dtype=float)})
 
 
 @recipe("survey_waves")
-def survey_waves(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def survey_waves(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """Stack survey waves: drop test and duplicate submissions, set missing codes and out-of-range to NaN."""
     from fou_analysis import clean
 
@@ -117,20 +141,42 @@ def survey_waves(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log
         n = len(df)
         test = df[id_col].isin(params.get("test_ids", [])) | df[id_col].isna()
         df = df.loc[~test]
-        log.add(source, "drop test submissions", rows_in=n, rows_out=len(df), reason="marked as test or without pseudonym")
+        log.add(
+            source,
+            "drop test submissions",
+            rows_in=n,
+            rows_out=len(df),
+            reason="marked as test or without pseudonym",
+        )
         order = "$created" if "$created" in df.columns else None
-        df = clean.detect_duplicates(df, id_cols=[id_col], time_col=order, keep="last", log=log, source=source)
+        df = clean.detect_duplicates(
+            df, id_cols=[id_col], time_col=order, keep="last", log=log, source=source
+        )
         for col, codes in dict(params.get("missing_codes", {})).items():
             if col in df.columns:
                 hit = df[col].isin(codes)
                 df.loc[hit, col] = np.nan
-                log.add(source, f"missing codes in {col}", rows_in=len(df), rows_out=len(df), changed=int(hit.sum()), reason=f"codes {codes} mean 'don't know' → missing")
+                log.add(
+                    source,
+                    f"missing codes in {col}",
+                    rows_in=len(df),
+                    rows_out=len(df),
+                    changed=int(hit.sum()),
+                    reason=f"codes {codes} mean 'don't know' → missing",
+                )
         for col, (lo, hi) in dict(params.get("ranges", {})).items():
             if col in df.columns:
                 v = pd.to_numeric(df[col], errors="coerce")
                 bad = v.notna() & ((v < lo) | (v > hi))
                 df[col] = v.where(~bad)
-                log.add(source, f"range check {col}", rows_in=len(df), rows_out=len(df), changed=int(bad.sum()), reason=f"outside {lo}–{hi} → missing")
+                log.add(
+                    source,
+                    f"range check {col}",
+                    rows_in=len(df),
+                    rows_out=len(df),
+                    changed=int(bad.sum()),
+                    reason=f"outside {lo}–{hi} → missing",
+                )
         parts.append(df.assign(wave=waves[raw_id]))
     out = pd.concat(parts, ignore_index=True)
     return out
@@ -138,7 +184,9 @@ def survey_waves(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log
 
 # --------------------------------------------------------------------------- Noen AS
 @recipe("service_records")
-def service_records(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def service_records(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """Service records → time (years) to nursing-home admission, censored at end of follow-up."""
     (df,) = src.values()
     source = _source_name(df, "services")
@@ -158,12 +206,20 @@ def service_records(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], 
     n = len(out)
     bad = out["years"].isna() | (out["years"] <= 0)
     out = out.loc[~bad]
-    log.add(source, "drop records with no positive follow-up time", rows_in=n, rows_out=len(out), reason="end or admission on/before start date")
+    log.add(
+        source,
+        "drop records with no positive follow-up time",
+        rows_in=n,
+        rows_out=len(out),
+        reason="end or admission on/before start date",
+    )
     return out.reset_index(drop=True)
 
 
 @recipe("carer_change")
-def carer_change(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def carer_change(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """Carer survey: score instruments per wave, link intake and follow-up, add covariates."""
     from fou_analysis import clean
 
@@ -190,17 +246,31 @@ def carer_change(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log
     n = len(out)
     changes = [f"{nme}_change" for nme in names]
     out = out.loc[out[changes].notna().any(axis=1)]
-    log.add(source, "drop carers without a follow-up score", rows_in=n, rows_out=len(out), reason="no answer at follow-up, or too few items answered for any score")
+    log.add(
+        source,
+        "drop carers without a follow-up score",
+        rows_in=n,
+        rows_out=len(out),
+        reason="no answer at follow-up, or too few items answered for any score",
+    )
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
     n = len(out)
     out = out.merge(svc, on=id_col, how="inner", validate="one_to_one")
-    log.add(source, "link to service records", rows_in=n, rows_out=len(out), reason="pseudonym not found in service records")
+    log.add(
+        source,
+        "link to service records",
+        rows_in=n,
+        rows_out=len(out),
+        reason="pseudonym not found in service records",
+    )
     return out
 
 
 # --------------------------------------------------------------------------- Friskgården
 @recipe("register_panel")
-def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def register_panel(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """Person-month register → person × period panel with the share of months in work/education.
 
     ``frequency`` is ``month`` (period 1 = January 2019) or ``halfyear`` (period 1 = 2019H1).
@@ -217,13 +287,17 @@ def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     n = len(register)
     ok = ym.between(190001, 210012) & ((ym % 100).between(1, 12))
     reg = register.loc[ok]
-    log.add(source, "drop rows with an invalid month", rows_in=n, rows_out=len(reg), reason=f"{period} not YYYYMM")
+    log.add(
+        source, "drop rows with an invalid month", rows_in=n, rows_out=len(reg), reason=f"{period} not YYYYMM"
+    )
     ym = ym[ok].astype(int)
     year, month = ym // 100, ym % 100
     origin = int(params.get("origin_year", 2019))
     monthly = params.get("frequency", "month") == "month"
     if params.get("frequency", "month") not in ("month", "halfyear"):
-        raise SpecificationError(f"register_panel: frequency must be 'month' or 'halfyear', not {params['frequency']!r}")
+        raise SpecificationError(
+            f"register_panel: frequency must be 'month' or 'halfyear', not {params['frequency']!r}"
+        )
 
     def index(y: pd.Series, m: pd.Series) -> pd.Series:
         return (y - origin) * 12 + m if monthly else (y - origin) * 2 + (m > 6).astype(int) + 1
@@ -231,7 +305,9 @@ def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     half = index(year, month)
     pos = reg[status].isin(params.get("positive_status", [1, 2])).astype(float)
     panel = (
-        pd.DataFrame({person: reg[person].to_numpy(), "period": half.to_numpy(), "in_work_edu": pos.to_numpy()})
+        pd.DataFrame(
+            {person: reg[person].to_numpy(), "period": half.to_numpy(), "in_work_edu": pos.to_numpy()}
+        )
         .groupby([person, "period"], as_index=False)["in_work_edu"]
         .mean()
     )
@@ -241,12 +317,16 @@ def register_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     first = index(start.dt.year, start.dt.month)
     ft = pd.Series(first.to_numpy(), index=participants[person].to_numpy())
     panel["first_treated"] = panel[person].map(ft).fillna(0).astype(int)
-    panel["treated_now"] = ((panel["first_treated"] > 0) & (panel["period"] >= panel["first_treated"])).astype(int)
+    panel["treated_now"] = (
+        (panel["first_treated"] > 0) & (panel["period"] >= panel["first_treated"])
+    ).astype(int)
     return panel
 
 
 @recipe("jsonstat_panel")
-def jsonstat_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog) -> pd.DataFrame:
+def jsonstat_panel(
+    src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
+) -> pd.DataFrame:
     """SSB JSON-stat table → municipality × year panel in the 2024 structure (rates re-weighted)."""
     from fou_analysis import clean
 
@@ -254,18 +334,35 @@ def jsonstat_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     source = _source_name(df, "jsonstat")
     region, time, contents = params["region"], params["time"], params["contents"]
     _require(df, [region, time, contents, "value"], source)
-    wide = df.pivot_table(index=[region, time], columns=contents, values="value", aggfunc="first").reset_index()
+    wide = df.pivot_table(
+        index=[region, time], columns=contents, values="value", aggfunc="first"
+    ).reset_index()
     wide.columns.name = None
     wide = wide.rename(columns=dict(params.get("rename", {})))
     rate = params.get("rename", {}).get(params["rate"], params["rate"])
     den = params.get("rename", {}).get(params["denominator"], params["denominator"])
     n = len(wide)
     wide = wide.dropna(subset=[rate, den])
-    log.add(source, "drop cells without a figure", rows_in=n, rows_out=len(wide), reason="code not valid that year, or suppressed (':') / missing ('..') in SSB's table")
-    wide = wide.assign(year=pd.to_numeric(wide[time]).astype(int), region=wide[region].astype("string").str.replace("K-", "", regex=False))
+    log.add(
+        source,
+        "drop cells without a figure",
+        rows_in=n,
+        rows_out=len(wide),
+        reason="code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
+    )
+    wide = wide.assign(
+        year=pd.to_numeric(wide[time]).astype(int),
+        region=wide[region].astype("string").str.replace("K-", "", regex=False),
+    )
     harm = clean.harmonise_municipalities(
-        wide, code="region", year="year", counts=(den,), rates={rate: den}, rest="drop",
-        split_policy=params.get("split_policy", "stable_unit"), source=source,
+        wide,
+        code="region",
+        year="year",
+        counts=(den,),
+        rates={rate: den},
+        rest="drop",
+        split_policy=params.get("split_policy", "stable_unit"),
+        source=source,
     )
     out = harm.data if hasattr(harm, "data") else harm
     if hasattr(harm, "log"):
@@ -276,7 +373,15 @@ def jsonstat_panel(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], l
     n = len(out)
     complete = out.groupby(code_col)["year"].transform("nunique") == len(years)
     out = out.loc[complete]
-    log.add(source, "keep municipalities with every year", rows_in=n, rows_out=len(out), reason="a balanced panel is needed for synthetic control")
+    log.add(
+        source,
+        "keep municipalities with every year",
+        rows_in=n,
+        rows_out=len(out),
+        reason="a balanced panel is needed for synthetic control",
+    )
     if "treated_unit" in params:
-        out["treated"] = ((out[code_col] == str(params["treated_unit"])) & (out["year"] >= int(params["treatment_start"]))).astype(int)
+        out["treated"] = (
+            (out[code_col] == str(params["treated_unit"])) & (out["year"] >= int(params["treatment_start"]))
+        ).astype(int)
     return out.reset_index(drop=True)

@@ -83,7 +83,9 @@ def save_artefact(plan: CasePlan, project: Project, name: str, obj: Any) -> Path
 def load_artefact(plan: CasePlan, project: Project, name: str) -> Any:
     path = _artefact_dir(plan, project) / f"{name}.pkl"
     if not path.exists():
-        raise SpecificationError(f"{path} does not exist: run the earlier notebook (or 'fou run {plan.slug}') first")
+        raise SpecificationError(
+            f"{path} does not exist: run the earlier notebook (or 'fou run {plan.slug}') first"
+        )
     with path.open("rb") as fh:
         return pickle.load(fh)  # noqa: S301 - our own artefact, written by save_artefact
 
@@ -121,7 +123,10 @@ def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared
         tables[t.id] = fn(sources, t.params, log)
         if write:
             paths = [project.raw_dir(plan.slug) / plan.raw_file(s).path for s in t.sources if s in raw]
-            prov = io.provenance(sources=paths, parameters={"case": plan.slug, "table": t.id, "recipe": t.recipe, "params": t.params})
+            prov = io.provenance(
+                sources=paths,
+                parameters={"case": plan.slug, "table": t.id, "recipe": t.recipe, "params": t.params},
+            )
             io.write_parquet(tables[t.id], _artefact_dir(plan, project) / f"{t.id}.parquet", provenance=prov)
     prepared = Prepared(tables=tables, log=log, raw_rows=raw_rows)
     if write:
@@ -155,7 +160,9 @@ def estimate_outcome(plan: CasePlan, outcome_id: str, tables: Mapping[str, pd.Da
     return res.with_labels(_labels(o))
 
 
-def estimate(plan: CasePlan, project: Project, *, tables: Mapping[str, pd.DataFrame] | None = None, write: bool = True) -> dict[str, Any]:
+def estimate(
+    plan: CasePlan, project: Project, *, tables: Mapping[str, pd.DataFrame] | None = None, write: bool = True
+) -> dict[str, Any]:
     """Estimate every outcome of the plan; returns ``{outcome_id: EffectResult}``."""
     tables = tables if tables is not None else load_tables(plan, project)
     results = {o.id: estimate_outcome(plan, o.id, tables) for o in plan.outcomes}
@@ -165,14 +172,29 @@ def estimate(plan: CasePlan, project: Project, *, tables: Mapping[str, pd.DataFr
         from fou_analysis import io
 
         frame = pd.concat([r.to_frame().assign(outcome_id=k) for k, r in results.items()], ignore_index=True)
-        io.write_parquet(frame, _artefact_dir(plan, project) / "effects.parquet", provenance=io.provenance(sources=[], parameters={"case": plan.slug, "stage": "estimate"}))
+        io.write_parquet(
+            frame,
+            _artefact_dir(plan, project) / "effects.parquet",
+            provenance=io.provenance(sources=[], parameters={"case": plan.slug, "stage": "estimate"}),
+        )
     return results
 
 
-COUNTERFACTUAL_DESIGNS = {"did", "event_study", "staggered_did", "synthetic_control", "synthetic_did", "its", "weighting", "survival"}
+COUNTERFACTUAL_DESIGNS = {
+    "did",
+    "event_study",
+    "staggered_did",
+    "synthetic_control",
+    "synthetic_did",
+    "its",
+    "weighting",
+    "survival",
+}
 
 
-def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True) -> ValueOutputs:
+def valuate(
+    plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True
+) -> ValueOutputs:
     """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even."""
     from fou_analysis import value
 
@@ -190,7 +212,9 @@ def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | No
             if design not in COUNTERFACTUAL_DESIGNS:
                 # a before/after change is not a contrast with a counterfactual: keep deadweight
                 row["quantity_from_effect"] = "no"
-                notes.append(f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied.")
+                notes.append(
+                    f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied."
+                )
         rows.append(row)
     imap = value.load_impact_map(rows)
     rate_range = (
@@ -198,13 +222,42 @@ def valuate(plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | No
         if vp.discount_rate_low is not None and vp.discount_rate_high is not None
         else None
     )
-    sroi = value.sroi(imap, investment=vp.investment_nok, discount_rate=vp.discount_rate, effects=effects, base_year=vp.base_year)
-    sim = value.simulate(imap, investment=vp.investment_nok, effects=effects, draws=vp.draws, seed=plan.seed, discount_rate=rate_range or vp.discount_rate, base_year=vp.base_year)
-    torn = value.tornado(imap, investment=vp.investment_nok, effects=effects, discount_rate=rate_range or vp.discount_rate, base_year=vp.base_year)
+    sroi = value.sroi(
+        imap,
+        investment=vp.investment_nok,
+        discount_rate=vp.discount_rate,
+        effects=effects,
+        base_year=vp.base_year,
+    )
+    sim = value.simulate(
+        imap,
+        investment=vp.investment_nok,
+        effects=effects,
+        draws=vp.draws,
+        seed=plan.seed,
+        discount_rate=rate_range or vp.discount_rate,
+        base_year=vp.base_year,
+    )
+    torn = value.tornado(
+        imap,
+        investment=vp.investment_nok,
+        effects=effects,
+        discount_rate=rate_range or vp.discount_rate,
+        base_year=vp.base_year,
+    )
     be = None
     if vp.break_even_row is not None:
-        be = value.break_even(imap, investment=vp.investment_nok, outcome_row=vp.break_even_row, effects=effects, discount_rate=vp.discount_rate, base_year=vp.base_year)
-    out = ValueOutputs(sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap, notes=tuple(notes))
+        be = value.break_even(
+            imap,
+            investment=vp.investment_nok,
+            outcome_row=vp.break_even_row,
+            effects=effects,
+            discount_rate=vp.discount_rate,
+            base_year=vp.base_year,
+        )
+    out = ValueOutputs(
+        sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap, notes=tuple(notes)
+    )
     if write:
         save_artefact(plan, project, "value", out)
     return out

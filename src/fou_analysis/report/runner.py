@@ -29,6 +29,20 @@ PORTFOLIO_NOTEBOOK = "50_portfolio"
 KERNEL = "python3"
 
 
+def _kernel_manager_base() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager
+
+
+class LocalKernelManager(_kernel_manager_base()):  # type: ignore[misc]
+    """Kernels over local IPC sockets: nothing listens on TCP, and no unencrypted-TCP warning."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(*args, **kwargs)
+
+
 class StepError(FouError):
     """A notebook cell failed during ``fou run``."""
 
@@ -51,6 +65,7 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # a report is for reading (mkstemp creates 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -76,9 +91,7 @@ def _failed_cell(nb_path: Path) -> tuple[int | None, str, str]:
     return None, "", ""
 
 
-def execute_notebook(
-    notebook: Path, output: Path, parameters: dict[str, object], *, cwd: Path
-) -> Path:
+def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object], *, cwd: Path) -> Path:
     """Execute one notebook with papermill into ``output`` (atomically).
 
     Raises :class:`StepError` naming the notebook and the failing code cell (counted from 1,
@@ -99,11 +112,14 @@ def execute_notebook(
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
+            kernel_manager_class="fou_analysis.report.runner.LocalKernelManager",
         )
     except pm.PapermillExecutionError as e:
         cell, ename, evalue = _failed_cell(tmp)
         os.replace(tmp, output)  # keep the executed notebook with the traceback for debugging
-        raise StepError(notebook.name, cell if cell is not None else e.exec_count, ename or e.ename, evalue or e.evalue) from None
+        raise StepError(
+            notebook.name, cell if cell is not None else e.exec_count, ename or e.ename, evalue or e.evalue
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -121,7 +137,8 @@ def export_html(executed: Path, *, hide_code: bool) -> str:
     exporter.exclude_input = hide_code
     exporter.exclude_input_prompt = hide_code
     exporter.exclude_output_prompt = hide_code
-    body, _ = exporter.from_notebook_node(nb)
+    title = nb.metadata.get("title") or executed.stem
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
@@ -176,7 +193,12 @@ def run_case(
 
 
 def run_portfolio(
-    project: Project, cases: Sequence[str], *, lang: str = "nb", out_dir: Path | None = None, reports_root: Path | None = None
+    project: Project,
+    cases: Sequence[str],
+    *,
+    lang: str = "nb",
+    out_dir: Path | None = None,
+    reports_root: Path | None = None,
 ) -> RunOutput:
     """Run the cross-case overview notebook."""
     out_dir = out_dir or project.root / "reports" / "portfolio"
@@ -187,6 +209,8 @@ def run_portfolio(
         "reports": str(reports_root or project.root / "reports"),
     }
     src = project.notebooks_dir() / f"{PORTFOLIO_NOTEBOOK}.ipynb"
-    executed = execute_notebook(src, out_dir / f"{PORTFOLIO_NOTEBOOK}.ipynb", params, cwd=project.notebooks_dir())
+    executed = execute_notebook(
+        src, out_dir / f"{PORTFOLIO_NOTEBOOK}.ipynb", params, cwd=project.notebooks_dir()
+    )
     report = write_report_html(executed, out_dir / "report.html", hide_code=True)
     return RunOutput(case="portfolio", report=report, notebooks=(executed,))

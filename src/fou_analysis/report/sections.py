@@ -13,9 +13,27 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.config import CasePlan
-from fou_analysis.report.text import t
+from fou_analysis.report.text import fmt_number, t
 
 VERDICT_MARK = {"ok": "✔", "info": "ℹ", "warn": "⚠", "fail": "✖"}
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fmt_value(v: Any, lang: str) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool | str):
+        return str(v)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if x == int(x) and abs(x) < 1e9:
+        return fmt_number(x, 0, lang)
+    return fmt_number(x, 3 if abs(x) >= 0.001 else 6, lang)
 
 
 class Html:
@@ -37,7 +55,9 @@ def set_style() -> None:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
-    mpl.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "figure.figsize": (7.5, 4.0), "axes.titleweight": "bold"})
+    mpl.rcParams.update(
+        {"figure.dpi": 96, "savefig.dpi": 96, "figure.figsize": (7.5, 4.0), "axes.titleweight": "bold"}
+    )
 
 
 def header(plan: CasePlan, lang: str) -> Html:
@@ -118,12 +138,20 @@ def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.D
             {
                 t("outcome", lang): o.label.get(lang),
                 t("design", lang): t(f"design_{o.design}", lang),
-                t("estimate", lang): round(r.estimate * k, d),
-                t("ci95", lang): f"{r.ci[0] * k:.{d}f} – {r.ci[1] * k:.{d}f}",
-                "p": None if pd.isna(r.p_value) else round(float(r.p_value), 3),
-                "n": r.n,
-                t("mde", lang): None if r.mde is None or pd.isna(r.mde) else round(abs(r.mde) * k, d),
-                t("assumptions", lang): f"{VERDICT_MARK[r.worst_verdict]} {t('verdict_' + r.worst_verdict, lang)}",
+                t("estimate", lang): fmt_number(r.estimate * k, d, lang),
+                t("ci95", lang): f"{fmt_number(r.ci[0] * k, d, lang)} – {fmt_number(r.ci[1] * k, d, lang)}",
+                "p": "–"
+                if pd.isna(r.p_value)
+                else ("< 0,001" if lang == "nb" else "< 0.001")
+                if r.p_value < 0.001
+                else fmt_number(float(r.p_value), 3, lang),
+                "n": fmt_number(r.n, 0, lang),
+                t("mde", lang): "–"
+                if r.mde is None or pd.isna(r.mde)
+                else fmt_number(abs(r.mde) * k, d, lang),
+                t(
+                    "assumptions", lang
+                ): f"{VERDICT_MARK[r.worst_verdict]} {t('verdict_' + r.worst_verdict, lang)}",
             }
         )
     return pd.DataFrame(rows)
@@ -133,7 +161,7 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     rows = [
         {
             t("check", lang): d.name,
-            t("value", lang): d.value if not isinstance(d.value, float) else round(d.value, 4),
+            t("value", lang): _fmt_value(d.value, lang),
             t("verdict", lang): f"{VERDICT_MARK[d.verdict]} {t('verdict_' + d.verdict, lang)}",
             t("meaning", lang): d.text(lang),
         }
@@ -146,15 +174,21 @@ def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html
     """Sentence, what the design can and cannot show, and a warning next to the number when an
     assumption fails a diagnostic."""
     o = plan.outcome(outcome_id)
-    parts = [f"<h3>{html.escape(o.label.get(lang).capitalize())}</h3>"]
-    parts.append(f"<p><i>{t('indicator', lang)}:</i> {html.escape(o.indicator.get(lang))} · <i>{t('design', lang)}:</i> {t('design_' + o.design, lang)}</p>")
+    parts = [f"<h3>{html.escape(_upper_first(o.label.get(lang)))}</h3>"]
+    parts.append(
+        f"<p><i>{t('indicator', lang)}:</i> {html.escape(o.indicator.get(lang))} · <i>{t('design', lang)}:</i> {t('design_' + o.design, lang)}</p>"
+    )
     verdict = result.worst_verdict
     style = {"fail": "#fde2e1", "warn": "#fff4d6"}.get(verdict, "#eef6ee")
-    parts.append(f'<p style="background:{style};padding:6px;border-radius:4px"><b>{html.escape(result.sentence(lang))}</b></p>')
+    parts.append(
+        f'<p style="background:{style};padding:6px;border-radius:4px"><b>{html.escape(result.sentence(lang))}</b></p>'
+    )
     if verdict in ("warn", "fail"):
         bad = [d for d in result.diagnostics if d.verdict == verdict]
         items = "".join(f"<li>{html.escape(d.name)}: {html.escape(d.text(lang))}</li>" for d in bad)
-        parts.append(f"<p>{VERDICT_MARK[verdict]} <b>{t('assumption_' + verdict, lang)}</b></p><ul>{items}</ul>")
+        parts.append(
+            f"<p>{VERDICT_MARK[verdict]} <b>{t('assumption_' + verdict, lang)}</b></p><ul>{items}</ul>"
+        )
     if o.can_show:
         parts.append(f"<p><b>{t('can_show', lang)}:</b> {html.escape(o.can_show.get(lang))}</p>")
     if o.cannot_show:
@@ -165,33 +199,35 @@ def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html
 def plain_summary(plan: CasePlan, results: Mapping[str, Any], value_out: Any, lang: str) -> Html:
     """A short plain-language summary for municipal readers (first in the report)."""
     items = []
-    for oid, r in results.items():
-        o = plan.outcome(oid)
-        items.append(f"<li><b>{html.escape(o.label.get(lang).capitalize())}:</b> {html.escape(r.sentence(lang))}</li>")
+    for r in results.values():
+        items.append(f"<li>{html.escape(r.sentence(lang))}</li>")
     val = ""
     if value_out is not None:
         s = value_out.sroi
         sim = value_out.simulation
         val = f"<p>{html.escape(value_sentence(s, sim, lang))}</p>"
-    return Html(f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}<p><i>{t('honesty_note', lang)}</i></p>")
+    return Html(
+        f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}<p><i>{t('honesty_note', lang)}</i></p>"
+    )
 
 
 def value_sentence(sroi: Any, sim: Any, lang: str) -> str:
+    """The SROI ratio with its Monte Carlo interval and the probability that value exceeds cost."""
     from fou_analysis.report.text import fmt_number
 
-    ratio = float(sroi.ratio)
-    lo, hi = (float(x) for x in getattr(sim, "ratio_interval", (float("nan"), float("nan"))))
-    p = float(getattr(sim, "prob_value_exceeds_cost", float("nan")))
+    r = sim.intervals.set_index("metric").loc["ratio"]
+    pct = int(round(100 * sim.level))
+    p = 100 * float(sim.prob_value_exceeds_cost)
     if lang == "nb":
         return (
-            f"Beregnet samfunnsverdi per investert krone: {fmt_number(ratio, 2, lang)} "
-            f"(90 % usikkerhetsintervall {fmt_number(lo, 2, lang)} til {fmt_number(hi, 2, lang)}). "
-            f"Sannsynligheten for at verdien overstiger kostnaden er {fmt_number(100 * p, 0, lang)} %."
+            f"Beregnet samfunnsverdi per investert krone: {fmt_number(float(sroi.ratio), 2, lang)} "
+            f"({pct} % usikkerhetsintervall {fmt_number(r['ci_low'], 2, lang)} til {fmt_number(r['ci_high'], 2, lang)}). "
+            f"Sannsynligheten for at verdien overstiger kostnaden er {fmt_number(p, 0, lang)} %."
         )
     return (
-        f"Estimated social value per krone invested: {fmt_number(ratio, 2, lang)} "
-        f"(90 % uncertainty interval {fmt_number(lo, 2, lang)} to {fmt_number(hi, 2, lang)}). "
-        f"The probability that value exceeds cost is {fmt_number(100 * p, 0, lang)} %."
+        f"Estimated social value per krone invested: {fmt_number(float(sroi.ratio), 2, lang)} "
+        f"({pct} % uncertainty interval {fmt_number(r['ci_low'], 2, lang)} to {fmt_number(r['ci_high'], 2, lang)}). "
+        f"The probability that value exceeds cost is {fmt_number(p, 0, lang)} %."
     )
 
 
@@ -203,8 +239,7 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
     s = valued.sroi
     parts = [f"<h2>{t('societal_value', lang)}</h2>"]
     parts.append(f"<h3>{t('value_map', lang)}</h3>")
-    by = s.by_outcome if isinstance(s.by_outcome, pd.DataFrame) else pd.DataFrame(s.by_outcome)
-    parts.append(by.to_html(index=False, border=0, float_format=lambda x: f"{x:,.2f}", na_rep="–"))
+    parts.append(value_map_table(s.by_outcome, lang).to_html(index=False, border=0, na_rep="–"))
     parts.append(f"<p><b>{html.escape(value_sentence(s, valued.simulation, lang))}</b></p>")
     inv = fmt_nok(vp.investment_nok, lang) if vp else ""
     parts.append(
@@ -217,7 +252,47 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
         text = be.sentence(lang) if hasattr(be, "sentence") else str(be)
         parts.append(f"<p>{html.escape(text)}</p>")
     notes = list(getattr(s, "notes", ()))
-    parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t('sroi_caveat', lang), *notes]) + "</ul>")
+    parts.append(
+        "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>"
+    )
     if vp and vp.unpriced:
-        parts.append(f"<h4>{t('unpriced', lang)}</h4><ul>" + "".join(f"<li>{html.escape(u.get(lang))}</li>" for u in vp.unpriced) + "</ul>")
+        parts.append(
+            f"<h4>{t('unpriced', lang)}</h4><ul>"
+            + "".join(f"<li>{html.escape(u.get(lang))}</li>" for u in vp.unpriced)
+            + "</ul>"
+        )
     return Html("".join(parts))
+
+
+VALUE_MAP_COLUMNS = {
+    # column: (nb, en, kind)
+    "stakeholder": ("Interessent", "Stakeholder", "text"),
+    "outcome": ("Utfall", "Outcome", "text"),
+    "quantity": ("Mengde", "Quantity", "num2"),
+    "quantity_source": ("Kilde for mengde", "Quantity from", "text"),
+    "proxy_nok": ("Verdi per enhet (kr)", "Value per unit (NOK)", "num0"),
+    "deadweight": ("Dødvekt", "Deadweight", "pct"),
+    "displacement": ("Fortrengning", "Displacement", "pct"),
+    "attribution": ("Andre bidrag", "Attribution", "pct"),
+    "drop_off": ("Avtagning", "Drop-off", "pct"),
+    "duration_years": ("År", "Years", "num0"),
+    "present_value": ("Nåverdi (kr)", "Present value (NOK)", "num0"),
+    "share_of_present_value": ("Andel", "Share", "pct"),
+}
+
+
+def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The SROI value map for readers: the columns that explain the number, formatted."""
+    out = {}
+    for col, (nb, en, kind) in VALUE_MAP_COLUMNS.items():
+        if col not in by_outcome.columns:
+            continue
+        v = by_outcome[col]
+        if kind == "num0":
+            v = v.map(lambda x: fmt_number(float(x), 0, lang))
+        elif kind == "num2":
+            v = v.map(lambda x: fmt_number(float(x), 2, lang))
+        elif kind == "pct":
+            v = v.map(lambda x: f"{fmt_number(100 * float(x), 0, lang)} %")
+        out[nb if lang == "nb" else en] = v.to_numpy()
+    return pd.DataFrame(out)

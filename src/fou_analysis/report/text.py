@@ -44,8 +44,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "verdict_info": ("til orientering", "for information"),
     "verdict_warn": ("usikker", "doubtful"),
     "verdict_fail": ("holder ikke", "fails"),
-    "assumption_warn": ("En forutsetning er usikker – les tallet med forsiktighet:", "An assumption is doubtful – read the number with care:"),
-    "assumption_fail": ("En forutsetning holder ikke – tallet bør ikke leses som en effekt:", "An assumption fails – the number should not be read as an effect:"),
+    "assumption_warn": (
+        "En forutsetning er usikker – les tallet med forsiktighet:",
+        "An assumption is doubtful – read the number with care:",
+    ),
+    "assumption_fail": (
+        "En forutsetning holder ikke – tallet bør ikke leses som en effekt:",
+        "An assumption fails – the number should not be read as an effect:",
+    ),
     "effects": ("Effekter", "Effects"),
     "societal_value": ("Samfunnsverdi", "Societal value"),
     "plain_summary": ("Kort fortalt", "In brief"),
@@ -56,7 +62,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "design_prepost": ("før–etter (samme personer)", "before–after (same people)"),
     "design_did": ("forskjell-i-forskjeller", "difference-in-differences"),
     "design_event_study": ("hendelsesstudie", "event study"),
-    "design_staggered_did": ("forskjell-i-forskjeller med trinnvis oppstart (Callaway–Sant'Anna)", "staggered difference-in-differences (Callaway–Sant'Anna)"),
+    "design_staggered_did": (
+        "forskjell-i-forskjeller med trinnvis oppstart (Callaway–Sant'Anna)",
+        "staggered difference-in-differences (Callaway–Sant'Anna)",
+    ),
     "design_synthetic_control": ("syntetisk kontroll", "synthetic control"),
     "design_synthetic_did": ("syntetisk forskjell-i-forskjeller", "synthetic difference-in-differences"),
     "design_its": ("avbrutt tidsserie", "interrupted time series"),
