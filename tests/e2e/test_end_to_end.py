@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fou_analysis import demo
-from fou_analysis.config import Project
+from fou_analysis import demo, pipeline
+from fou_analysis.config import Project, load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -76,9 +76,57 @@ def test_raw_demo_files_are_not_modified_by_a_run(
     from fou_analysis import io
 
     assert run_all.returncode == 0
+    provs = list((project.root / "data" / "processed").rglob("*.provenance.json"))
+    assert len(provs) >= 7
     for prov in (project.root / "data" / "processed").rglob("*.provenance.json"):
         import json
 
         meta = json.loads(prov.read_text())
         for src in meta.get("sources", []):
-            assert io.sha256(src["path"]) == src["sha256"], src["path"]
+            now = io.provenance([src["path"]])["sources"][0]  # folders (SurveyXact) hash their files
+            assert now["sha256"] == src["sha256"], src["path"]
+
+
+def _truths() -> dict[tuple[str, str], float]:
+    """Each outcome in the case plans, mapped to the true effect planted by the demo generator."""
+    import math
+
+    p = demo.PLANTED
+    fw = p["friskgarden"]["work_or_education"]["effect_probability"]
+    neet = p["friskgarden"]["neet_synthetic_control"]
+    neet_effect = neet["effect_pp"]
+    return {
+        ("utstyrsbu", "loans_per_month"): p["utstyrsbu"]["monthly_loans"]["level_change"],
+        ("utstyrsbu", "activity_days"): p["utstyrsbu"]["survey"]["aktivitet_dager_change"],
+        ("utstyrsbu", "life_satisfaction"): p["utstyrsbu"]["survey"]["livskvalitet_change"],
+        ("noen", "carer_burden"): p["noen"]["caregiver_burden"]["zbi12_change_effect"],
+        ("noen", "quality_of_life"): p["noen"]["quality_of_life"]["qol_ad_change_effect"],
+        ("noen", "nursing_home"): math.log(p["noen"]["admission"]["hazard_ratio"]),
+        ("friskgarden", "work_or_education"): fw,
+        ("friskgarden", "work_or_education_twfe"): fw,
+        ("friskgarden", "work_or_education_event"): fw,
+        ("friskgarden", "neet_rate"): neet_effect,
+        ("friskgarden", "neet_rate_sdid"): neet_effect,
+    }
+
+
+def test_every_outcome_in_the_plans_has_a_planted_truth(project: Project) -> None:
+    planned = {(c, o.id) for c in ("utstyrsbu", "noen", "friskgarden") for o in load_plan(c, project=project).outcomes}
+    assert planned == set(_truths())
+
+
+@pytest.mark.parametrize("case,outcome", sorted(_truths()), ids=lambda x: str(x))
+def test_pipeline_recovers_the_planted_effect_within_its_interval(
+    project: Project, run_all: subprocess.CompletedProcess[str], case: str, outcome: str
+) -> None:
+    """The demo data carry known effects; each estimate's 95 % interval must contain the truth.
+
+    On the default seed every interval covers its truth; a real regression (a sign error, a
+    wrong estimand, a broken recode) moves the estimate by more than its interval.
+    """
+    assert run_all.returncode == 0, run_all.stderr[-2000:]
+    plan = load_plan(case, project=project)
+    results = pipeline.load_artefact(plan, project, "effects")
+    r = results[outcome]
+    truth = _truths()[(case, outcome)]
+    assert r.ci[0] <= truth <= r.ci[1], f"{case}/{outcome}: truth {truth} outside {r.ci} (estimate {r.estimate})"

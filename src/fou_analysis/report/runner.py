@@ -100,6 +100,10 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
     import papermill as pm
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    # Kernels inherit the environment: a non-interactive MPLBACKEND (Agg, as CI and tests set)
+    # would silently drop every figure from the report.
+    saved_backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.stem}.", suffix=".ipynb")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -123,6 +127,11 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        if saved_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved_backend
     os.replace(tmp, output)
     return output
 
