@@ -50,8 +50,8 @@ lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet --upgrade pip
 	.lockenv/bin/pip install --quiet ".[test]"
-	( echo "# Resolved with 'make lock' from pyproject.toml [project.dependencies] + [test]."; \
-	  .lockenv/bin/pip freeze --exclude-editable | grep -v '^fou-analysis' ) > requirements.lock
+	( echo "# Exact versions installed by 'make setup' (resolved from pyproject.toml [project.dependencies] + [test]; re-resolve with 'make lock')."; \
+	  .lockenv/bin/pip freeze --all --exclude-editable | grep -v "^fou-analysis\|^pip==" ) > requirements.lock
 	rm -rf .lockenv
 
 clean:
