@@ -106,6 +106,15 @@ class Outcome(_Strict):
     headline: bool = False
 
 
+class Describe(_Strict):
+    """A descriptive cross-table for the report ("who was reached"), small cells suppressed."""
+
+    table: str
+    rows: str
+    columns: str
+    label: Text
+
+
 class ImpactRow(_Strict):
     stakeholder: str
     outcome: str
@@ -160,6 +169,7 @@ class CasePlan(_Strict):
     tables: list[Table]
     outcomes: list[Outcome]
     value: ValuePlan | None = None
+    describe: list[Describe] = Field(default_factory=list)
     seed: int = 20261128
     small_cell_min: int = 5
 
@@ -194,6 +204,9 @@ class CasePlan(_Strict):
         for o in self.outcomes:
             if o.table not in table_ids:
                 raise ValueError(f"outcome {o.id!r}: table {o.table!r} is not defined under 'tables'")
+        for d in self.describe:
+            if d.table not in table_ids:
+                raise ValueError(f"describe: table {d.table!r} is not defined under 'tables'")
         return self
 
     def outcome(self, outcome_id: str) -> Outcome:

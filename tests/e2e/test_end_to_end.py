@@ -111,7 +111,11 @@ def _truths() -> dict[tuple[str, str], float]:
 
 
 def test_every_outcome_in_the_plans_has_a_planted_truth(project: Project) -> None:
-    planned = {(c, o.id) for c in ("utstyrsbu", "noen", "friskgarden") for o in load_plan(c, project=project).outcomes}
+    planned = {
+        (c, o.id)
+        for c in ("utstyrsbu", "noen", "friskgarden")
+        for o in load_plan(c, project=project).outcomes
+    }
     assert planned == set(_truths())
 
 
@@ -129,4 +133,6 @@ def test_pipeline_recovers_the_planted_effect_within_its_interval(
     results = pipeline.load_artefact(plan, project, "effects")
     r = results[outcome]
     truth = _truths()[(case, outcome)]
-    assert r.ci[0] <= truth <= r.ci[1], f"{case}/{outcome}: truth {truth} outside {r.ci} (estimate {r.estimate})"
+    assert r.ci[0] <= truth <= r.ci[1], (
+        f"{case}/{outcome}: truth {truth} outside {r.ci} (estimate {r.estimate})"
+    )

@@ -296,3 +296,42 @@ def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
             v = v.map(lambda x: f"{fmt_number(100 * float(x), 0, lang)} %")
         out[nb if lang == "nb" else en] = v.to_numpy()
     return pd.DataFrame(out)
+
+
+def descriptive_tables(
+    plan: CasePlan, tables: Mapping[str, pd.DataFrame], lang: str
+) -> list[tuple[str, pd.DataFrame, str]]:
+    """The plan's "who was reached" cross-tables, with small cells suppressed.
+
+    Counts below the plan's ``small_cell_min`` (default 5) are hidden, and enough other cells
+    that no hidden count can be recovered from the totals (:func:`fou_analysis.privacy.suppress`).
+    Returns ``(title, table, note)`` per table; hidden cells show as "–".
+    """
+    from fou_analysis import privacy
+
+    out = []
+    for d in plan.describe:
+        df = tables[d.table]
+        counts = pd.crosstab(df[d.rows], df[d.columns])  # row counts: additive, so margins are sums
+        counts.columns = [str(c) for c in counts.columns]
+        total = "Totalt" if lang == "nb" else "Total"
+        counts[total] = counts.sum(axis=1)
+        counts.loc[total] = counts.sum(axis=0)
+        counts.index = [str(i) for i in counts.index]
+        counts.index.name = d.rows
+        hidden = privacy.suppress(counts, plan.small_cell_min)
+        note = str(hidden.attrs.get("suppression_note", ""))
+        if " / " in note:  # "norsk / English"
+            note = note.split(" / ", 1)[0 if lang == "nb" else 1]
+        shown = hidden.map(lambda x: "–" if pd.isna(x) else fmt_number(float(x), 0, lang)).reset_index()
+        out.append((d.label.get(lang), shown, str(note)))
+    return out
+
+
+def descriptive_section(plan: CasePlan, tables: Mapping[str, pd.DataFrame], lang: str) -> Html:
+    parts = []
+    for title, table, note in descriptive_tables(plan, tables, lang):
+        parts.append(
+            f"<h4>{html.escape(title)}</h4>{table.to_html(index=False, border=0)}<p><i>{html.escape(note)}</i></p>"
+        )
+    return Html("".join(parts))
