@@ -63,6 +63,18 @@ class LogicModel(_Strict):
     outcomes: list[Text]
 
 
+class ColumnCheck(_Strict):
+    """What a raw column must hold (checked by ``fou validate`` with a pandera schema)."""
+
+    type: Literal["int", "float", "str", "date"] | None = None
+    required: bool = True
+    nullable: bool = True
+    min: float | None = None
+    max: float | None = None
+    allowed: list[str | int | float] | None = None
+    unique: bool = False
+
+
 class RawFile(_Strict):
     """One raw file (or SurveyXact folder) under ``data/raw/<case>/``."""
 
@@ -72,6 +84,7 @@ class RawFile(_Strict):
     codebook: str | None = None
     description: Text | None = None
     personal_data: bool = True
+    columns: dict[str, ColumnCheck] = Field(default_factory=dict)
 
 
 class Table(_Strict):
@@ -141,6 +154,7 @@ class ImpactRow(_Strict):
 
 
 class ValuePlan(_Strict):
+    bank: str | None = None  # a value-bank CSV relative to the project root (default: the package's)
     investment_nok: float
     investment_year: int
     base_year: int

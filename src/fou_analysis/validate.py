@@ -50,6 +50,13 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
             raw[rid] = read_raw(plan, project, rid)
         except FouError as e:
             problems.append(str(e))
+            continue
+        spec = plan.raw_file(rid)
+        if spec.columns:
+            from fou_analysis import io
+
+            found = io.problems(raw[rid], column_schema(spec.columns), file=raw_dir / spec.path)
+            problems += [str(p) for p in found]
     if problems:
         return problems
     from fou_analysis.clean import CleaningLog
@@ -91,3 +98,55 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
                 f"cases/{plan.slug}.yaml: outcome {o.id!r}: column(s) {', '.join(missing)} not in table {o.table!r}"
             )
     return problems
+
+
+def column_schema(columns: dict) -> object:
+    """A pandera schema from a plan's column checks (type, range, allowed values, uniqueness)."""
+    import pandera.pandas as pa
+
+    def check_list(c: object) -> list:
+        out = []
+        if c.min is not None:
+            out.append(pa.Check.ge(c.min))
+        if c.max is not None:
+            out.append(pa.Check.le(c.max))
+        if c.allowed is not None:
+            out.append(pa.Check.isin(c.allowed))
+        if c.type in ("int", "float"):
+            out.append(
+                pa.Check(
+                    lambda s: pd.to_numeric(s, errors="coerce").notna() | s.isna(),
+                    element_wise=False,
+                    error="not a number",
+                )
+            )
+        if c.type == "date":
+            out.append(
+                pa.Check(lambda s: _is_date(s), element_wise=False, error="not a date (dd.mm.yyyy or ISO)")
+            )
+        return out
+
+    import pandas as pd
+
+    def _is_date(s: pd.Series) -> pd.Series:
+        if pd.api.types.is_datetime64_any_dtype(s):
+            return pd.Series(True, index=s.index)
+        txt = s.astype("string")
+        ok = (
+            pd.to_datetime(txt, format="%d.%m.%Y", errors="coerce").notna()
+            | pd.to_datetime(txt, format="ISO8601", errors="coerce").notna()
+        )
+        return ok | s.isna() | (txt.str.strip() == "")
+
+    cols = {
+        name: pa.Column(
+            None,
+            checks=check_list(c),
+            required=c.required,
+            nullable=c.nullable,
+            unique=c.unique,
+            coerce=False,
+        )
+        for name, c in columns.items()
+    }
+    return pa.DataFrameSchema(cols)

@@ -35,6 +35,7 @@ class ValueOutputs:
     break_even: Any
     impact_map: Any
     notes: tuple[str, ...] = ()
+    cba: Any = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -216,7 +217,15 @@ def valuate(
                     f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied."
                 )
         rows.append(row)
-    imap = value.load_impact_map(rows)
+    bank = None
+    if vp.bank:
+        bank_path = project.root / vp.bank
+        if not bank_path.exists():
+            raise SpecificationError(
+                f"cases/{plan.slug}.yaml: value.bank {vp.bank!r} does not exist under {project.root}"
+            )
+        bank = value.load_value_bank(bank_path)
+    imap = value.load_impact_map(rows, bank=bank)
     rate_range = (
         (vp.discount_rate_low, vp.discount_rate, vp.discount_rate_high)
         if vp.discount_rate_low is not None and vp.discount_rate_high is not None
@@ -256,8 +265,36 @@ def valuate(
             base_year=vp.base_year,
         )
     out = ValueOutputs(
-        sroi=sroi, simulation=sim, tornado=torn, break_even=be, impact_map=imap, notes=tuple(notes)
+        sroi=sroi,
+        simulation=sim,
+        tornado=torn,
+        break_even=be,
+        impact_map=imap,
+        notes=tuple(notes),
+        cba=_cost_benefit(plan, sroi),
     )
     if write:
         save_artefact(plan, project, "value", out)
     return out
+
+
+def _cost_benefit(plan: CasePlan, sroi: Any) -> Any:
+    """The same streams under the Norwegian rules (R-109): step-down discounting, 20 % tax cost.
+
+    Benefits are the SROI impacts per year (real, base-year prices; against the zero
+    alternative, i.e. net of deadweight/attribution as in the value map); the investment is the
+    cost in year 0, of which ``public_share`` is net public spending.
+    """
+    from fou_analysis import value
+
+    vp = plan.value
+    by = sroi.by_year
+    years = vp.investment_year + by["year"].to_numpy()
+    benefits = pd.DataFrame({"valued_outcomes": by["value"].to_numpy()}, index=years)
+    costs = pd.DataFrame(
+        {"investment": [vp.investment_nok if y == 0 else 0.0 for y in by["year"]]}, index=years
+    )
+    unpriced = {u.nb: "+" for u in vp.unpriced}
+    return value.cost_benefit(
+        benefits, costs, base_year=vp.base_year, public_share=vp.public_share, unpriced=unpriced
+    )

@@ -251,7 +251,25 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
     if be is not None:
         text = be.sentence(lang) if hasattr(be, "sentence") else str(be)
         parts.append(f"<p>{html.escape(text)}</p>")
-    notes = list(getattr(s, "notes", ()))
+    cba = getattr(valued, "cba", None)
+    if cba is not None:
+        head = (
+            "Samfunnsøkonomisk analyse etter R-109"
+            if lang == "nb"
+            else "Cost–benefit analysis under the Norwegian rules (R-109)"
+        )
+        if lang == "nb":
+            line = (
+                f"Netto nåverdi med R-109s kalkulasjonsrente og 20 % skattefinansieringskostnad: {fmt_nok(cba.npv, lang)}; "
+                f"netto nåverdi per budsjettkrone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
+            )
+        else:
+            line = (
+                f"Net present value with R-109's discount rates and the 20 % cost of tax financing: {fmt_nok(cba.npv, lang)}; "
+                f"net present value per budget krone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
+            )
+        parts.append(f"<h3>{head}</h3><p>{html.escape(line)}</p>")
+    notes = list(getattr(s, "notes", ())) + list(getattr(valued, "notes", ()))
     parts.append(
         "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>"
     )

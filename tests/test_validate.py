@@ -1,0 +1,52 @@
+"""`fou validate`: every problem in a case's raw data listed at once, naming file, row and column."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fou_analysis import demo
+from fou_analysis.config import Project
+from fou_analysis.validate import validate_case
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    demo.write_demo(tmp_path, cases=["noen", "utstyrsbu"])
+    return Project.at(tmp_path)
+
+
+@pytest.mark.parametrize("case", ["noen", "utstyrsbu"])
+def test_demo_data_validate_clean(project: Project, case: str) -> None:
+    assert validate_case(case, project=project) == []
+
+
+def test_every_problem_is_listed_with_file_row_and_column(project: Project) -> None:
+    path = project.raw_dir("noen") / "tjenestedata.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    i_mmse, i_kjonn, i_start = header.index("mmse_inntak"), header.index("kjonn"), header.index("startdato")
+    cells = [ln.split(";") for ln in lines]
+    cells[4][i_mmse] = "45"  # file row 5: MMSE is 0-30
+    cells[7][i_kjonn] = "X"  # file row 8
+    cells[9][i_start] = "31.02.2023"  # file row 10: no such date
+    path.write_text("\n".join(";".join(c) for c in cells) + "\n", encoding="utf-8")
+    problems = validate_case("noen", project=project)
+    text = "\n".join(problems)
+    assert len(problems) >= 3, text
+    assert any("row 5" in p and "mmse_inntak" in p and "tjenestedata.csv" in p for p in problems), text
+    assert any("row 8" in p and "kjonn" in p for p in problems), text
+    assert any("startdato" in p for p in problems), text
+
+
+def test_missing_raw_file_is_listed(project: Project) -> None:
+    (project.raw_dir("utstyrsbu") / "survey_post.csv").unlink()
+    (project.raw_dir("utstyrsbu") / "utlan.csv").unlink()
+    problems = validate_case("utstyrsbu", project=project)
+    assert len(problems) == 2
+    assert all("missing raw file" in p for p in problems)
