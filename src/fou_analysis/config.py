@@ -33,6 +33,9 @@ DESIGNS = (
     "weighting",
     "survival",
 )
+#: Designs whose estimate is a contrast with a counterfactual (deadweight already netted out);
+#: ``prepost`` is the exception: a before/after change on the same people.
+COUNTERFACTUAL_DESIGNS = frozenset(DESIGNS) - {"prepost"}
 FORMATS = ("csv", "nettskjema", "surveyxact", "spss", "jsonstat", "ssb_csv", "xlsx", "parquet")
 
 

@@ -240,13 +240,15 @@ class EffectResult:
                     if nb
                     else f" With this sample only effects of at least {mde} could have been detected."
                 )
-        if self.worst_verdict == "fail":
-            s += (
-                " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
-                if nb
-                else " Note: an assumption of the method fails (see diagnostics)."
-            )
-        return s
+        return s + self._assumption_warning(lang)
+
+    def _assumption_warning(self, lang: str) -> str:
+        """The clause a sentence ends with when a diagnostic says an assumption fails."""
+        if self.worst_verdict != "fail":
+            return ""
+        if lang == "nb":
+            return " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
+        return " Note: an assumption of the method fails (see diagnostics)."
 
     def key_numbers(self) -> pd.DataFrame:
         """The headline numbers as a one-row frame."""

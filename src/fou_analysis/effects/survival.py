@@ -130,12 +130,7 @@ class SurvivalResult(EffectResult):
                     if nb
                     else f" With this sample only hazard ratios below {f(m)} (or above {f(1 / m)}) could have been detected."
                 )
-        if self.worst_verdict == "fail":
-            s += (
-                " Obs: en forutsetning for metoden holder ikke (se diagnostikk)."
-                if nb
-                else " Note: an assumption of the method fails (see diagnostics)."
-            )
+        s += self._assumption_warning(lang)
         return s
 
     def plot(self, ax: Any = None) -> Any:

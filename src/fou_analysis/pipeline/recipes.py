@@ -62,6 +62,13 @@ def _dates(s: pd.Series, source: str, column: str) -> pd.Series:
     return out
 
 
+def _keep(df: pd.DataFrame, keep: Any, log: CleaningLog, source: str, step: str, reason: str) -> pd.DataFrame:
+    """Keep the rows where ``keep`` is true and log the rest as dropped, with the reason."""
+    out = df.loc[keep]
+    log.add(source, step, rows_in=len(df), rows_out=len(out), reason=reason)
+    return out
+
+
 def _snake(name: str) -> str:
     table = str.maketrans({"å": "a", "ø": "o", "æ": "ae", "Å": "a", "Ø": "o", "Æ": "ae", "-": "_", " ": "_"})
     return name.translate(table).lower()
@@ -78,25 +85,16 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
     df = df.assign(
         utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert")
     )
-    n = len(df)
     dup = df.duplicated(keep="first")
-    df = df.loc[~dup]
-    log.add(
-        source,
-        "drop exact duplicate rows",
-        rows_in=n,
-        rows_out=len(df),
-        reason="the same loan exported twice",
-    )
-    n = len(df)
+    df = _keep(df, ~dup, log, source, "drop exact duplicate rows", "the same loan exported twice")
     bad = df["levert"].notna() & (df["levert"] < df["utlant"])
-    df = df.loc[~bad]
-    log.add(
+    df = _keep(
+        df,
+        ~bad,
+        log,
         source,
         "drop loans returned before they were lent",
-        rows_in=n,
-        rows_out=len(df),
-        reason="Levert before Utlånt (registration error)",
+        "Levert before Utlånt (registration error)",
     )
     return df.reset_index(drop=True)
 
@@ -110,14 +108,14 @@ def monthly_counts(
     date = params.get("date", "utlant")
     months = pd.period_range(params["start"], params["end"], freq="M")
     per = loans[date].dt.to_period("M")
-    n = len(loans)
     inside = per.isin(months)
-    log.add(
+    _keep(
+        loans,
+        inside,
+        log,
         _source_name(next(iter(src.values())), "loans"),
         "keep loans inside the study period",
-        rows_in=n,
-        rows_out=int(inside.sum()),
-        reason=f"loan date outside {params['start']}–{params['end']}",
+        f"loan date outside {params['start']}–{params['end']}",
     )
     counts = per[inside].value_counts().reindex(months, fill_value=0).sort_index()
     return pd.DataFrame({"month": counts.index.to_timestamp(), "loans": counts.to_numpy(dtype=float)})
@@ -138,16 +136,8 @@ def survey_waves(
         _require(df, [id_col], source)
         df = df.copy()
         df[id_col] = df[id_col].astype("string").str.strip()
-        n = len(df)
         test = df[id_col].isin(params.get("test_ids", [])) | df[id_col].isna()
-        df = df.loc[~test]
-        log.add(
-            source,
-            "drop test submissions",
-            rows_in=n,
-            rows_out=len(df),
-            reason="marked as test or without pseudonym",
-        )
+        df = _keep(df, ~test, log, source, "drop test submissions", "marked as test or without pseudonym")
         order = "$created" if "$created" in df.columns else None
         df = clean.detect_duplicates(
             df, id_cols=[id_col], time_col=order, keep="last", log=log, source=source
@@ -203,15 +193,14 @@ def service_records(
         admitted=nh.notna().astype(int),
         years=(stop - start).dt.days / 365.25,
     )
-    n = len(out)
     bad = out["years"].isna() | (out["years"] <= 0)
-    out = out.loc[~bad]
-    log.add(
+    out = _keep(
+        out,
+        ~bad,
+        log,
         source,
         "drop records with no positive follow-up time",
-        rows_in=n,
-        rows_out=len(out),
-        reason="end or admission on/before start date",
+        "end or admission on/before start date",
     )
     return out.reset_index(drop=True)
 
@@ -243,15 +232,14 @@ def carer_change(
         out[f"{nme}_t0"] = paired[f"{nme}_pre"] if f"{nme}_pre" in paired else paired[f"{nme}_x"]
         out[f"{nme}_t1"] = paired[f"{nme}_post"] if f"{nme}_post" in paired else paired[f"{nme}_y"]
         out[f"{nme}_change"] = out[f"{nme}_t1"] - out[f"{nme}_t0"]
-    n = len(out)
     changes = [f"{nme}_change" for nme in names]
-    out = out.loc[out[changes].notna().any(axis=1)]
-    log.add(
+    out = _keep(
+        out,
+        out[changes].notna().any(axis=1),
+        log,
         source,
         "drop carers without a follow-up score",
-        rows_in=n,
-        rows_out=len(out),
-        reason="no answer at follow-up, or too few items answered for any score",
+        "no answer at follow-up, or too few items answered for any score",
     )
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
     n = len(out)
@@ -284,12 +272,8 @@ def register_panel(
     person, period, status = params["person"], params["period"], params["status"]
     _require(register, [person, period, status], source)
     ym = pd.to_numeric(register[period], errors="coerce")
-    n = len(register)
     ok = ym.between(190001, 210012) & ((ym % 100).between(1, 12))
-    reg = register.loc[ok]
-    log.add(
-        source, "drop rows with an invalid month", rows_in=n, rows_out=len(reg), reason=f"{period} not YYYYMM"
-    )
+    reg = _keep(register, ok, log, source, "drop rows with an invalid month", f"{period} not YYYYMM")
     ym = ym[ok].astype(int)
     year, month = ym // 100, ym % 100
     origin = int(params.get("origin_year", 2019))
@@ -341,14 +325,13 @@ def jsonstat_panel(
     wide = wide.rename(columns=dict(params.get("rename", {})))
     rate = params.get("rename", {}).get(params["rate"], params["rate"])
     den = params.get("rename", {}).get(params["denominator"], params["denominator"])
-    n = len(wide)
-    wide = wide.dropna(subset=[rate, den])
-    log.add(
+    wide = _keep(
+        wide,
+        wide[[rate, den]].notna().all(axis=1),
+        log,
         source,
         "drop cells without a figure",
-        rows_in=n,
-        rows_out=len(wide),
-        reason="code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
+        "code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
     )
     wide = wide.assign(
         year=pd.to_numeric(wide[time]).astype(int),
@@ -370,15 +353,14 @@ def jsonstat_panel(
     code_col = "region"
     out = out[[code_col, "year", rate, den]].copy()
     years = sorted(out["year"].unique())
-    n = len(out)
     complete = out.groupby(code_col)["year"].transform("nunique") == len(years)
-    out = out.loc[complete]
-    log.add(
+    out = _keep(
+        out,
+        complete,
+        log,
         source,
         "keep municipalities with every year",
-        rows_in=n,
-        rows_out=len(out),
-        reason="a balanced panel is needed for synthetic control",
+        "a balanced panel is needed for synthetic control",
     )
     if "treated_unit" in params:
         out["treated"] = (

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.clean import CleaningLog
-from fou_analysis.config import CasePlan, Project
+from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.pipeline.recipes import get_recipe
 
@@ -179,18 +179,6 @@ def estimate(
             provenance=io.provenance(sources=[], parameters={"case": plan.slug, "stage": "estimate"}),
         )
     return results
-
-
-COUNTERFACTUAL_DESIGNS = {
-    "did",
-    "event_study",
-    "staggered_did",
-    "synthetic_control",
-    "synthetic_did",
-    "its",
-    "weighting",
-    "survival",
-}
 
 
 def valuate(
