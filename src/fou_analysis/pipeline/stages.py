@@ -135,6 +135,30 @@ def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared
     return prepared
 
 
+def instrument_reliability(plan: CasePlan, project: Project) -> dict[str, Any]:
+    """Cronbach's alpha and McDonald's omega for every instrument a table's recipe scores.
+
+    Computed at the baseline wave (the first wave when the table has none), after missing
+    codes and out-of-range answers are set to missing, as :func:`clean.score_instrument` does.
+    """
+    from fou_analysis import clean
+
+    out: dict[str, Any] = {}
+    for t in plan.tables:
+        specs = t.params.get("instruments")
+        if not specs:
+            continue
+        survey = read_raw(plan, project, t.sources[0])
+        wave = t.params.get("wave")
+        if wave is not None and wave in survey.columns:
+            survey = survey[pd.to_numeric(survey[wave], errors="coerce") == t.params.get("baseline_wave", 1)]
+        for spec in specs:
+            inst = clean.Instrument(**spec)
+            items = clean.score_instrument(survey, inst)  # missing codes and out-of-range → NaN
+            out[inst.name] = clean.reliability(items, inst)
+    return out
+
+
 def _labels(outcome: Any) -> Any:
     from fou_analysis.effects import Labels
 

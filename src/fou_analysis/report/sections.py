@@ -353,3 +353,23 @@ def descriptive_section(plan: CasePlan, tables: Mapping[str, pd.DataFrame], lang
             f"<h4>{html.escape(title)}</h4>{table.to_html(index=False, border=0)}<p><i>{html.escape(note)}</i></p>"
         )
     return Html("".join(parts))
+
+
+def reliability_table(results: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """One row per instrument: n, items, Cronbach's alpha with its interval, McDonald's omega."""
+    nb = lang == "nb"
+    rows = []
+    for name, r in results.items():
+        rows.append(
+            {
+                "Instrument": name,
+                "n": fmt_number(r.n, 0, lang),
+                ("Ledd" if nb else "Items"): fmt_number(r.k, 0, lang),
+                "Cronbachs alfa" if nb else "Cronbach's alpha": fmt_number(r.alpha, 2, lang),
+                (
+                    "95 % intervall" if nb else "95 % interval"
+                ): f"{fmt_number(r.alpha_ci[0], 2, lang)} – {fmt_number(r.alpha_ci[1], 2, lang)}",
+                "McDonalds omega" if nb else "McDonald's omega": fmt_number(r.omega_total, 2, lang),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,121 @@
+"""Pipeline recipes: what they keep, drop and log; the register panel's period arithmetic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fou_analysis import demo, pipeline
+from fou_analysis.clean import CleaningLog
+from fou_analysis.config import Project, load_plan
+from fou_analysis.exceptions import DataError, SpecificationError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_unknown_recipe_lists_the_known_ones() -> None:
+    with pytest.raises(SpecificationError, match="known recipes: .*loans_clean"):
+        pipeline.get_recipe("loans_clen")
+
+
+def _register() -> dict[str, pd.DataFrame]:
+    reg = pd.DataFrame(
+        {
+            "lopenr": ["A"] * 4 + ["B"] * 4,
+            "aarmnd": [202001, 202002, 202007, 202008] * 2,
+            "status": [4, 1, 2, 4, 4, 4, 4, 3],
+        }
+    )
+    part = pd.DataFrame({"lopenr": ["A"], "startdato": ["15.08.2020"]})
+    return {"register": reg, "participants": part}
+
+
+def test_register_panel_months() -> None:
+    log = CleaningLog()
+    params = {
+        "person": "lopenr",
+        "period": "aarmnd",
+        "status": "status",
+        "start": "startdato",
+        "frequency": "month",
+    }
+    panel = pipeline.get_recipe("register_panel")(_register(), params, log)
+    a = panel[panel.lopenr == "A"].set_index("period")
+    # period 1 = January 2019, so August 2020 = 12 + 8 = 20
+    assert a["first_treated"].iloc[0] == 20
+    assert a.loc[20, "treated_now"] == 1 and a.loc[19, "treated_now"] == 0
+    assert a.loc[14, "in_work_edu"] == 1.0 and a.loc[13, "in_work_edu"] == 0.0
+    assert (panel.loc[panel.lopenr == "B", "first_treated"] == 0).all()
+
+
+def test_register_panel_half_years_average_months() -> None:
+    params = {
+        "person": "lopenr",
+        "period": "aarmnd",
+        "status": "status",
+        "start": "startdato",
+        "frequency": "halfyear",
+    }
+    panel = pipeline.get_recipe("register_panel")(_register(), params, CleaningLog())
+    a = panel[panel.lopenr == "A"].set_index("period")
+    assert a.loc[3, "in_work_edu"] == pytest.approx(0.5)  # 2020H1: Jan none, Feb work
+    assert a["first_treated"].iloc[0] == 4  # 2020H2
+
+
+def test_register_panel_logs_invalid_months() -> None:
+    src = _register()
+    src["register"].loc[0, "aarmnd"] = 202013
+    log = CleaningLog()
+    params = {"person": "lopenr", "period": "aarmnd", "status": "status", "start": "startdato"}
+    pipeline.get_recipe("register_panel")(src, params, log)
+    entry = log.to_frame().iloc[0]
+    assert (entry["rows_in"], entry["rows_out"], entry["dropped"]) == (8, 7, 1)
+
+
+def test_loans_with_an_impossible_date_name_file_row_and_column() -> None:
+    df = pd.DataFrame(
+        {
+            "Utlån-ID": ["1", "2"],
+            "Gjenstand": ["x", "y"],
+            "Kategori": ["Ski", "Ski"],
+            "Låner": ["L-1", "L-2"],
+            "Aldersgruppe": ["6-12", "6-12"],
+            "Utlånt": ["01.02.2023", "31.02.2023"],
+            "Levert": ["", ""],
+        }
+    )
+    df.attrs["fou"] = {"source": "/data/raw/utstyrsbu/utlan.csv"}
+    with pytest.raises(DataError) as e:
+        pipeline.get_recipe("loans_clean")({"loans": df}, {}, CleaningLog())
+    assert "utlan.csv" in str(e.value) and "row 3" in str(e.value) and "Utlånt" in str(e.value)
+
+
+@pytest.fixture(scope="module")
+def noen(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("noen")
+    shutil.copytree(ROOT / "cases", root / "cases")
+    demo.write_demo(root, cases=["noen"])
+    return Project.at(root)
+
+
+def test_instrument_reliability_recovers_the_planted_scale(noen: Project) -> None:
+    """The demo's ZBI-12 items follow a one-factor model with alpha ≈ 0.86 (demo.PLANTED)."""
+    plan = load_plan("noen", project=noen)
+    rel = pipeline.instrument_reliability(plan, noen)
+    planted = demo.PLANTED["noen"]["caregiver_burden"]["cronbach_alpha_approx"]
+    assert rel["zbi"].k == 12
+    assert rel["zbi"].alpha == pytest.approx(planted, abs=0.05)  # sampling sd of alpha at n=270 ≈ 0.01
+
+
+def test_every_cleaning_step_keeps_the_row_invariant(noen: Project) -> None:
+    plan = load_plan("noen", project=noen)
+    prepared = pipeline.prepare(plan, noen, write=False)
+    log = prepared.log.to_frame()
+    assert len(log) >= 5
+    assert (log["rows_in"] == log["rows_out"] + log["dropped"]).all()
+    # carers without a follow-up score are dropped, with the reason
+    step = log[log["step"] == "drop carers without a follow-up score"].iloc[0]
+    assert step["dropped"] > 0 and "follow-up" in step["reason"]
