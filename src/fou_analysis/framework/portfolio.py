@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from fou_analysis.config import CasePlan, Project, load_plan
+from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project, load_plan
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.report.text import fmt_number, t
 
@@ -111,7 +111,11 @@ def plot(overview: list[CaseOverview], lang: str) -> Any:
     for o in overview:
         h = o.headline
         if h and h[1] is not None and np.isfinite(h[1].se) and h[1].se > 0:
-            names.append(_short(o.plan.name.get(lang)))
+            design = o.plan.outcome(h[0]).design
+            label = _short(o.plan.name.get(lang))
+            if design not in COUNTERFACTUAL_DESIGNS:  # e.g. before/after: not a causal contrast
+                label += "\n(før–etter, ikke kausal)" if lang == "nb" else "\n(before–after, not causal)"
+            names.append(label)
             z.append(h[1].estimate / h[1].se * (1 if h[1].labels.higher_is_better else -1))
         if o.value is not None:
             lo, hi = _ratio_interval(o.value.simulation)
