@@ -179,15 +179,8 @@ def label_rows() -> list[tuple[str, str, str]]:
 
 def export_bytes(dataset: pd.DataFrame) -> dict[str, bytes]:
     """The three SurveyXact tables as ``;``-separated cp1252 text (LF line ends, as the sample)."""
-    header = (
-        "questionName",
-        "variableName",
-        "questionType",
-        "subType",
-        "questionText",
-        "choiceValue",
-        "choiceText",
-    )
+    from fou_analysis.io.surveyxact import STRUCTURE_COLUMNS as header  # one definition of the format
+
     cells = dataset.astype(object).where(dataset.notna(), None)
     return {
         "dataset.csv": csv_bytes(
