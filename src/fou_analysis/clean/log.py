@@ -26,6 +26,14 @@ class LogEntry:
     dropped: int
     reason: str
     changed: int = 0
+    step_nb: str = ""
+    reason_nb: str = ""
+
+    def text(self, lang: str) -> tuple[str, str]:
+        """(step, reason) in ``lang``; Norwegian falls back to English where none was given."""
+        if lang == "nb":
+            return self.step_nb or self.step, self.reason_nb or self.reason
+        return self.step, self.reason
 
 
 @dataclass
@@ -54,8 +62,14 @@ class CleaningLog:
         dropped: int | None = None,
         changed: int = 0,
         detail: pd.DataFrame | None = None,
+        step_nb: str = "",
+        reason_nb: str = "",
     ) -> LogEntry:
-        """Record one step. ``dropped`` defaults to ``rows_in - rows_out``; it must match."""
+        """Record one step. ``dropped`` defaults to ``rows_in - rows_out``; it must match.
+
+        ``step_nb`` and ``reason_nb`` are the Norwegian texts for the report (English is used
+        where they are empty).
+        """
         if dropped is None:
             dropped = rows_in - rows_out
         if rows_in != rows_out + dropped or dropped < 0 or changed < 0:
@@ -65,7 +79,9 @@ class CleaningLog:
             )
         if not reason:
             raise SpecificationError(f"cleaning log for {source!r}, step {step!r}: a reason is required")
-        entry = LogEntry(source, step, int(rows_in), int(rows_out), int(dropped), reason, int(changed))
+        entry = LogEntry(
+            source, step, int(rows_in), int(rows_out), int(dropped), reason, int(changed), step_nb, reason_nb
+        )
         self.entries.append(entry)
         if detail is not None:
             self.details[len(self.entries) - 1] = detail
@@ -77,11 +93,16 @@ class CleaningLog:
         for k, v in other.details.items():
             self.details[k + offset] = v
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per step; ``lang="nb"`` gives the Norwegian step and reason texts."""
         cols = ["source", "step", "rows_in", "rows_out", "dropped", "changed", "reason"]
         if not self.entries:
             return pd.DataFrame(columns=cols)
-        return pd.DataFrame([asdict(e) for e in self.entries])[cols]
+        df = pd.DataFrame([asdict(e) for e in self.entries])
+        texts = [e.text(lang) for e in self.entries]
+        df["step"] = [t[0] for t in texts]
+        df["reason"] = [t[1] for t in texts]
+        return df[cols]
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -76,6 +76,8 @@ def _log_flags(log: CleaningLog, name: str, n: int, *, n_rest: int, n_split: int
             rows_out=n,
             changed=n_rest,
             reason="codes of municipalities split between several 2024 municipalities kept under 'Rest', not assigned",
+            step_nb="merk delte kommuner (Rest)",
+            reason_nb="koder for kommuner som ble delt mellom flere 2024-kommuner, holdt under 'Rest', ikke fordelt",
         )
     if n_split:
         sp = SPLITS[0]
@@ -86,6 +88,8 @@ def _log_flags(log: CleaningLog, name: str, n: int, *, n_rest: int, n_split: int
             rows_out=n,
             changed=n_split,
             reason=f"{sp['note']}: mapped to {sp['parts'][0]} with split_flag; use split_policy='stable_unit'",
+            step_nb="merk delingen Ålesund/Haram",
+            reason_nb=f"1507 Ålesund (2020–2023) omfattet også dagens Haram: ført til {sp['parts'][0]} med split_flag",
         )
 
 
@@ -330,6 +334,8 @@ def harmonise_municipalities(
         rows_out=n,
         changed=changed,
         reason=f"{changed} row(s) recoded from historical codes to the 2024 structure (SSB classification 131)",
+        step_nb="harmoniser kommunenummer",
+        reason_nb=f"{changed} rad(er) omkodet fra historiske koder til 2024-inndelingen (SSBs klassifikasjon 131)",
     )
     _log_flags(
         log, name, n, n_rest=int(is_rest.sum()) if rest == "flag" else 0, n_split=int(m["split_flag"].sum())
@@ -371,6 +377,8 @@ def harmonise_municipalities(
             rows_in=n,
             rows_out=len(work),
             reason="codes of municipalities split between several 2024 municipalities cannot be assigned",
+            step_nb="fjern delte kommuner (Rest)",
+            reason_nb="koder for kommuner som ble delt mellom flere 2024-kommuner, kan ikke fordeles",
             detail=pd.DataFrame({"position": np.flatnonzero(is_rest), "code": codes[is_rest].to_numpy()}),
         )
 
@@ -410,5 +418,8 @@ def harmonise_municipalities(
         rows_out=len(out),
         reason="rows of codes merged into one 2024 municipality combined per year: counts summed, rates "
         "re-weighted by their denominators",
+        step_nb="slå sammen til 2024-kommuner",
+        reason_nb="koder som inngår i samme 2024-kommune slått sammen per år: antall summert, andeler vektet "
+        "med nevnerne",
     )
     return HarmonisedTable(data=out, report=report.reset_index(drop=True), log=log, warnings=tuple(warnings))

@@ -93,6 +93,8 @@ def drop_test_submissions(
         rows_in=len(df),
         rows_out=len(out),
         reason=f"test submissions: {how}",
+        step_nb="fjern testsvar",
+        reason_nb=f"testsvar: {how}",
         detail=pd.DataFrame({"position": np.flatnonzero(drop)}),
     )
     return out
@@ -183,6 +185,11 @@ def detect_duplicates(
         reason=(
             f"same {' + '.join(ids)} submitted more than once ({n_groups} respondent(s)); kept the {keep} "
             "most complete submission"
+        ),
+        step_nb="doble innsendinger",
+        reason_nb=(
+            f"samme {' + '.join(ids)} sendt inn mer enn én gang ({n_groups} respondent(er)); beholdt den "
+            f"{'siste' if keep == 'last' else 'første'} mest fullstendige"
         ),
         detail=pd.DataFrame({"position": np.flatnonzero(~kept)}),
     )

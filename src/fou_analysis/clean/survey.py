@@ -298,6 +298,8 @@ def score_instrument(
         rows_out=n,
         changed=int(miss.sum()),
         reason=f"answer codes meaning 'no answer' ({codes}) set to missing",
+        step_nb=f"{inst.name}: koder for manglende svar",
+        reason_nb=f"svarkoder som betyr «vet ikke»/«ikke svar» ({codes if inst.missing_codes else 'ingen'}) satt til manglende",
     )
     log.add(
         name,
@@ -306,6 +308,8 @@ def score_instrument(
         rows_out=n,
         changed=int(oor.sum()),
         reason=f"values outside {inst.min:g}..{inst.max:g} set to missing",
+        step_nb=f"{inst.name}: utenfor skalaen",
+        reason_nb=f"verdier utenfor {inst.min:g}–{inst.max:g} satt til manglende",
     )
 
     turned = oriented(block, inst)
@@ -324,6 +328,11 @@ def score_instrument(
         rows_out=n,
         changed=int(too_few.sum()),
         reason=f"score = {rule}; no score when fewer than {need} of {len(inst.items)} items answered{rev}",
+        step_nb=f"{inst.name}: skåre",
+        reason_nb=(
+            f"skåre = {'gjennomsnitt av besvarte ledd' if inst.score == 'mean' else 'sum, justert når ledd mangler'}; "
+            f"ingen skåre når færre enn {need} av {len(inst.items)} ledd er besvart"
+        ),
     )
     out = df.copy()
     for col in inst.items:

@@ -194,6 +194,8 @@ def link_waves(
         rows_in=n1,
         rows_out=linked,
         reason=f"{n1 - linked} person(s) in wave 1 without a follow-up answer (lost to follow-up)",
+        step_nb="koble målinger: første måling",
+        reason_nb=f"{n1 - linked} person(er) uten svar ved oppfølging (frafall)",
     )
     log.add(
         log_name(src_post),
@@ -201,6 +203,8 @@ def link_waves(
         rows_in=n2,
         rows_out=linked,
         reason=f"{n2 - linked} person(s) answered only the follow-up (no baseline to pair with)",
+        step_nb="koble målinger: oppfølging",
+        reason_nb=f"{n2 - linked} person(er) svarte bare ved oppfølging (ingen førmåling å koble mot)",
     )
     notes = ("Baseline comparison: Welch's t-test, completers minus drop-outs; SMD uses the pooled SD.",)
     return LinkedWaves(paired=paired, attrition=attrition, baseline=base, notes=notes)

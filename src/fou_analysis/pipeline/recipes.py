@@ -62,10 +62,23 @@ def _dates(s: pd.Series, source: str, column: str) -> pd.Series:
     return out
 
 
-def _keep(df: pd.DataFrame, keep: Any, log: CleaningLog, source: str, step: str, reason: str) -> pd.DataFrame:
-    """Keep the rows where ``keep`` is true and log the rest as dropped, with the reason."""
+def _keep(
+    df: pd.DataFrame, keep: Any, log: CleaningLog, source: str, step: tuple[str, str], reason: tuple[str, str]
+) -> pd.DataFrame:
+    """Keep the rows where ``keep`` is true and log the rest as dropped, with the reason.
+
+    ``step`` and ``reason`` are ``(English, Norwegian)`` pairs for the reports.
+    """
     out = df.loc[keep]
-    log.add(source, step, rows_in=len(df), rows_out=len(out), reason=reason)
+    log.add(
+        source,
+        step[0],
+        rows_in=len(df),
+        rows_out=len(out),
+        reason=reason[0],
+        step_nb=step[1],
+        reason_nb=reason[1],
+    )
     return out
 
 
@@ -86,15 +99,22 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
         utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert")
     )
     dup = df.duplicated(keep="first")
-    df = _keep(df, ~dup, log, source, "drop exact duplicate rows", "the same loan exported twice")
+    df = _keep(
+        df,
+        ~dup,
+        log,
+        source,
+        ("drop exact duplicate rows", "fjern identiske rader"),
+        ("the same loan exported twice", "samme utlån eksportert to ganger"),
+    )
     bad = df["levert"].notna() & (df["levert"] < df["utlant"])
     df = _keep(
         df,
         ~bad,
         log,
         source,
-        "drop loans returned before they were lent",
-        "Levert before Utlånt (registration error)",
+        ("drop loans returned before they were lent", "fjern utlån levert før de ble lånt ut"),
+        ("Levert before Utlånt (registration error)", "Levert før Utlånt (registreringsfeil)"),
     )
     return df.reset_index(drop=True)
 
@@ -114,8 +134,11 @@ def monthly_counts(
         inside,
         log,
         _source_name(next(iter(src.values())), "loans"),
-        "keep loans inside the study period",
-        f"loan date outside {params['start']}–{params['end']}",
+        ("keep loans inside the study period", "behold utlån i studieperioden"),
+        (
+            f"loan date outside {params['start']}–{params['end']}",
+            f"utlånsdato utenfor {params['start']}–{params['end']}",
+        ),
     )
     counts = per[inside].value_counts().reindex(months, fill_value=0).sort_index()
     return pd.DataFrame({"month": counts.index.to_timestamp(), "loans": counts.to_numpy(dtype=float)})
@@ -137,7 +160,14 @@ def survey_waves(
         df = df.copy()
         df[id_col] = df[id_col].astype("string").str.strip()
         test = df[id_col].isin(params.get("test_ids", [])) | df[id_col].isna()
-        df = _keep(df, ~test, log, source, "drop test submissions", "marked as test or without pseudonym")
+        df = _keep(
+            df,
+            ~test,
+            log,
+            source,
+            ("drop test submissions", "fjern testsvar"),
+            ("marked as test or without pseudonym", "merket som test eller uten pseudonym"),
+        )
         order = "$created" if "$created" in df.columns else None
         df = clean.detect_duplicates(
             df, id_cols=[id_col], time_col=order, keep="last", log=log, source=source
@@ -153,6 +183,8 @@ def survey_waves(
                     rows_out=len(df),
                     changed=int(hit.sum()),
                     reason=f"codes {codes} mean 'don't know' → missing",
+                    step_nb=f"koder for manglende svar i {col}",
+                    reason_nb=f"kodene {codes} betyr «vet ikke» → manglende",
                 )
         for col, (lo, hi) in dict(params.get("ranges", {})).items():
             if col in df.columns:
@@ -166,6 +198,8 @@ def survey_waves(
                     rows_out=len(df),
                     changed=int(bad.sum()),
                     reason=f"outside {lo}–{hi} → missing",
+                    step_nb=f"verdikontroll {col}",
+                    reason_nb=f"utenfor {lo}–{hi} → manglende",
                 )
         parts.append(df.assign(wave=waves[raw_id]))
     out = pd.concat(parts, ignore_index=True)
@@ -199,8 +233,8 @@ def service_records(
         ~bad,
         log,
         source,
-        "drop records with no positive follow-up time",
-        "end or admission on/before start date",
+        ("drop records with no positive follow-up time", "fjern forløp uten oppfølgingstid"),
+        ("end or admission on/before start date", "slutt eller innleggelse på/før startdato"),
     )
     return out.reset_index(drop=True)
 
@@ -238,8 +272,11 @@ def carer_change(
         out[changes].notna().any(axis=1),
         log,
         source,
-        "drop carers without a follow-up score",
-        "no answer at follow-up, or too few items answered for any score",
+        ("drop carers without a follow-up score", "fjern pårørende uten skåre ved oppfølging"),
+        (
+            "no answer at follow-up, or too few items answered for any score",
+            "ikke svart ved oppfølging, eller for få ledd besvart til en skåre",
+        ),
     )
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
     n = len(out)
@@ -250,6 +287,8 @@ def carer_change(
         rows_in=n,
         rows_out=len(out),
         reason="pseudonym not found in service records",
+        step_nb="koble til tjenestedata",
+        reason_nb="pseudonym finnes ikke i tjenestedata",
     )
     return out
 
@@ -273,7 +312,14 @@ def register_panel(
     _require(register, [person, period, status], source)
     ym = pd.to_numeric(register[period], errors="coerce")
     ok = ym.between(190001, 210012) & ((ym % 100).between(1, 12))
-    reg = _keep(register, ok, log, source, "drop rows with an invalid month", f"{period} not YYYYMM")
+    reg = _keep(
+        register,
+        ok,
+        log,
+        source,
+        ("drop rows with an invalid month", "fjern rader med ugyldig måned"),
+        (f"{period} not YYYYMM", f"{period} er ikke ÅÅÅÅMM"),
+    )
     ym = ym[ok].astype(int)
     year, month = ym // 100, ym % 100
     origin = int(params.get("origin_year", 2019))
@@ -330,8 +376,11 @@ def jsonstat_panel(
         wide[[rate, den]].notna().all(axis=1),
         log,
         source,
-        "drop cells without a figure",
-        "code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
+        ("drop cells without a figure", "fjern celler uten tall"),
+        (
+            "code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
+            "koden gjaldt ikke det året, eller tallet er prikket (':') / mangler ('..') i SSBs tabell",
+        ),
     )
     wide = wide.assign(
         year=pd.to_numeric(wide[time]).astype(int),
@@ -359,8 +408,8 @@ def jsonstat_panel(
         complete,
         log,
         source,
-        "keep municipalities with every year",
-        "a balanced panel is needed for synthetic control",
+        ("keep municipalities with every year", "behold kommuner med alle år"),
+        ("a balanced panel is needed for synthetic control", "syntetisk kontroll krever et balansert panel"),
     )
     if "treated_unit" in params:
         out["treated"] = (

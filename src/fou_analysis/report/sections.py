@@ -89,7 +89,7 @@ def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
 
 def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
     """The cleaning log as a table (counts only; row-level details are never published)."""
-    df = log.to_frame()
+    df = log.to_frame(lang)
     return df.rename(
         columns={
             "source": t("file", lang),
@@ -107,7 +107,7 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
     """CONSORT-style flow per file: rows in → each step's drops → rows out."""
     import matplotlib.pyplot as plt
 
-    df = log.to_frame()
+    df = log.to_frame(lang)
     df = df[df["dropped"] > 0]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, max(1.6, 0.45 * (len(df) + 1))))
