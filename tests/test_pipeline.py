@@ -119,3 +119,34 @@ def test_every_cleaning_step_keeps_the_row_invariant(noen: Project) -> None:
     # carers without a follow-up score are dropped, with the reason
     step = log[log["step"] == "drop carers without a follow-up score"].iloc[0]
     assert step["dropped"] > 0 and "follow-up" in step["reason"]
+
+
+def test_identifier_columns_are_pseudonymised_at_read_time(
+    noen: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from fou_analysis.pipeline import read_raw
+
+    path = noen.case_file("noen")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = path.read_text(encoding="utf-8")
+    data["raw"][0]["pseudonymise"] = ["pseudonym"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        plan = load_plan("noen", project=noen)
+        monkeypatch.delenv("FOU_PSEUDONYM_KEY", raising=False)
+        with pytest.raises(SpecificationError, match="FOU_PSEUDONYM_KEY"):
+            read_raw(plan, noen, "services")
+        monkeypatch.setenv("FOU_PSEUDONYM_KEY", "a-test-key-that-is-long-enough")
+        raw = pd.read_csv(noen.raw_dir("noen") / "tjenestedata.csv", sep=";", dtype=str)
+        first = read_raw(plan, noen, "services")
+        again = read_raw(plan, noen, "services")
+        assert not set(first["pseudonym"]) & set(raw["pseudonym"])  # no original identifier survives
+        assert first["pseudonym"].str.startswith("P-").all()
+        assert first["pseudonym"].tolist() == again["pseudonym"].tolist()  # same key, same pseudonym
+        assert first["pseudonym"].nunique() == raw["pseudonym"].nunique()  # still one per person
+        monkeypatch.setenv("FOU_PSEUDONYM_KEY", "another-key-that-is-long-enough")
+        assert read_raw(plan, noen, "services")["pseudonym"].tolist() != first["pseudonym"].tolist()
+    finally:
+        path.write_text(original, encoding="utf-8")

@@ -88,6 +88,9 @@ class RawFile(_Strict):
     description: Text | None = None
     personal_data: bool = True
     columns: dict[str, ColumnCheck] = Field(default_factory=dict)
+    # identifier columns replaced at read time by keyed pseudonyms (HMAC-SHA256; the key comes
+    # from the environment variable FOU_PSEUDONYM_KEY and is never stored)
+    pseudonymise: list[str] = Field(default_factory=list)
 
 
 class Table(_Strict):

@@ -52,18 +52,39 @@ def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
         )
     if spec.format == "nettskjema":
         codebook = project.raw_dir(plan.slug) / spec.codebook if spec.codebook else None
-        return io.read_nettskjema(path, codebook=codebook)
-    if spec.format == "surveyxact":
-        return io.read_surveyxact(path)
-    if spec.format == "spss":
-        return io.read_spss(path)
-    if spec.format == "jsonstat":
-        return io.read_jsonstat(path)
-    if spec.format == "ssb_csv":
-        return io.read_ssb_csv(path)
-    if spec.format == "parquet":
-        return io.read_parquet(path)
-    return io.read_table(path)
+        df = io.read_nettskjema(path, codebook=codebook)
+    elif spec.format == "surveyxact":
+        df = io.read_surveyxact(path)
+    elif spec.format == "spss":
+        df = io.read_spss(path)
+    elif spec.format == "jsonstat":
+        df = io.read_jsonstat(path)
+    elif spec.format == "ssb_csv":
+        df = io.read_ssb_csv(path)
+    elif spec.format == "parquet":
+        df = io.read_parquet(path)
+    else:
+        df = io.read_table(path)
+    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise else df
+
+
+def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
+    """Replace identifier columns by keyed pseudonyms before anything else sees them.
+
+    The same key gives the same pseudonym in every file of a case, so files still link.
+    """
+    from fou_analysis import privacy
+
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"column(s) to pseudonymise not found: {', '.join(missing)}", file=path, column=missing[0]
+        )
+    key = privacy.key_from_env()
+    out = df.copy()
+    for c in columns:
+        out[c] = privacy.pseudonymise(df[c], key)
+    return out
 
 
 # --------------------------------------------------------------------------- artefacts
