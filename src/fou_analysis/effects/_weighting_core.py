@@ -145,7 +145,9 @@ class _Stack:
         ps = self.psi(theta)
         b = ps.T @ ps / n
         a_inv = np.linalg.inv(a)
-        return a_inv @ b @ a_inv.T / n
+        # Finite-sample factor n / (n - k), as HC1 does for OLS: the plain sandwich was 5-8 %
+        # too small at n = 200-400 in the simulation tests (coverage 92-93.5 %).
+        return a_inv @ b @ a_inv.T / n * (n / max(n - k, 1))
 
 
 def _group_weights(e: np.ndarray, t: np.ndarray, estimand: str) -> tuple[np.ndarray, np.ndarray]:
