@@ -52,7 +52,9 @@ def scaffold_case(project: Project, slug: str) -> Path:
     path = project.case_file(slug)
     if path.exists():
         raise SpecificationError(f"{path} already exists; edit it instead")
+    from fou_analysis import io
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATE.format(slug=slug, title=slug.replace("_", " ").title()), encoding="utf-8")
+    io.atomic_write_text(path, TEMPLATE.format(slug=slug, title=slug.replace("_", " ").title()))
     (project.raw_dir(slug)).mkdir(parents=True, exist_ok=True)
     return path

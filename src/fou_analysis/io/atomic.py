@@ -45,11 +45,17 @@ def _temp_beside(path: Path) -> Iterator[Path]:
         raise
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; return the path."""
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically; return the path.
+
+    The file is private (0600) unless ``mode`` is given (e.g. ``0o644`` for a report to share).
+    """
     p = as_path(path)
-    with _temp_beside(p) as tmp, open(tmp, "wb") as fh:
-        fh.write(data)
+    with _temp_beside(p) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
     return p
 
 

@@ -59,19 +59,6 @@ class RunOutput:
     notebooks: tuple[Path, ...]
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # a report is for reading (mkstemp creates 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _failed_cell(nb_path: Path) -> tuple[int | None, str, str]:
     """Find the first cell with an error output in an executed notebook."""
     import nbformat
@@ -132,6 +119,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
             os.environ.pop("MPLBACKEND", None)
         else:
             os.environ["MPLBACKEND"] = saved_backend
+    os.chmod(tmp, 0o644)  # executed notebooks are for reviewers to read
     os.replace(tmp, output)
     return output
 
@@ -151,17 +139,14 @@ def export_html(executed: Path, *, hide_code: bool) -> str:
     return body
 
 
-def _check_privacy(html: str, *, what: str) -> None:
-    from fou_analysis import privacy
-
-    privacy.check_report(html)
-
-
 def write_report_html(executed: Path, target: Path, *, hide_code: bool = True) -> Path:
     """Export, scan for personal data, then write atomically."""
+    from fou_analysis import io, privacy
+
     html = export_html(executed, hide_code=hide_code)
-    _check_privacy(html, what=str(target))
-    _atomic_write_bytes(target, html.encode("utf-8"))
+    privacy.check_report(html)  # raises PersonalDataError: nothing is written
+    target.parent.mkdir(parents=True, exist_ok=True)
+    io.atomic_write_bytes(target, html.encode("utf-8"), mode=0o644)  # a report is for reading
     return target
 
 
