@@ -43,7 +43,7 @@ class CleaningLog:
     Examples
     --------
     >>> log = CleaningLog()
-    >>> log.add("survey.csv", "drop test submissions", rows_in=10, rows_out=9, reason="marked TEST")
+    >>> entry = log.add("survey.csv", "drop test submissions", rows_in=10, rows_out=9, reason="marked TEST")
     >>> log.to_frame()[["rows_in", "rows_out", "dropped"]].iloc[0].tolist()
     [10, 9, 1]
     """

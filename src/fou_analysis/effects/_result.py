@@ -24,6 +24,8 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from fou_analysis.formatting import check_lang, format_number
+
 Verdict = Literal["ok", "warn", "fail", "info"]
 
 TIDY_COLUMNS = ("term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high")
@@ -108,15 +110,6 @@ class Summary:
         return str(self)
 
 
-def _fmt(x: float, decimals: int, lang: str) -> str:
-    if x is None or not np.isfinite(x):
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    if lang == "nb":  # Norwegian: space as thousands separator, decimal comma
-        s = s.replace(",", "\u00a0").replace(".", ",")
-    return s
-
-
 def _nonzero_interval(ci: tuple[float, float]) -> bool:
     low, high = ci
     return bool(np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0))
@@ -198,10 +191,7 @@ class EffectResult:
         a to b)." followed by what the interval allows us to say, the minimum detectable effect
         when the interval includes zero, and a warning when an assumption fails a diagnostic.
         """
-        if lang not in ("nb", "en"):
-            from fou_analysis.exceptions import SpecificationError
-
-            raise SpecificationError(f"lang must be 'nb' or 'en', not {lang!r}")
+        check_lang(lang)
         lab = self.labels
         k = lab.scale
         est, low, high = self.estimate * k, self.ci[0] * k, self.ci[1] * k
@@ -217,9 +207,9 @@ class EffectResult:
                 if nb
                 else f"{outcome}: the effect could not be estimated from these data."
             )
-        size = " ".join(x for x in (_fmt(abs(est), d, lang), unit) if x)
+        size = " ".join(x for x in (format_number(abs(est), d, lang), unit) if x)
         word = ("høyere" if est > 0 else "lavere") if nb else ("higher" if est > 0 else "lower")
-        interval = f"{_fmt(low, d, lang)} {'til' if nb else 'to'} {_fmt(high, d, lang)}"
+        interval = f"{format_number(low, d, lang)} {'til' if nb else 'to'} {format_number(high, d, lang)}"
         s = f"{outcome}: {size} {word} {self.contrast[lang]} ({pct} % {'intervall' if nb else 'interval'} {interval})."
         if self.significant:
             s += (
@@ -234,7 +224,7 @@ class EffectResult:
                 else " The interval includes zero: the data cannot tell this apart from no effect."
             )
             if self.mde is not None and np.isfinite(self.mde):
-                mde = " ".join(x for x in (_fmt(abs(self.mde) * k, d, lang), unit) if x)
+                mde = " ".join(x for x in (format_number(abs(self.mde) * k, d, lang), unit) if x)
                 s += (
                     f" Med dette utvalget kunne bare effekter på minst {mde} ha blitt oppdaget."
                     if nb

@@ -45,6 +45,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, norma
 # the function, not the module attribute: effects/__init__ may export a function named `power`
 from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.formatting import format_number
 
 NOTES = (
     "Proportional hazards: the hazard ratio is assumed constant over follow-up (see the "
@@ -96,8 +97,7 @@ class SurvivalResult(EffectResult):
             return base
 
         def f(x: float) -> str:
-            s = f"{x:.2f}"
-            return s.replace(".", ",") if nb else s
+            return format_number(x, 2, lang)
 
         change = abs(1 - hr) * 100
         more = hr > 1

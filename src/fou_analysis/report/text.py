@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang, format_nok, format_number
 
 TEXT: dict[str, tuple[str, str]] = {
     # key: (nb, en)
@@ -83,23 +82,16 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def t(key: str, lang: str) -> str:
     """The text for ``key`` in ``lang`` (``nb`` or ``en``)."""
-    if lang not in ("nb", "en"):
-        raise SpecificationError(f"lang must be 'nb' or 'en', not {lang!r}")
+    check_lang(lang)
     if key not in TEXT:
         raise SpecificationError(f"no report text for {key!r}")
     nb, en = TEXT[key]
     return nb if lang == "nb" else en
 
 
-def fmt_number(x: float, decimals: int = 0, lang: str = "nb") -> str:
-    """12345.6 → '12 345,6' (nb) or '12,345.6' (en); NaN → '–'."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    if lang == "nb":
-        s = s.replace(",", "\u00a0").replace(".", ",")
-    return s
+# One formatter for the whole package (fou_analysis.formatting); these are the report's names.
+fmt_number = format_number
 
 
 def fmt_nok(x: float, lang: str = "nb") -> str:
-    return f"{fmt_number(x, 0, lang)} kr" if lang == "nb" else f"NOK {fmt_number(x, 0, lang)}"
+    return format_nok(x, lang)

@@ -13,7 +13,7 @@ Typical flow::
     be = value.break_even(imap, investment=2_500_000, outcome_row=0, effects={"work": did_result})
 """
 
-from fou_analysis.value._format import format_nok, format_number, format_percent
+from fou_analysis.formatting import format_nok, format_number, format_percent
 from fou_analysis.value.bank import BankValue, bank_value, load_price_index, load_value_bank, to_base_year
 from fou_analysis.value.impact_map import ImpactMap, load_impact_map
 from fou_analysis.value.r109 import CbaResult, cost_benefit, r109_discount_factor

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import Summary
-from fou_analysis.value._format import check_lang, format_nok, format_number
+from fou_analysis.formatting import check_lang, format_nok, format_number
 
 
 @dataclass(frozen=True)

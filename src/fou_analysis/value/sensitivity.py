@@ -24,6 +24,7 @@ import pandas as pd
 
 from fou_analysis.effects._result import Summary
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang, format_nok, format_number
 from fou_analysis.value._core import (
     Inputs,
     apply_ranges,
@@ -33,7 +34,6 @@ from fou_analysis.value._core import (
     rate_triple,
     year1_impact,
 )
-from fou_analysis.value._format import check_lang, format_nok, format_number
 from fou_analysis.value.impact_map import SHARES, ImpactMap
 
 _PARAMS = ("quantity", "proxy_nok", *SHARES)

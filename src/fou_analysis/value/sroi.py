@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.formatting import format_number, format_percent
 from fou_analysis.value._core import check_investment, check_rate, prepare, year1_impact
-from fou_analysis.value._format import format_number, format_percent
 from fou_analysis.value.impact_map import ImpactMap
 from fou_analysis.value.r109 import r109_discount_factor
 from fou_analysis.value.sroi_result import SroiResult

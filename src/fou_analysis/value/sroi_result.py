@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import Summary
-from fou_analysis.value._format import check_lang, format_nok, format_number, format_percent
+from fou_analysis.formatting import check_lang, format_nok, format_number, format_percent
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from fou_analysis.effects._result import Summary
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang, format_nok, format_number, format_percent
 from fou_analysis.value._core import (
     apply_ranges,
     check_investment,
@@ -37,7 +38,6 @@ from fou_analysis.value._core import (
     rate_triple,
     year1_impact,
 )
-from fou_analysis.value._format import check_lang, format_nok, format_number, format_percent
 from fou_analysis.value.impact_map import SHARES, ImpactMap
 from fou_analysis.value.sensitivity import BreakEven, break_even, plot_tornado, tornado
 from fou_analysis.value.sroi import SroiResult, sroi

@@ -1,4 +1,7 @@
-"""Number formatting for value reports in Norwegian (bokmål) and English.
+"""Number formatting in Norwegian (bokmål) and English — one definition for every report.
+
+Used by result sentences (``effects``), value summaries (``value``) and report tables (``report``);
+it sits at the top of the package, like ``exceptions``, so no layer imports another to format.
 
 Norwegian convention (Språkrådet): a space as the thousands separator, a decimal comma, and "kr"
 after the amount ("1 250 000 kr"). A no-break space keeps the groups of a number together in
