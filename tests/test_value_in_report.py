@@ -78,3 +78,13 @@ def test_a_missing_bank_file_is_a_clear_error(project: Project) -> None:
     with pytest.raises(SpecificationError, match="value.bank 'nope.csv' does not exist"):
         pipeline.valuate(plan, project, write=False)
     _edit_plan(project, bank=None)
+
+
+def test_the_plans_tax_cost_reaches_the_r109_figure(project: Project) -> None:
+    _edit_plan(project, bank=None, investment_nok=1_200_000, tax_cost=0.20)
+    _, base = _section(project)
+    _edit_plan(project, tax_cost=0.30)
+    _, higher = _section(project)
+    # the investment is the only public spending, in year 0 (discount factor 1): NPV falls by 0.1 × it
+    assert higher.cba.npv == pytest.approx(base.cba.npv - 0.10 * 1_200_000, rel=1e-12)
+    _edit_plan(project, tax_cost=0.20)

@@ -167,7 +167,8 @@ class ValuePlan(_Strict):
     discount_rate: float = 0.035
     discount_rate_low: float | None = None
     discount_rate_high: float | None = None
-    public_share: float = 1.0
+    public_share: float = 1.0  # share of the investment that is net public spending
+    tax_cost: float = 0.20  # cost of tax financing per krone of net public spending (R-109/2021)
     impact_map: list[ImpactRow]
     unpriced: list[Text] = Field(default_factory=list)
     break_even_row: int | None = None

@@ -148,22 +148,28 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
     return out
 
 
+#: Pre-trend test verdicts: "fail" below PRETREND_FAIL_P, "warn" below PRETREND_WARN_P. A pass is
+#: weak evidence only: such tests have low power (Roth 2022), which the diagnostic text says.
+PRETREND_FAIL_P = 0.05
+PRETREND_WARN_P = 0.10
+
+
 def pretrend_verdict(p: float) -> str:
     if not np.isfinite(p):
         return "info"
-    return "fail" if p < 0.05 else ("warn" if p < 0.10 else "ok")
+    return "fail" if p < PRETREND_FAIL_P else ("warn" if p < PRETREND_WARN_P else "ok")
 
 
 def pretrend_text(p: float, what: str) -> tuple[str, str]:
     en = f"{what}: p = {p:.3f}. " + (
         "Pre-treatment trends differ: parallel trends is contradicted by the data."
-        if p < 0.05
+        if p < PRETREND_FAIL_P
         else "No clear evidence against parallel pre-trends (the test has limited power: "
         "absence of evidence is not evidence of parallel trends, Roth 2022)."
     )
     nb = f"Test av parallelle trender før tiltaket: p = {p:.3f}. " + (
         "Trendene før tiltaket er ulike: forutsetningen om parallelle trender holder ikke."
-        if p < 0.05
+        if p < PRETREND_FAIL_P
         else "Ingen klare tegn på ulike trender før tiltaket (testen har begrenset styrke)."
     )
     return en, nb

@@ -66,6 +66,7 @@ from fou_analysis.effects._weighting_core import (
 )
 from fou_analysis.effects.power import mde_from_se
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.formatting import format_number
 
 SMD_TARGET = 0.1
 
@@ -391,9 +392,17 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             round(worst, 4),
             "warn" if bad else "ok",
             f"largest |SMD| after weighting {worst:.3f}"
-            + (f"; above 0.1 for {', '.join(map(str, bad))}." if bad else " (all below 0.1)."),
+            + (
+                f"; above {SMD_TARGET:g} for {', '.join(map(str, bad))}."
+                if bad
+                else f" (all below {SMD_TARGET:g})."
+            ),
             f"største |SMD| etter vekting {worst:.3f}"
-            + ("; over 0,1 for noen kovariater." if bad else " (alle under 0,1)."),
+            + (
+                f"; over {format_number(SMD_TARGET, 1, 'nb')} for noen kovariater."
+                if bad
+                else f" (alle under {format_number(SMD_TARGET, 1, 'nb')})."
+            ),
         )
     )
     ess_share = {g: overlap.loc[g, "ess"] / overlap.loc[g, "n"] for g in overlap.index}

@@ -329,5 +329,10 @@ def _cost_benefit(plan: CasePlan, sroi: Any) -> Any:
     )
     unpriced = {u.nb: "+" for u in vp.unpriced}
     return value.cost_benefit(
-        benefits, costs, base_year=vp.base_year, public_share=vp.public_share, unpriced=unpriced
+        benefits,
+        costs,
+        base_year=vp.base_year,
+        public_share=vp.public_share,
+        tax_cost=vp.tax_cost,
+        unpriced=unpriced,
     )
