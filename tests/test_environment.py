@@ -32,8 +32,6 @@ def _conda() -> set[str]:
             names |= {_norm(d) for d in dep["pip"] if not d.startswith("-e")}
         elif not dep.startswith(("python=", "pip")):
             names.add(CONDA_TO_PYPI.get(_norm(dep), _norm(dep)))
-        elif dep == "pip":
-            continue
     return names
 
 

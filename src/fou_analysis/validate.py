@@ -8,7 +8,10 @@ columns exist in its table. Each problem is one line naming the file, row and co
 
 from __future__ import annotations
 
-from fou_analysis.config import Project, load_plan
+import pandas as pd
+import pandera.pandas as pa
+
+from fou_analysis.config import ColumnCheck, Project, load_plan
 from fou_analysis.exceptions import FouError
 
 
@@ -100,11 +103,26 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
     return problems
 
 
-def column_schema(columns: dict) -> object:
-    """A pandera schema from a plan's column checks (type, range, allowed values, uniqueness)."""
-    import pandera.pandas as pa
+def _is_number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").notna() | s.isna()
 
-    def check_list(c: object) -> list:
+
+def _is_date(s: pd.Series) -> pd.Series:
+    """Dates as readers deliver them: parsed already, or text as dd.mm.yyyy or ISO 8601."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return pd.Series(True, index=s.index)
+    txt = s.astype("string")
+    ok = (
+        pd.to_datetime(txt, format="%d.%m.%Y", errors="coerce").notna()
+        | pd.to_datetime(txt, format="ISO8601", errors="coerce").notna()
+    )
+    return ok | s.isna() | (txt.str.strip() == "")
+
+
+def column_schema(columns: dict[str, ColumnCheck]) -> pa.DataFrameSchema:
+    """A pandera schema from a plan's column checks (type, range, allowed values, uniqueness)."""
+
+    def checks(c: ColumnCheck) -> list[pa.Check]:
         out = []
         if c.min is not None:
             out.append(pa.Check.ge(c.min))
@@ -113,39 +131,14 @@ def column_schema(columns: dict) -> object:
         if c.allowed is not None:
             out.append(pa.Check.isin(c.allowed))
         if c.type in ("int", "float"):
-            out.append(
-                pa.Check(
-                    lambda s: pd.to_numeric(s, errors="coerce").notna() | s.isna(),
-                    element_wise=False,
-                    error="not a number",
-                )
-            )
+            out.append(pa.Check(_is_number, element_wise=False, error="not a number"))
         if c.type == "date":
-            out.append(
-                pa.Check(lambda s: _is_date(s), element_wise=False, error="not a date (dd.mm.yyyy or ISO)")
-            )
+            out.append(pa.Check(_is_date, element_wise=False, error="not a date (dd.mm.yyyy or ISO)"))
         return out
-
-    import pandas as pd
-
-    def _is_date(s: pd.Series) -> pd.Series:
-        if pd.api.types.is_datetime64_any_dtype(s):
-            return pd.Series(True, index=s.index)
-        txt = s.astype("string")
-        ok = (
-            pd.to_datetime(txt, format="%d.%m.%Y", errors="coerce").notna()
-            | pd.to_datetime(txt, format="ISO8601", errors="coerce").notna()
-        )
-        return ok | s.isna() | (txt.str.strip() == "")
 
     cols = {
         name: pa.Column(
-            None,
-            checks=check_list(c),
-            required=c.required,
-            nullable=c.nullable,
-            unique=c.unique,
-            coerce=False,
+            None, checks=checks(c), required=c.required, nullable=c.nullable, unique=c.unique, coerce=False
         )
         for name, c in columns.items()
     }

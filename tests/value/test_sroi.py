@@ -13,8 +13,10 @@ from fou_analysis.exceptions import SpecificationError
 matplotlib.use("Agg")
 
 
-def test_multi_year_with_drop_off_discounting_displacement_attribution(make_row):
-    m = value.load_impact_map(
+@pytest.fixture
+def worked_map(make_row):
+    """One outcome with every share and a three-year drop-off: the hand-worked example."""
+    return value.load_impact_map(
         [
             make_row(
                 quantity=10,
@@ -27,6 +29,10 @@ def test_multi_year_with_drop_off_discounting_displacement_attribution(make_row)
             )
         ]
     )
+
+
+def test_multi_year_with_drop_off_discounting_displacement_attribution(worked_map):
+    m = worked_map
     res = value.sroi(m, investment=10_000, discount_rate=0.10, base_year=2020)
     # year 1: 10 × 1000 × 0.8 × 0.9 × 0.75 = 5400; year 2: 5400 × 0.5 = 2700; year 3: 1350
     pv = 5400 / 1.1 + 2700 / 1.1**2 + 1350 / 1.1**3  # = 8154.77...
@@ -113,20 +119,8 @@ def test_negative_multiplier_values_a_reduction(make_row):
     assert value.sroi(m, investment=1, discount_rate=0, base_year=2020).present_value == pytest.approx(10_000)
 
 
-def test_waterfall_steps_add_up(make_row):
-    m = value.load_impact_map(
-        [
-            make_row(
-                quantity=10,
-                proxy_nok=1000,
-                deadweight=0.2,
-                displacement=0.1,
-                attribution=0.25,
-                drop_off=0.5,
-                duration_years=3,
-            )
-        ]
-    )
+def test_waterfall_steps_add_up(worked_map):
+    m = worked_map
     res = value.sroi(m, investment=10_000, discount_rate=0.1, base_year=2020)
     w = res.waterfall.set_index("step")
     assert w.loc["gross value", "level"] == pytest.approx(10 * 1000 * 3)
