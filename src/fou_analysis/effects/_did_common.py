@@ -232,7 +232,8 @@ def pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
     return Diagnostic("pre_trend", p, pretrend_verdict(p), en, nb)
 
 
-def timing(df, d, unit, time) -> list[Diagnostic]:
+def timing(df, d, unit, time, *, absorbing: bool = True) -> list[Diagnostic]:
+    """Different adoption dates; the advice to use staggered_did only when treatment stays on."""
     t = period_index(df[time].to_numpy())
     first = pd.Series(np.where(d == 1, t, np.nan)).groupby(df[unit].to_numpy()).min().dropna()
     k = first.nunique()
@@ -244,9 +245,15 @@ def timing(df, d, unit, time) -> list[Diagnostic]:
             int(k),
             "warn",
             f"Treatment starts at {k} different times: TWFE compares late with early adopters and is biased "
-            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). Use staggered_did.",
+            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). "
+            + ("Use staggered_did." if absorbing else "See treatment_switches_off for what to use instead."),
             f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
-            "kohorter eller over tid (Goodman-Bacon 2021). Bruk staggered_did.",
+            "kohorter eller over tid (Goodman-Bacon 2021). "
+            + (
+                "Bruk staggered_did."
+                if absorbing
+                else "Se treatment_switches_off for hva som kan brukes i stedet."
+            ),
         )
     ]
 
@@ -259,9 +266,9 @@ def switched_off(units: np.ndarray, periods: np.ndarray, d: np.ndarray) -> np.nd
     return np.sort(f.loc[off, "u"].unique())
 
 
-def _examples(units: np.ndarray, k: int = 5) -> str:
+def _examples(units: np.ndarray, lang: str, k: int = 5) -> str:
     shown = ", ".join(str(u) for u in units[:k])
-    return shown + (f" … ({len(units)} in all)" if len(units) > k else "")
+    return shown + (f" … ({len(units)} {'i alt' if lang == 'nb' else 'in all'})" if len(units) > k else "")
 
 
 def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Diagnostic]:
@@ -276,14 +283,14 @@ def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Di
             k,
             "warn",
             f"Treatment switches off again for {k} unit(s) (treated, then untreated later, e.g. a one-year "
-            f"grant: {_examples(off)}). TWFE then also compares these units' later untreated periods with "
+            f"grant: {_examples(off, 'en')}). TWFE then also compares these units' later untreated periods with "
             "their own treated periods, so the estimate mixes the effect of switching on with the effect of "
             "switching off, and assumes the effect ends the moment treatment stops. If the effect may last, "
             "define treatment as 'treated since the first time' (tidy recipe: first_treated(...)) or use "
             "event_study; staggered_did cannot be used for such units (it assumes treatment, once started, "
             "stays on).",
             f"Tiltaket slås av igjen for {k} enhet(er) (behandlet, så ubehandlet senere, f.eks. et ettårig "
-            f"tilskudd: {_examples(off)}). TWFE sammenligner da også disse enhetenes senere ubehandlede "
+            f"tilskudd: {_examples(off, 'nb')}). TWFE sammenligner da også disse enhetenes senere ubehandlede "
             "perioder med deres egne behandlede perioder, slik at anslaget blander effekten av å slå tiltaket "
             "på med effekten av å slå det av, og forutsetter at effekten opphører straks tiltaket stopper. "
             "Kan effekten vare, definer behandling som «behandlet siden første gang» (tidy-oppskriften: "

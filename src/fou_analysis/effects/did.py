@@ -289,10 +289,10 @@ def did(
         )
     else:
         diags.append(dc.pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
+    switch_off = dc.switch_off(df, d, unit, time) if twfe else []
     if twfe and post is None:
-        diags.extend(dc.timing(df, d, unit, time))
-    if twfe:
-        diags.extend(dc.switch_off(df, d, unit, time))
+        diags.extend(dc.timing(df, d, unit, time, absorbing=not switch_off))
+    diags.extend(switch_off)
     means = dc.means(df, y, group, time, po)
     notes = [
         dc.NOTE_PARALLEL,
