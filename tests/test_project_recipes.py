@@ -74,3 +74,43 @@ def test_two_files_with_the_same_recipe_name(root: Path) -> None:
     (root / "recipes" / "b.py").write_text(GOOD, encoding="utf-8")
     with pytest.raises(SpecificationError, match=r"b\.py: recipe 'double_y' is also defined in .*a\.py"):
         pipeline.load_project_recipes(Project.at(root))
+
+
+FIRM_YEARS = """\
+from fou_analysis.pipeline import recipe
+
+
+@recipe("grant_years")
+def grant_years(src, params, log):
+    (df,) = src.values()
+    return df[df["Tilskudd"] == 1].rename(columns={"Firmanummer": "firm", "År": "year"})
+"""
+
+
+def test_prepare_and_validate_import_the_project_recipes(tmp_path: Path) -> None:
+    """A plan naming a recipe from recipes/*.py validates and prepares with no change to the package."""
+    import shutil
+
+    import yaml
+
+    from fou_analysis.config import load_plan
+    from fou_analysis.validate import validate_case
+
+    case = Path(__file__).resolve().parent / "cases" / "jtrain"
+    shutil.copytree(case / "cases", tmp_path / "cases")
+    shutil.copytree(case / "data", tmp_path / "data")
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "grants.py").write_text(FIRM_YEARS, encoding="utf-8")
+    plan_file = tmp_path / "cases" / "jtrain.yaml"
+    data = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    data["tables"].append({"id": "granted", "recipe": "grant_years", "sources": ["grants"]})
+    plan_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    project = Project.at(tmp_path)
+    try:
+        assert validate_case("jtrain", project=project) == []
+        prepared = pipeline.prepare(load_plan("jtrain", project=project), project, write=False)
+        granted = prepared.tables["granted"]
+        raw = pd.read_excel(tmp_path / "data" / "raw" / "jtrain" / "tilskudd.xlsx")
+        assert len(granted) == int((raw["Tilskudd"] == 1).sum()) > 0
+    finally:
+        pipeline.load_project_recipes(Project.at(tmp_path / "elsewhere"))
