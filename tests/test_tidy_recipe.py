@@ -221,3 +221,11 @@ def test_key_of_different_types_in_two_sources_is_a_data_error() -> None:
 def test_rename_of_a_column_no_source_has_suggests_one() -> None:
     with pytest.raises(SpecificationError, match="did you mean 'unit'"):
         _tidy({"keys": ["unit", "t"], "rename": {"unti": "u"}})
+
+
+def test_division_by_zero_becomes_missing_and_is_counted() -> None:
+    log = CleaningLog()
+    d = _panel().assign(z=[0.0, 1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 1.0])  # y / z: 1/0 and 10/0
+    out = _tidy({"keys": ["unit", "t"], "derive": {"r": "y / z"}}, {"p": d}, log)
+    assert int(out["r"].isna().sum()) == 2 and np.isfinite(out["r"].dropna()).all()
+    assert log.entries[-1].changed == 2

@@ -21,8 +21,8 @@ plan file could run code; they also have no notion of a panel, so ``lag``/``lead
 and ``first_treated`` cannot be written in them. A whitelist over :mod:`ast` is small and says
 exactly what is allowed.
 
-Values that are undefined (``log`` of a number ≤ 0, division by zero) become missing and are
-counted, so that the caller can put them in the cleaning log.
+Values that are undefined (``log`` of a number ≤ 0, division by zero, overflow) become missing
+and are counted, so that the caller can put them in the cleaning log.
 """
 
 from __future__ import annotations
@@ -120,11 +120,6 @@ class Evaluation:
             value = pd.Series(value, index=self.frame.index)
         if value.dtype == bool:
             return value.astype("int64")
-        if pd.api.types.is_float_dtype(value):
-            bad = np.isinf(value.to_numpy())
-            if bad.any():
-                self.undefined += int(bad.sum())
-                value = value.where(~bad)
         return value
 
     # ------------------------------------------------------------------ nodes
@@ -148,7 +143,8 @@ class Evaluation:
                 return -self._number(v, node.operand)
             if isinstance(node.op, ast.UAdd):
                 return self._number(v, node.operand)
-            return ~self._bool(v, node.operand)  # Invert or Not
+            b = self._bool(v, node.operand)  # Invert or Not
+            return ~b if isinstance(b, pd.Series) else not b
         if isinstance(node, ast.BoolOp):
             vals = [self._bool(self._eval(v), v) for v in node.values]
             out = vals[0]
@@ -216,9 +212,15 @@ class Evaluation:
         a, b = self._number(left, node.left), self._number(right, node.right)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             try:
-                return fn(a, b)
+                out = fn(a, b)
             except ZeroDivisionError:  # two constants
                 raise self._fail(node, "division by zero") from None
+        if isinstance(out, pd.Series):  # 0/0, x/0, (-8) ** 0.5: undefined → missing, counted
+            given = np.isfinite(np.asarray(a, dtype=float)) & np.isfinite(np.asarray(b, dtype=float))
+            undefined = given & ~np.isfinite(out.to_numpy(dtype=float))
+            self.undefined += int(undefined.sum())
+            out = out.where(~undefined)
+        return out
 
     def _compare(self, node: ast.Compare) -> Any:
         out: Any = True
