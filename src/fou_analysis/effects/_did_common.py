@@ -266,13 +266,12 @@ def switched_off(units: np.ndarray, periods: np.ndarray, d: np.ndarray) -> np.nd
     return np.sort(f.loc[off, "u"].unique())
 
 
-def _examples(units: np.ndarray, lang: str, k: int = 5) -> str:
-    shown = ", ".join(str(u) for u in units[:k])
-    return shown + (f" … ({len(units)} {'i alt' if lang == 'nb' else 'in all'})" if len(units) > k else "")
-
-
 def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Diagnostic]:
-    """Warn when treatment is not absorbing: what TWFE then compares, and what to do instead."""
+    """Warn when treatment is not absorbing: what TWFE then compares, and what to do instead.
+
+    Only the number of units is given: the text reaches published reports, and unit labels can
+    be (pseudonymised) people.
+    """
     off = switched_off(df[unit].to_numpy(), df[time].to_numpy(), d)
     if off.size == 0:
         return []
@@ -283,14 +282,14 @@ def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Di
             k,
             "warn",
             f"Treatment switches off again for {k} unit(s) (treated, then untreated later, e.g. a one-year "
-            f"grant: {_examples(off, 'en')}). TWFE then also compares these units' later untreated periods with "
+            "grant). TWFE then also compares these units' later untreated periods with "
             "their own treated periods, so the estimate mixes the effect of switching on with the effect of "
             "switching off, and assumes the effect ends the moment treatment stops. If the effect may last, "
             "define treatment as 'treated since the first time' (tidy recipe: first_treated(...)) or use "
             "event_study; staggered_did cannot be used for such units (it assumes treatment, once started, "
             "stays on).",
             f"Tiltaket slås av igjen for {k} enhet(er) (behandlet, så ubehandlet senere, f.eks. et ettårig "
-            f"tilskudd: {_examples(off, 'nb')}). TWFE sammenligner da også disse enhetenes senere ubehandlede "
+            "tilskudd). TWFE sammenligner da også disse enhetenes senere ubehandlede "
             "perioder med deres egne behandlede perioder, slik at anslaget blander effekten av å slå tiltaket "
             "på med effekten av å slå det av, og forutsetter at effekten opphører straks tiltaket stopper. "
             "Kan effekten vare, definer behandling som «behandlet siden første gang» (tidy-oppskriften: "
