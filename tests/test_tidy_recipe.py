@@ -229,3 +229,8 @@ def test_division_by_zero_becomes_missing_and_is_counted() -> None:
     out = _tidy({"keys": ["unit", "t"], "derive": {"r": "y / z"}}, {"p": d}, log)
     assert int(out["r"].isna().sum()) == 2 and np.isfinite(out["r"].dropna()).all()
     assert log.entries[-1].changed == 2
+
+
+def test_huge_constants_are_refused_rather_than_computed() -> None:
+    with pytest.raises(SpecificationError, match="too large"):
+        _tidy({"keys": ["unit", "t"], "derive": {"x": "10 ** 10 ** 10"}})

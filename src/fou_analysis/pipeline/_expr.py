@@ -62,6 +62,7 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
+HIDDEN = "__fou_"  # bookkeeping columns of the caller, not names an expression may use
 GRAMMAR = (
     "allowed: column names, numbers, + - * / **, == != < <= > >=, & | ~ (and/or/not), "
     f"and the functions {', '.join(f + '()' for f in FUNCTIONS)}"
@@ -111,6 +112,8 @@ class Evaluation:
         self._expr = expression
         try:
             tree = ast.parse(expression.strip(), mode="eval")
+        except RecursionError:
+            raise SpecificationError(f"{self.where}: the expression is nested too deeply") from None
         except SyntaxError as e:
             raise SpecificationError(
                 f"{self.where}: {expression!r} is not a valid expression ({e.msg}, at character {e.offset})"
@@ -159,7 +162,7 @@ class Evaluation:
 
     def _column(self, node: ast.Name) -> Any:
         name = node.id
-        if name in self.frame.columns:
+        if name in self.frame.columns and not name.startswith(HIDDEN):
             s = self.frame[name]
             if pd.api.types.is_bool_dtype(s) and not s.isna().any():
                 return s.astype(bool)
@@ -168,7 +171,7 @@ class Evaluation:
             return s
         if name in FUNCTIONS:
             raise self._fail(node, f"{name} is a function: write {name}(column)")
-        cols = [str(c) for c in self.frame.columns]
+        cols = [str(c) for c in self.frame.columns if not str(c).startswith(HIDDEN)]
         hint = difflib.get_close_matches(name, cols, n=1)
         raise SpecificationError(
             f"{self.where}: unknown name {name!r} in {self._expr!r}"
@@ -215,6 +218,8 @@ class Evaluation:
                 out = fn(a, b)
             except ZeroDivisionError:  # two constants
                 raise self._fail(node, "division by zero") from None
+            except OverflowError:  # two constants, e.g. 10 ** 10 ** 10
+                raise self._fail(node, "the number is too large") from None
         if isinstance(out, pd.Series):  # 0/0, x/0, (-8) ** 0.5: undefined → missing, counted
             given = np.isfinite(np.asarray(a, dtype=float)) & np.isfinite(np.asarray(b, dtype=float))
             undefined = given & ~np.isfinite(out.to_numpy(dtype=float))

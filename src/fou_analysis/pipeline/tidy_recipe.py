@@ -46,11 +46,12 @@ import pandas as pd
 from fou_analysis.clean import CleaningLog
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.io._common import file_row
-from fou_analysis.pipeline._expr import Evaluation
+from fou_analysis.pipeline._expr import HIDDEN, Evaluation
 from fou_analysis.pipeline.recipes import _keep, recipe
 
 PARAMS = ("keys", "rename", "derive", "filter")
-_ROW = "__fou_file_row__"
+_ROW = f"{HIDDEN}file_row__"
+_MATCH = f"{HIDDEN}match__"
 
 
 @recipe("tidy")
@@ -300,7 +301,7 @@ def _join(
                 file=_path(df) or sid,
                 column=k,
             )
-    right = df.reset_index(drop=True).assign(__fou_match__=True)
+    right = df.reset_index(drop=True).assign(**{_MATCH: True})
     try:
         merged = out.merge(right, on=on, how="left", validate=validate)
     except pd.errors.MergeError as e:
@@ -309,7 +310,7 @@ def _join(
             file=_path(df) or sid,
             column=", ".join(on),
         ) from None
-    unmatched = int(merged["__fou_match__"].isna().sum())
+    unmatched = int(merged[_MATCH].isna().sum())
     log.add(
         source,
         f"join {_source(df, sid)} on {', '.join(on)}",
@@ -320,4 +321,4 @@ def _join(
         step_nb=f"koble på {_source(df, sid)} med {', '.join(on)}",
         reason_nb=f"rader uten treff i {_source(df, sid)} får manglende verdier i kolonnene derfra",
     )
-    return merged.drop(columns="__fou_match__")
+    return merged.drop(columns=_MATCH)
