@@ -119,6 +119,9 @@ def validate(
         for p in problems:
             typer.echo(f"- {p}", err=True)
         _fail(f"case {case!r}: {len(problems)} problem(s)")
+    from fou_analysis.pipeline import load_project_recipes
+
+    typer.echo(f"project recipes (recipes/*.py): {', '.join(load_project_recipes(project)) or 'none'}")
     typer.echo(f"case {case!r}: plan and raw data OK")
 
 

@@ -30,6 +30,12 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
     except FouError as e:
         return str(e).splitlines()
     problems: list[str] = []
+    try:
+        from fou_analysis.pipeline import load_project_recipes
+
+        load_project_recipes(project)  # recipes/*.py: their names must be known below
+    except FouError as e:
+        problems.append(str(e))
     for t in plan.tables:
         try:
             get_recipe(t.recipe)

@@ -2,7 +2,8 @@
 
 Input checks that name the column at fault, the cluster diagnostics (few clusters, few treated
 clusters), the pre-trend and adoption-timing checks of ``did``, t-based intervals, the minimum
-detectable effect and the assumption notes.
+detectable effect and the assumption notes; ``switched_off`` finds units whose treatment stops
+again (not absorbing), which ``did`` warns about and ``staggered_did`` refuses.
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ def pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
     return Diagnostic("pre_trend", p, pretrend_verdict(p), en, nb)
 
 
-def timing(df, d, unit, time) -> list[Diagnostic]:
+def timing(df, d, unit, time, *, absorbing: bool = True) -> list[Diagnostic]:
+    """Different adoption dates; the advice to use staggered_did only when treatment stays on."""
     t = period_index(df[time].to_numpy())
     first = pd.Series(np.where(d == 1, t, np.nan)).groupby(df[unit].to_numpy()).min().dropna()
     k = first.nunique()
@@ -243,8 +245,55 @@ def timing(df, d, unit, time) -> list[Diagnostic]:
             int(k),
             "warn",
             f"Treatment starts at {k} different times: TWFE compares late with early adopters and is biased "
-            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). Use staggered_did.",
+            "when effects differ by cohort or grow over time (Goodman-Bacon 2021). "
+            + ("Use staggered_did." if absorbing else "See treatment_switches_off for what to use instead."),
             f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
-            "kohorter eller over tid (Goodman-Bacon 2021). Bruk staggered_did.",
+            "kohorter eller over tid (Goodman-Bacon 2021). "
+            + (
+                "Bruk staggered_did."
+                if absorbing
+                else "Se treatment_switches_off for hva som kan brukes i stedet."
+            ),
+        )
+    ]
+
+
+def switched_off(units: np.ndarray, periods: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Units whose 0/1 treatment goes from 1 back to 0 in a later period (sorted unit labels)."""
+    f = pd.DataFrame({"u": units, "t": period_index(periods), "d": d}).sort_values(["u", "t"], kind="stable")
+    prev = f.groupby("u", sort=False)["d"].shift()
+    off = (prev == 1) & (f["d"] == 0)
+    return np.sort(f.loc[off, "u"].unique())
+
+
+def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Diagnostic]:
+    """Warn when treatment is not absorbing: what TWFE then compares, and what to do instead.
+
+    Only the number of units is given: the text reaches published reports, and unit labels can
+    be (pseudonymised) people.
+    """
+    off = switched_off(df[unit].to_numpy(), df[time].to_numpy(), d)
+    if off.size == 0:
+        return []
+    k = len(off)
+    return [
+        Diagnostic(
+            "treatment_switches_off",
+            k,
+            "warn",
+            f"Treatment switches off again for {k} unit(s) (treated, then untreated later, e.g. a one-year "
+            "grant). TWFE then also compares these units' later untreated periods with "
+            "their own treated periods, so the estimate mixes the effect of switching on with the effect of "
+            "switching off, and assumes the effect ends the moment treatment stops. If the effect may last, "
+            "define treatment as 'treated since the first time' (tidy recipe: first_treated(...)) or use "
+            "event_study; staggered_did cannot be used for such units (it assumes treatment, once started, "
+            "stays on).",
+            f"Tiltaket slås av igjen for {k} enhet(er) (behandlet, så ubehandlet senere, f.eks. et ettårig "
+            "tilskudd). TWFE sammenligner da også disse enhetenes senere ubehandlede "
+            "perioder med deres egne behandlede perioder, slik at anslaget blander effekten av å slå tiltaket "
+            "på med effekten av å slå det av, og forutsetter at effekten opphører straks tiltaket stopper. "
+            "Kan effekten vare, definer behandling som «behandlet siden første gang» (tidy-oppskriften: "
+            "first_treated(...)) eller bruk event_study; staggered_did kan ikke brukes for slike enheter "
+            "(den forutsetter at et tiltak som har startet, fortsetter).",
         )
     ]

@@ -28,7 +28,9 @@ Diagnostics
     synthetic control; < 5 → warn), ``pre_trend`` (when ``time`` is given: the coefficient of
     treated-group × linear time trend in the pre-period, with unit and time effects; see
     ``event_study`` for the period-by-period version), ``staggered_timing`` (TWFE with
-    different adoption dates → warn, Goodman-Bacon 2021).
+    different adoption dates → warn, Goodman-Bacon 2021), ``treatment_switches_off`` (TWFE where
+    a unit's ``D_it`` goes back from 1 to 0, e.g. a one-year grant → warn: the estimate then
+    mixes switching on and off; use "treated since" or ``event_study``).
 
 Published result reproduced
     Wooldridge, *Introductory Econometrics*, Example 13.3 (``kielmc``): δ = −11,863.9,
@@ -287,8 +289,10 @@ def did(
         )
     else:
         diags.append(dc.pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
+    switch_off = dc.switch_off(df, d, unit, time) if twfe else []
     if twfe and post is None:
-        diags.extend(dc.timing(df, d, unit, time))
+        diags.extend(dc.timing(df, d, unit, time, absorbing=not switch_off))
+    diags.extend(switch_off)
     means = dc.means(df, y, group, time, po)
     notes = [
         dc.NOTE_PARALLEL,

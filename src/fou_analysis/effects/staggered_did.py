@@ -30,7 +30,8 @@ Covariates
 
 Assumptions
     Parallel trends (for the chosen control group), no anticipation beyond ``anticipation``
-    periods, irreversible treatment (once treated, always treated), SUTVA.
+    periods, irreversible treatment (once treated, always treated; checked when ``treated`` is
+    given), SUTVA.
 
 Diagnostics
     ``pre_trend``: Wald test (χ² with the IF covariance) that all pre-period placebo ATT(g,t) are
@@ -118,6 +119,7 @@ def staggered_did(
     unit: str,
     time: str,
     first_treated: str,
+    treated: str | None = None,
     control: str = "never",
     covariates: tuple[str, ...] | list[str] = (),
     anticipation: int = 0,
@@ -137,6 +139,12 @@ def staggered_did(
     first_treated
         First treated period per unit (same scale as ``time``); 0 or missing = never treated.
         Units first treated after the last period count as never treated.
+    treated
+        Optional 0/1 column with the treatment in each period. When given, it is checked to be
+        absorbing (once 1, 1 in every later period of the unit) and to start in the period
+        ``first_treated`` names; a unit whose treatment switches off again (e.g. a one-year
+        grant) is a :class:`SpecificationError`, because ``first_treated`` describes such a unit
+        as treated ever after.
     control
         ``"never"`` or ``"notyet"``.
     covariates
@@ -178,6 +186,8 @@ def staggered_did(
     if anticipation < 0:
         raise SpecificationError("anticipation must be >= 0")
     dc.check_columns(data, [outcome, unit, time, first_treated], ["outcome", "unit", "time", "first_treated"])
+    if treated is not None:
+        _check_absorbing(data, unit, time, first_treated, treated)
     notes_extra: list[str] = []
     sub = data[[outcome, unit, time, first_treated]]
     ok = sub[[outcome, unit, time]].notna().all(axis=1).to_numpy()
@@ -356,3 +366,37 @@ def staggered_did(
         control=control,
         critical_value=crit,
     )
+
+
+def _check_absorbing(data: pd.DataFrame, unit: str, time: str, first_treated: str, treated: str) -> None:
+    """Treatment must stay on once started, and start where ``first_treated`` says."""
+    dc.check_columns(data, [treated], ["treated"])
+    sub = data[[unit, time, first_treated, treated]].dropna(subset=[unit, time, treated])
+    d = dc.binary(sub, treated)
+    off = dc.switched_off(sub[unit].to_numpy(), sub[time].to_numpy(), d)
+    if off.size:
+        shown = ", ".join(str(u) for u in off[:5]) + (f" … ({off.size} in all)" if off.size > 5 else "")
+        raise SpecificationError(
+            f"staggered_did cannot be used here: treatment ({treated!r}) switches off again for {off.size} "
+            f"unit(s) ({shown}), but first_treated assumes that treatment, once started, stays on "
+            "(absorbing). Define treatment as 'treated since the first time', or use did (it warns what its "
+            "estimate then means) or event_study. / staggered_did kan ikke brukes her: tiltaket slås av "
+            f"igjen for {off.size} enhet(er), men first_treated forutsetter at et tiltak som har startet, "
+            "fortsetter."
+        )
+    t = dc.numeric(sub, time)
+    start = pd.Series(np.where(d == 1, t, np.nan)).groupby(sub[unit].to_numpy()).min()
+    g = pd.Series(dc.numeric(sub, first_treated)).groupby(sub[unit].to_numpy()).first()
+    g = g.where(g.notna() & (g != 0) & (g <= np.nanmax(t)))
+    differ = ~((start.isna() & g.isna()) | (start == g))
+    if differ.any():
+        u = differ[differ].index[0]
+
+        def show(v: object) -> str:
+            return "never" if pd.isna(v) else f"{v:g}" if isinstance(v, float | np.floating) else str(v)
+
+        raise DataError(
+            f"unit {show(u)}: {treated!r} is first 1 in period {show(start[u])}, but {first_treated!r} "
+            f"says {show(g[u])} (0/missing = never)",
+            column=first_treated,
+        )

@@ -7,6 +7,7 @@ results to the next notebook through ``data/processed/<case>/`` (parquet tables 
 and pickled result objects, which are internal artefacts and safe to delete).
 """
 
+from fou_analysis.pipeline.project_recipes import load_project_recipes
 from fou_analysis.pipeline.recipes import RECIPES, get_recipe, recipe
 from fou_analysis.pipeline.stages import (
     Prepared,
@@ -20,8 +21,13 @@ from fou_analysis.pipeline.stages import (
     save_artefact,
     valuate,
 )
+from fou_analysis.pipeline.tidy_recipe import tidy
+
+#: The recipes that come with the package; project recipes (``recipes/*.py``) may not reuse them.
+BUILTIN_RECIPES = frozenset(RECIPES)
 
 __all__ = [
+    "BUILTIN_RECIPES",
     "RECIPES",
     "Prepared",
     "ValueOutputs",
@@ -29,10 +35,12 @@ __all__ = [
     "get_recipe",
     "instrument_reliability",
     "load_artefact",
+    "load_project_recipes",
     "load_tables",
     "prepare",
     "read_raw",
     "recipe",
     "save_artefact",
+    "tidy",
     "valuate",
 ]

@@ -129,10 +129,13 @@ def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared
     """Read every raw file and build every processed table the plan names.
 
     Tables are written to ``data/processed/<case>/<table>.parquet`` atomically with provenance
-    (source hashes, package version, recipe and parameters) when ``write``.
+    (source hashes, package version, recipe and parameters) when ``write``. The project's own
+    recipes (``recipes/*.py`` under the project root) are imported first.
     """
     from fou_analysis import io
+    from fou_analysis.pipeline.project_recipes import load_project_recipes
 
+    load_project_recipes(project)
     log = CleaningLog()
     if write:
         _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
