@@ -39,8 +39,12 @@ class ValueOutputs:
 
 
 # --------------------------------------------------------------------------- reading
-def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
-    """Read one raw file of the plan with the reader its format names."""
+def read_raw(plan: CasePlan, project: Project, raw_id: str, *, pseudonymise: bool = True) -> pd.DataFrame:
+    """Read one raw file of the plan with the reader its format names.
+
+    ``pseudonymise=False`` skips the plan's ``pseudonymise`` step (no key needed); only for
+    callers that never show those columns' values (``fou describe``).
+    """
     from fou_analysis import io
 
     spec = plan.raw_file(raw_id)
@@ -65,7 +69,7 @@ def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
         df = io.read_parquet(path)
     else:
         df = io.read_table(path)
-    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise else df
+    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise and pseudonymise else df
 
 
 def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
