@@ -47,6 +47,16 @@ def test_statistics_of_a_frame() -> None:
     assert _rows(describe_frame(df, min_count=3))["gruppe"]["examples"] == "a, b"
 
 
+def test_examples_carry_codebook_labels() -> None:
+    df = pd.DataFrame({"relasjon": [1] * 6 + [2] * 5 + [3], "zbi": [2] * 5 + [1] * 7})
+    df.attrs["fou"] = {
+        "labels": {"relasjon": {1: "Ektefelle", 2: "Barn", 3: "Annen"}, "zbi": {1: "1", 2: "2"}}
+    }
+    rows = _rows(describe_frame(df))
+    assert rows["relasjon"]["examples"] == "1 (Ektefelle), 2 (Barn)"  # 3 occurs once: not shown
+    assert rows["zbi"]["examples"] == "1, 2"  # a label equal to its code is not repeated
+
+
 def test_identifiers_pseudonymised_columns_and_rare_values_are_never_shown() -> None:
     n = 12
     df = pd.DataFrame(

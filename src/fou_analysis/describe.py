@@ -102,6 +102,14 @@ def _fmt(v: Any) -> str:
     return text if len(text) <= _MAX_EXAMPLE else text[: _MAX_EXAMPLE - 1] + "…"
 
 
+def _example(v: Any, labels: dict[Any, Any]) -> str:
+    """A value as shown, with its label from the codebook when the reader gave one."""
+    label = labels.get(v, labels.get(str(v))) if labels else None
+    if label is None and isinstance(v, float) and v.is_integer():
+        label = labels.get(int(v)) if labels else None
+    return _fmt(v) if label is None or str(label) == _fmt(v) else f"{_fmt(v)} ({_fmt(label)})"
+
+
 def _pct(k: int, n: int) -> str:
     p = 100 * k / n
     return "<1 %" if 0 < p < 1 else ">99 %" if 99 < p < 100 else f"{p:.0f} %"
@@ -121,6 +129,8 @@ def _mask(text: str) -> str:
 
 def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int = 5) -> pd.DataFrame:
     """One row per column of ``df``: type, missing, distinct, min, max and examples.
+
+    Examples carry their label when the reader found a codebook (``attrs["fou"]["labels"]``).
 
     Parameters
     ----------
@@ -144,6 +154,8 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
     [{'column': 'bruker_id', 'min': '–', 'max': '–', 'examples': '(hidden: identifier)'}, {'column': 'alder', 'min': '20', 'max': '30', 'examples': '30'}]
     """
     hidden = {_norm(h) for h in hide}
+    meta = df.attrs.get("fou") if isinstance(df.attrs.get("fou"), dict) else {}
+    value_labels = meta.get("labels") or {}
     rows = []
     n = len(df)
     for col in df.columns:
@@ -165,7 +177,8 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
             if row["type"] in ("int", "float", "date") and s.notna().any():
                 row["min"], row["max"] = _fmt(s.min()), _fmt(s.max())
             counts = s.dropna().astype(str).value_counts() if row["type"] == "mixed" else s.value_counts()
-            common = [_mask(_fmt(v)) for v, c in counts.items() if c >= min_count][:3]
+            labels = value_labels.get(col) or {}
+            common = [_mask(_example(v, labels)) for v, c in counts.items() if c >= min_count][:3]
             if not s.notna().any():
                 row["examples"] = "(all missing)"
             else:
