@@ -10,8 +10,15 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_the_five_notebooks_exist() -> None:
-    assert [p.stem for p in NOTEBOOKS] == ["10_clean", "20_estimate", "30_value", "40_report", "50_portfolio"]
+def test_the_notebooks_exist() -> None:
+    assert [p.stem for p in NOTEBOOKS] == [
+        "00_explore",
+        "10_clean",
+        "20_estimate",
+        "30_value",
+        "40_report",
+        "50_portfolio",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,4 @@
-"""The ``fou`` command: demo data, runs, validation and new cases.
+"""The ``fou`` command: demo data, runs, validation, new cases and the data dictionary.
 
 Every failure a user can cause (unknown case, missing raw file, a typo in a plan, a failing
 notebook cell) exits non-zero with one line saying what is wrong and where — never a traceback.
@@ -138,8 +138,25 @@ def new_case(
     except FouError as e:
         _fail(str(e))
     typer.echo(
-        f"wrote {path}; fill in the plan, put raw files in data/raw/{slug}/, then 'fou validate {slug}'"
+        f"wrote {path}; fill in the plan, put raw files in data/raw/{slug}/, "
+        f"then 'fou describe {slug}' and 'fou validate {slug}'"
     )
+
+
+@app.command()
+def describe(
+    case: Annotated[str, typer.Argument(help="The case slug, e.g. utstyrsbu.")],
+    root: RootOpt = Path("."),
+) -> None:
+    """Print the data dictionary: each raw file's and prepared table's columns (type, missing,
+    distinct, min/max, examples; identifiers and rare values never shown)."""
+    from fou_analysis.describe import describe_case
+
+    try:
+        text = describe_case(case, project=Project.at(root))
+    except FouError as e:
+        _fail(str(e))
+    typer.echo(text, nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

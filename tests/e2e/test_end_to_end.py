@@ -150,3 +150,19 @@ def test_pipeline_recovers_the_planted_effect_within_its_interval(
     assert r.ci[0] <= truth <= r.ci[1], (
         f"{case}/{outcome}: truth {truth} outside {r.ci} (estimate {r.estimate})"
     )
+
+
+def test_reports_say_the_inputs_are_demo_data(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
+    """Every input is an untouched `fou demo` file, so each report — and the portfolio, once per
+    case — says so (a case with real files names them instead: tests/test_data_origin.py)."""
+    from fou_analysis.report import t
+
+    assert run_all.returncode == 0, run_all.stderr[-3000:]
+    notes = (t("honesty_note", "en"), t("honesty_note", "nb"))
+    for case in ("utstyrsbu", "noen", "friskgarden"):
+        html = (project.root / "reports" / case / "report.html").read_text(encoding="utf-8")
+        assert sum(html.count(n) for n in notes) == 1, case
+    html = (project.root / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
+    assert sum(html.count(n) for n in notes) == 3

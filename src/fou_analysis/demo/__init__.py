@@ -12,6 +12,17 @@ the data; pseudonyms are keyed hashes of running numbers.
 
 from fou_analysis.demo.generate import CASES, DEFAULT_SEED, generate, render
 from fou_analysis.demo.planted import PLANTED
-from fou_analysis.demo.write import DemoWriteResult, write_demo
+from fou_analysis.demo.write import MARKER, DemoWriteResult, demo_sha256, recorded_files, write_demo
 
-__all__ = ["CASES", "DEFAULT_SEED", "PLANTED", "DemoWriteResult", "generate", "render", "write_demo"]
+__all__ = [
+    "CASES",
+    "DEFAULT_SEED",
+    "MARKER",
+    "PLANTED",
+    "DemoWriteResult",
+    "demo_sha256",
+    "generate",
+    "recorded_files",
+    "render",
+    "write_demo",
+]

@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from os import PathLike
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from fou_analysis.demo.generate import CASES, DEFAULT_SEED, _check_case, render
 
@@ -47,15 +47,44 @@ def _existing_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in IGNORED)
 
 
+def recorded_files(folder: str | PathLike[str]) -> dict[str, str]:
+    """What demo wrote into ``folder``: ``{relative posix path: SHA-256}`` from its marker.
+
+    Empty when the folder has no (readable) ``.fou-demo.json``: nothing there counts as demo.
+    """
+    marker = Path(folder) / MARKER
+    if not marker.is_file():
+        return {}
+    try:
+        files = json.loads(marker.read_text(encoding="utf-8")).get("files", {})
+    except (json.JSONDecodeError, AttributeError, OSError, UnicodeDecodeError):
+        return {}
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def demo_sha256(folder: str | PathLike[str], rel: str) -> str | None:
+    """The SHA-256 demo recorded for ``rel`` (a file or a sub-folder of ``folder``), else ``None``.
+
+    A sub-folder (a SurveyXact export) is hashed the way :func:`fou_analysis.io.provenance` hashes
+    a folder — one line ``"<path inside the folder>:<sha256>\\n"`` per file, in path order — so the
+    result can be compared with a provenance record: equal means the input was demo's, unchanged.
+    """
+    recorded = recorded_files(folder)
+    rel = PurePosixPath(rel).as_posix()
+    if rel in recorded:
+        return recorded[rel]
+    inside = {PurePosixPath(k).relative_to(rel): v for k, v in recorded.items() if k.startswith(rel + "/")}
+    if not inside:
+        return None
+    h = hashlib.sha256()
+    for sub in sorted(inside):
+        h.update(f"{sub.as_posix()}:{inside[sub]}\n".encode())
+    return h.hexdigest()
+
+
 def _foreign_files(folder: Path, existing: list[Path]) -> list[Path]:
     """Existing files that demo did not write (or that were changed since)."""
-    marker = folder / MARKER
-    recorded: dict[str, str] = {}
-    if marker.is_file():
-        try:
-            recorded = json.loads(marker.read_text(encoding="utf-8")).get("files", {})
-        except (json.JSONDecodeError, AttributeError):
-            recorded = {}
+    recorded = recorded_files(folder)
     return [p for p in existing if recorded.get(p.relative_to(folder).as_posix()) != _sha(p)]
 
 

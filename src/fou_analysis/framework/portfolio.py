@@ -9,7 +9,7 @@ caveat that ratios are not comparable across organisations.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ import yaml
 
 from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project, load_plan
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.report.sections import data_origin_text
 from fou_analysis.report.text import fmt_number, t
 
 
@@ -27,6 +28,8 @@ class CaseOverview:
     plan: CasePlan
     effects: dict[str, Any] | None
     value: Any | None
+    #: the raw files behind the case's prepared tables (:func:`fou_analysis.pipeline.data_sources`)
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def headline(self) -> tuple[str, Any] | None:
@@ -38,7 +41,7 @@ class CaseOverview:
 
 def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
     """Load each case's plan and, where ``fou run`` has produced them, its results."""
-    from fou_analysis.pipeline import load_artefact
+    from fou_analysis.pipeline import data_sources, load_artefact
 
     out = []
     for slug in cases:
@@ -51,7 +54,7 @@ def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
             val = load_artefact(plan, project, "value") if plan.value else None
         except SpecificationError:
             val = None
-        out.append(CaseOverview(slug, plan, eff, val))
+        out.append(CaseOverview(slug, plan, eff, val, data_sources(plan, project)))
     return out
 
 
@@ -71,7 +74,11 @@ def intro_html(overview: list[CaseOverview], lang: str) -> str:
             "headline effect is separated from zero (estimate divided by its standard error). "
             f"{t('sroi_caveat', lang)}</p>"
         )
-    return body + f"<p><i>{html.escape(t('honesty_note', lang))}</i></p>"
+    origins = "".join(
+        f"<li><b>{html.escape(o.plan.name.get(lang))}</b>: {html.escape(data_origin_text(o.sources, lang))}</li>"
+        for o in overview
+    )
+    return body + f"<h3>{t('data_origin', lang)}</h3><ul>{origins}</ul>"
 
 
 def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from fou_analysis.pipeline.recipes import RECIPES, get_recipe, recipe
 from fou_analysis.pipeline.stages import (
     Prepared,
     ValueOutputs,
+    data_sources,
     estimate,
     instrument_reliability,
     load_artefact,
@@ -31,6 +32,7 @@ __all__ = [
     "RECIPES",
     "Prepared",
     "ValueOutputs",
+    "data_sources",
     "estimate",
     "get_recipe",
     "instrument_reliability",

@@ -39,8 +39,12 @@ class ValueOutputs:
 
 
 # --------------------------------------------------------------------------- reading
-def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
-    """Read one raw file of the plan with the reader its format names."""
+def read_raw(plan: CasePlan, project: Project, raw_id: str, *, pseudonymise: bool = True) -> pd.DataFrame:
+    """Read one raw file of the plan with the reader its format names.
+
+    ``pseudonymise=False`` skips the plan's ``pseudonymise`` step (no key needed); only for
+    callers that never show those columns' values (``fou describe``).
+    """
     from fou_analysis import io
 
     spec = plan.raw_file(raw_id)
@@ -65,7 +69,7 @@ def read_raw(plan: CasePlan, project: Project, raw_id: str) -> pd.DataFrame:
         df = io.read_parquet(path)
     else:
         df = io.read_table(path)
-    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise else df
+    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise and pseudonymise else df
 
 
 def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
@@ -122,6 +126,64 @@ def load_tables(plan: CasePlan, project: Project) -> dict[str, pd.DataFrame]:
             raise SpecificationError(f"{path} does not exist: run 10_clean (or 'fou run {plan.slug}') first")
         out[t.id] = io.read_parquet(path)
     return out
+
+
+def data_sources(plan: CasePlan, project: Project) -> list[dict[str, Any]]:
+    """The raw files the prepared tables were built from, and whether each is demo data.
+
+    Read from the provenance written next to each prepared table (``<table>.provenance.json``),
+    so the answer describes the inputs behind the numbers, not whatever lies in the raw folder now.
+    A source is demo data only if ``fou demo`` recorded it (``data/raw/<case>/.fou-demo.json``)
+    with the very SHA-256 the provenance holds: a demo file edited since counts as real.
+
+    Returns
+    -------
+    list of dict
+        One per source, in plan order: ``name`` (path inside ``data/raw/<case>/``), ``sha256``,
+        ``demo`` (bool), ``modified`` (UTC date of the file as it is now, ``None`` unless it still
+        has the recorded checksum) and ``changed`` (the file is gone or differs from the one used).
+        Empty when no table has been prepared yet.
+    """
+    import datetime as dt
+    import json
+
+    from fou_analysis import demo, io
+    from fou_analysis.io.parquet import sidecar_path
+
+    raw_dir = project.raw_dir(plan.slug)
+    cut = f"/data/raw/{plan.slug}/"
+    out: dict[str, dict[str, Any]] = {}
+    for t in plan.tables:
+        side = sidecar_path(_artefact_dir(plan, project) / f"{t.id}.parquet")
+        try:
+            records = json.loads(side.read_text(encoding="utf-8")).get("sources", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for rec in records:
+            if not isinstance(rec, dict) or "path" not in rec or "sha256" not in rec:
+                continue
+            posix = Path(rec["path"]).as_posix()
+            name = posix.split(cut, 1)[1] if cut in posix else Path(posix).name
+            if name in out:
+                continue
+            current = raw_dir / name
+            try:
+                now = io.provenance([current])["sources"][0]["sha256"] if current.exists() else None
+            except DataError:
+                now = None
+            modified = None
+            if now == rec["sha256"]:
+                files = [current] if current.is_file() else [f for f in current.rglob("*") if f.is_file()]
+                stamp = max(f.stat().st_mtime for f in files) if files else current.stat().st_mtime
+                modified = dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+            out[name] = {
+                "name": name,
+                "sha256": str(rec["sha256"]),
+                "demo": demo.demo_sha256(raw_dir, name) == rec["sha256"],
+                "modified": modified,
+                "changed": now != rec["sha256"],
+            }
+    return list(out.values())
 
 
 # --------------------------------------------------------------------------- stages

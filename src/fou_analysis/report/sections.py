@@ -7,7 +7,7 @@ returned. Published tables pass through :func:`fou_analysis.privacy.suppress` (s
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -196,8 +196,18 @@ def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html
     return Html("".join(parts))
 
 
-def plain_summary(plan: CasePlan, results: Mapping[str, Any], value_out: Any, lang: str) -> Html:
-    """A short plain-language summary for municipal readers (first in the report)."""
+def plain_summary(
+    plan: CasePlan,
+    results: Mapping[str, Any],
+    value_out: Any,
+    lang: str,
+    sources: Sequence[Mapping[str, Any]] | None = None,
+) -> Html:
+    """A short plain-language summary for municipal readers (first in the report).
+
+    ``sources`` (from :func:`fou_analysis.pipeline.data_sources`) adds where the data came from
+    (:func:`data_origin_text`); without it nothing is said about the data's origin.
+    """
     items = []
     for r in results.values():
         items.append(f"<li>{html.escape(r.sentence(lang))}</li>")
@@ -206,9 +216,55 @@ def plain_summary(plan: CasePlan, results: Mapping[str, Any], value_out: Any, la
         s = value_out.sroi
         sim = value_out.simulation
         val = f"<p>{html.escape(value_sentence(s, sim, lang))}</p>"
-    return Html(
-        f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}<p><i>{t('honesty_note', lang)}</i></p>"
-    )
+    origin = "" if sources is None else f"<p><i>{html.escape(data_origin_text(sources, lang))}</i></p>"
+    return Html(f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}{origin}")
+
+
+def _file_line(src: Mapping[str, Any], lang: str) -> str:
+    sha = str(src.get("sha256") or "")[:12]
+    if src.get("changed"):
+        when = t("data_changed", lang)
+    elif src.get("modified") is not None:
+        d = src["modified"]
+        when = (
+            f"{t('data_modified', lang)} {d:%d.%m.%Y}"
+            if lang == "nb"
+            else f"{t('data_modified', lang)} {d:%Y-%m-%d}"
+        )
+    else:
+        when = ""
+    return f"{src['name']} ({', '.join(x for x in (when, f'sha256 {sha}') if x)})"
+
+
+def data_origin_text(sources: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """Where the numbers come from, in one or two plain sentences (not escaped).
+
+    Only inputs that ``fou demo`` wrote and nobody changed are called synthetic demo data
+    (``sources[i]["demo"]``); every other file is named with its modification date and the
+    first 12 hex digits of its SHA-256, so a reader can tell which delivery was used.
+
+    Parameters
+    ----------
+    sources
+        As returned by :func:`fou_analysis.pipeline.data_sources`.
+    lang
+        ``"nb"`` or ``"en"``.
+    """
+    if not sources:
+        return t("data_unknown", lang)
+    demo = [s for s in sources if s.get("demo")]
+    real = [s for s in sources if not s.get("demo")]
+    if not real:
+        return t("honesty_note", lang)
+    text = f"{t('data_files', lang)}: " + "; ".join(_file_line(s, lang) for s in real) + "."
+    if demo:
+        text += f" {t('data_demo_files', lang)}: " + ", ".join(str(s["name"]) for s in demo) + "."
+    return text
+
+
+def data_origin(sources: Sequence[Mapping[str, Any]], lang: str) -> Html:
+    """:func:`data_origin_text` as an HTML paragraph (escaped)."""
+    return Html(f"<p><i>{html.escape(data_origin_text(sources, lang))}</i></p>")
 
 
 def value_sentence(sroi: Any, sim: Any, lang: str) -> str:

@@ -58,6 +58,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "Tallene bygger på syntetiske demodata og viser hvordan rapporten ser ut; de sier ingenting om de virkelige tiltakene.",
         "The numbers come from synthetic demo data and show what the report looks like; they say nothing about the real initiatives.",
     ),
+    "data_origin": ("Hvor dataene kommer fra", "Where the data come from"),
+    "data_files": ("Tallene bygger på disse filene", "The numbers are based on these files"),
+    "data_demo_files": (
+        "Syntetiske demodata fra «fou demo», som ikke sier noe om de virkelige tiltakene",
+        "Synthetic demo data from 'fou demo', which say nothing about the real initiatives",
+    ),
+    "data_modified": ("endret", "modified"),
+    "data_changed": (
+        "filen er endret eller flyttet etter at tabellene ble laget – kjør saken på nytt",
+        "the file has changed or moved since the tables were made – run the case again",
+    ),
+    "data_unknown": (
+        "Datagrunnlaget er ikke registrert ennå (ingen ferdige tabeller; kjør «fou run» først).",
+        "The data behind the numbers are not recorded yet (no prepared tables; run 'fou run' first).",
+    ),
     "design_prepost": ("før–etter (samme personer)", "before–after (same people)"),
     "design_did": ("forskjell-i-forskjeller", "difference-in-differences"),
     "design_event_study": ("hendelsesstudie", "event study"),
