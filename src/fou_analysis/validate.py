@@ -103,18 +103,21 @@ def _check_design_args(plan: CasePlan) -> list[str]:
         params = list(inspect.signature(_design(o.design)).parameters.values())[1:]  # [0] is the data
         names = [p.name for p in params]
         open_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+        misspelt = set()
         for k in o.args:
             if k not in names and not open_kw:
+                hint = did_you_mean(k, names)
+                misspelt |= {n for n in names if hint.startswith(f" (did you mean {n!r}")}
                 problems.append(
                     f"{head}: {o.design} has no argument {k!r}"
-                    + (did_you_mean(k, names) or f"; its arguments: {', '.join(names)}")
+                    + (hint or f"; its arguments: {', '.join(names)}")
                 )
         for p in params:
             required = p.default is inspect.Parameter.empty and p.kind in (
                 inspect.Parameter.KEYWORD_ONLY,
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
             )
-            if required and p.name not in o.args:
+            if required and p.name not in o.args and p.name not in misspelt:
                 problems.append(f"{head}: {o.design} needs the argument {p.name!r} (under args)")
         for name, allowed in OPTIONS.get(o.design, {}).items():
             if name in o.args and o.args[name] not in allowed:
@@ -165,7 +168,7 @@ def _check_value(plan: CasePlan, project: Project) -> list[str]:
     labels = dict(zip(table["id"], table["description_en"], strict=True))
     outcome_ids = [o.id for o in plan.outcomes]
     for i, r in enumerate(vp.impact_map):
-        row = f"{head}.impact_map row {i} ({r.outcome!r})"
+        row = f"{head}.impact_map[{i}] ({r.outcome!r})"
         if r.proxy_id and r.proxy_id not in ids:
             problems.append(
                 f"{row}: unknown value-bank id {r.proxy_id!r}"
@@ -220,8 +223,16 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
             if not isinstance(col, str) or col not in df.columns:
                 continue
             present = df[col].dropna().unique().tolist()
+            as_text = {str(x): x for x in present}
             for a in val_args:
                 if a in o.args and o.args[a] not in present:
+                    same = as_text.get(str(o.args[a]))
+                    if same is not None:  # the design compares values exactly: 5006 is not "5006"
+                        problems.append(
+                            f"{head}: {a} {o.args[a]!r} does not occur in column {col!r} of table "
+                            f"{o.table!r}, which holds {same!r} (write it as {same!r} in the plan)"
+                        )
+                        continue
                     shown = ", ".join(repr(x) for x in present[:12])
                     problems.append(
                         f"{head}: {a} {o.args[a]!r} does not occur in column {col!r} of table {o.table!r}"
