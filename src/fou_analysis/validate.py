@@ -77,7 +77,11 @@ def _check_files(plan: CasePlan, project: Project) -> list[str]:
             hint = did_you_mean(r.path, present)
             problems.append(
                 f"{path}: missing raw file for {r.id!r} (declared in {_where(plan)})"
-                + (hint or (f"; files there: {', '.join(present)}" if present else "; the folder is empty"))
+                + (
+                    hint
+                    or (f"; files there: {', '.join(present)}" if present else "")
+                    or ("; the folder is empty" if raw_dir.is_dir() else f"; there is no folder {raw_dir}")
+                )
             )
         if r.codebook and not (raw_dir / r.codebook).exists():
             problems.append(
