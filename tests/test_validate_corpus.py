@@ -39,6 +39,7 @@ class Mutation:
     expect: tuple[str, ...] = ()  # texts one problem must all contain; () = a harmless mutation
     estimate: tuple[str, ...] = ()  # outcomes whose estimate the run needs
     valuate: bool = False
+    describe: bool = False  # the run also builds the report's "who was reached" tables
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -162,6 +163,20 @@ BROKEN = [
         expect=("outcome 'loans_per_month'", "'loans_montly'", "did you mean 'loans_monthly'"),
     ),
     Mutation(
+        "design argument of the wrong type",
+        "utstyrsbu",
+        plan=_set([("outcome", "loans_per_month"), "args", "seasonality"], "12"),
+        expect=("outcome 'loans_per_month'", "seasonality '12' does not fit the design"),
+        estimate=("loans_per_month",),
+    ),
+    Mutation(
+        "describe names a column the table lacks",
+        "utstyrsbu",
+        plan=_set(["describe", 0, "columns"], "kategri"),
+        expect=("describe", "'kategri' is not a column of table 'loans_clean'", "did you mean 'kategori'"),
+        describe=True,
+    ),
+    Mutation(
         "unknown column in design arguments",
         "utstyrsbu",
         plan=_set([LS, "args", "outcome"], "livskvalitt"),
@@ -282,6 +297,14 @@ HARMLESS = [
         estimate=("work_or_education_twfe",),
     ),
     Mutation(
+        "another describe cross-table",
+        "utstyrsbu",
+        plan=lambda p: p["describe"].append(
+            {**p["describe"][0], "columns": "aldersgruppe", "rows": "kategori"}
+        ),
+        describe=True,
+    ),
+    Mutation(
         "another valid bank id",
         "utstyrsbu",
         plan=_set(["value", "impact_map", 0, "proxy_id"], "caregiver_hour"),
@@ -320,6 +343,10 @@ def _run(m: Mutation, project: Project) -> None:
     effects = {oid: estimate_outcome(plan, oid, prepared.tables) for oid in m.estimate}
     if m.valuate:
         pipeline.valuate(plan, project, effects=effects, write=False)
+    if m.describe:
+        from fou_analysis.report import sections
+
+        sections.descriptive_tables(plan, prepared.tables, "en")
 
 
 def test_the_corpus_covers_the_issue() -> None:

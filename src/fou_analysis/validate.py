@@ -8,7 +8,8 @@ Checks, collecting rather than stopping:
 3. each outcome's ``args`` against its design: argument names against the signature of
    ``fou_analysis.effects.<design>`` (:func:`inspect.signature`), required arguments present,
    choice options (``se``, ``control``, ``method`` …) against
-   :data:`fou_analysis.effects._options.OPTIONS`, the table the designs check themselves;
+   :data:`fou_analysis.effects._options.OPTIONS`, the table the designs check themselves, and
+   the other arguments against the design's type hints (pydantic, strict: ``"12"`` is not 12);
 4. the value section: the plan's value-bank file exists and loads, every ``proxy_id`` is in the
    bank ("did you mean" with the id's label), every ``effect:`` quantity names an outcome, the
    break-even row exists, and the impact map loads as ``fou run`` will load it;
@@ -16,9 +17,9 @@ Checks, collecting rather than stopping:
    with ``write=False`` reads every raw file (declared column types parsed, column rules and
    unique keys checked, see :func:`fou_analysis.io.validation.check_columns`) and runs every
    recipe; its problems are collected, not raised;
-6. every column an outcome's arguments name exists in the prepared table ("did you mean" from
-   that table's columns), and the values the design looks up in it (``pre``/``post`` waves, the
-   treated unit) occur there.
+6. every column an outcome's arguments (or a ``describe`` cross-table) name exists in the
+   prepared table ("did you mean" from that table's columns), and the values the design looks
+   up in it (``pre``/``post`` waves, the treated unit) occur there.
 
 The rule, enforced by ``tests/test_validate_corpus.py``: a plan that passes ``fou validate``
 does not fail in ``fou run`` for a reason validate could have seen.
@@ -27,9 +28,11 @@ does not fail in ``fou run`` for a reason validate could have seen.
 from __future__ import annotations
 
 import inspect
+import typing
 from typing import Any
 
 import pandas as pd
+from pydantic import TypeAdapter, ValidationError
 
 from fou_analysis.config import CasePlan, Project, did_you_mean, load_plan
 from fou_analysis.exceptions import FouError
@@ -129,6 +132,14 @@ def _check_design_args(plan: CasePlan) -> list[str]:
                     f"{head}: {name} must be {allowed_text(allowed)}, not {o.args[name]!r}"
                     + did_you_mean(o.args[name], allowed)
                 )
+        hints = typing.get_type_hints(_design(o.design))
+        for k, v in o.args.items():
+            if k in hints and k not in OPTIONS.get(o.design, {}) and k not in COLUMN_ARGS.get(o.design, ()):
+                try:
+                    TypeAdapter(hints[k]).validate_python(v, strict=True)
+                except ValidationError as e:
+                    why = "; ".join(dict.fromkeys(err["msg"] for err in e.errors()))
+                    problems.append(f"{head}: {k} {v!r} does not fit the design ({why})")
         for name in COLUMN_ARGS.get(o.design, ()):
             v = o.args.get(name)
             if v is None:
@@ -242,6 +253,16 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                         f"{head}: {a} {o.args[a]!r} does not occur in column {col!r} of table {o.table!r}"
                         + (did_you_mean(o.args[a], present) or f"; values there: {shown}")
                     )
+    for d in plan.describe:
+        if d.table not in tables:
+            continue
+        cols = [str(c) for c in tables[d.table].columns]
+        for what, c in (("rows", d.rows), ("columns", d.columns)):
+            if c not in tables[d.table].columns:
+                problems.append(
+                    f"{_where(plan)}: describe {d.label.en!r}: {what} {c!r} is not a column of table {d.table!r}"
+                    + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
+                )
     return problems
 
 
