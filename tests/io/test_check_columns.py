@@ -130,3 +130,15 @@ def test_many_rows_with_one_bad_cell_stay_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - t0
     assert [p.row for p in found] == [n // 2 + 2]
     assert elapsed < 5.0, elapsed  # vectorised: ~0.1 s on one core; generous for a shared machine
+
+
+def test_a_wrongly_declared_type_does_not_bury_the_other_problems(tmp_path: Path) -> None:
+    df = _csv(tmp_path, "navn;n\n" + "".join(f"P{i};{i}\n" for i in range(40)))
+    _, found = check_columns(df, {"navn": ColumnCheck(type="int"), "n": ColumnCheck(max=30)})
+    navn = [p for p in found if p.column == "navn"]
+    assert len(navn) == 11  # ten cells one by one, then one line for the other 30
+    assert [p.row for p in navn[:10]] == list(range(2, 12))
+    assert "and 30 more cells that are not a whole number" in navn[-1].message
+    assert "rows 12, 13, 14, 15, 16 …" in navn[-1].message
+    n = [p for p in found if p.column == "n"]
+    assert [p.row for p in n] == list(range(33, 42))  # 31..39 above the maximum: 9 cells, all listed

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -194,6 +194,8 @@ _TYPE_NAMES = {
 _INT_TEXT = r"[+-]?\d+"
 _FLOAT_TEXT = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
 _MAX_ROWS_NAMED = 5
+#: Cells listed one by one per column and check; the rest are summed up in one problem.
+_MAX_PER_CHECK = 10
 
 
 class ColumnRule(Protocol):
@@ -221,6 +223,8 @@ def check_columns(
     comma or point, mixed in one column allowed), ``date`` (``dd.mm.yyyy`` with an optional time,
     or ISO 8601) and ``str``. A cell that does not parse is *one* problem naming its row and its
     value; it becomes missing and the rest of the column is still checked as numbers or dates.
+    Per column and check the first 10 cells are listed one by one and the rest in one summary
+    line (a wrongly declared type does not bury the other problems).
     Then, on the parsed values: ``nullable`` (empty cells), ``min``/``max`` (numbers; a rule with
     a range but no type is checked on the cells that are numbers), ``allowed`` (numbers compared
     as numbers, so ``1`` matches ``"1"``), ``unique`` and the composite ``keys`` (one problem per
@@ -272,10 +276,24 @@ def check_columns(
             return None, f" (frame index {label})"
         return row, f" (sheet {sheet})" if sheet else ""
 
-    def add(labels: Sequence[Any], column: str, message: str) -> None:
-        for lab in labels:
+    def add(cells: pd.Series, column: str, message: Callable[[Any], str], summary: str) -> None:
+        """One problem per cell of ``cells`` (label → value), the first few; then one summary."""
+        for lab, value in cells.iloc[:_MAX_PER_CHECK].items():
             row, note = where(lab)
-            found.append(Problem(fname, row, column, message + note))
+            found.append(Problem(fname, row, column, message(value) + note))
+        if len(cells) > _MAX_PER_CHECK:
+            rest = [where(lab)[0] for lab in cells.index[_MAX_PER_CHECK:]]
+            rows = [str(r) for r in rest if r is not None]
+            listed = ", ".join(rows[:_MAX_ROWS_NAMED]) + (" …" if len(rows) > _MAX_ROWS_NAMED else "")
+            found.append(
+                Problem(
+                    fname,
+                    rest[0],
+                    column,
+                    f"and {len(cells) - _MAX_PER_CHECK} more cells {summary}"
+                    + (f" (rows {listed})" if rows else ""),
+                )
+            )
 
     for name, rule in columns.items():
         if name not in df.columns:
@@ -297,38 +315,48 @@ def check_columns(
         bad = parsed.isna() & ~empty
         if bad.any():
             what = _TYPE_NAMES[str(rule.type)]
-            for lab, value in raw[bad].items():
-                add([lab], name, f"{_show(value)} is not {what}")
+            add(raw[bad], name, lambda v, what=what: f"{_show(v)} is not {what}", f"that are not {what}")
         if rule.type is not None:
             out[name] = parsed
         if not rule.nullable and empty.any():
-            add(list(raw.index[empty]), name, "empty cell; the plan says this column may not be empty")
+            add(
+                raw[empty],
+                name,
+                lambda v: "empty cell; the plan says this column may not be empty",
+                "that are empty",
+            )
         if rule.min is not None or rule.max is not None:
             num = parsed if rule.type in ("int", "float") else _parse(raw, "float")
             if rule.type is None:
                 not_num = num.isna() & ~empty
-                for lab, value in raw[not_num].items():
-                    add([lab], name, f"{_show(value)} is not a number (the plan gives a range)")
+                add(
+                    raw[not_num],
+                    name,
+                    lambda v: f"{_show(v)} is not a number (the plan gives a range)",
+                    "that are not numbers",
+                )
             if rule.min is not None:
-                low = num < rule.min
-                for lab, value in num[low.fillna(False)].items():
-                    add([lab], name, f"{_num(value)} is below the minimum {_num(rule.min)}")
+                low = (num < rule.min).fillna(False)
+                lo = _num(rule.min)
+                add(num[low], name, lambda v, lo=lo: f"{_num(v)} is below the minimum {lo}", f"below {lo}")
             if rule.max is not None:
-                high = num > rule.max
-                for lab, value in num[high.fillna(False)].items():
-                    add([lab], name, f"{_num(value)} is above the maximum {_num(rule.max)}")
+                high = (num > rule.max).fillna(False)
+                hi = _num(rule.max)
+                add(num[high], name, lambda v, hi=hi: f"{_num(v)} is above the maximum {hi}", f"above {hi}")
         if rule.allowed is not None:
             allowed = {_key(a) for a in rule.allowed}
             shown = parsed if rule.type is not None else raw
             keyed = shown.map(_key, na_action="ignore")
             off = keyed.notna() & ~keyed.isin(allowed)
-            for lab, value in shown[off].items():
-                add(
-                    [lab],
-                    name,
-                    f"{_show(value)} is not an allowed value ({', '.join(_show(a) for a in rule.allowed)})"
-                    + _did_you_mean(value, rule.allowed),
-                )
+            listing = ", ".join(_show(a) for a in rule.allowed)
+            add(
+                shown[off],
+                name,
+                lambda v, listing=listing, cand=rule.allowed: (
+                    f"{_show(v)} is not an allowed value ({listing})" + _did_you_mean(v, cand)
+                ),
+                "with values that are not allowed",
+            )
         if rule.unique:
             keys = [*keys, [name]]
     for key in keys:
