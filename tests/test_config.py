@@ -36,8 +36,9 @@ def test_typo_in_a_field_name_names_the_field_and_suggests_the_right_one() -> No
     with pytest.raises(SpecificationError) as e:
         parse_plan(data, source="cases/utstyrsbu.yaml")
     msg = str(e.value)
-    assert "cases/utstyrsbu.yaml" in msg and "outcomes.0" in msg
+    assert "cases/utstyrsbu.yaml" in msg and "outcome 'loans_per_month'" in msg
     assert "'desing'" in msg and "did you mean 'design'" in msg
+    assert "Field required" not in msg  # the misspelling is reported once, not also as missing
 
 
 def test_top_level_typo_is_reported() -> None:
@@ -50,8 +51,35 @@ def test_top_level_typo_is_reported() -> None:
 def test_unknown_design_is_rejected() -> None:
     data = _plan_dict()
     data["outcomes"][0]["design"] = "magic"
-    with pytest.raises(SpecificationError, match="outcomes.0.design"):
+    with pytest.raises(SpecificationError, match="outcome 'loans_per_month': design: 'magic' is not one of"):
         parse_plan(data)
+
+
+def test_misspelt_design_suggests_the_real_one() -> None:
+    data = _plan_dict()
+    data["outcomes"][1]["design"] = "prepots"
+    with pytest.raises(SpecificationError, match="did you mean 'prepost'"):
+        parse_plan(data)
+
+
+def test_every_bad_reference_is_listed_with_a_suggestion() -> None:
+    data = _plan_dict()
+    data["outcomes"][0]["table"] = "loans_montly"
+    data["tables"][0]["sources"] = ["loan"]
+    with pytest.raises(SpecificationError) as e:
+        parse_plan(data, source="cases/utstyrsbu.yaml")
+    lines = str(e.value).splitlines()
+    assert len(lines) == 2, lines
+    assert any("table 'loans_montly'" in ln and "did you mean 'loans_monthly'" in ln for ln in lines)
+    assert any("source 'loan'" in ln and "did you mean 'loans'" in ln for ln in lines)
+    assert all(ln.startswith("cases/utstyrsbu.yaml: ") for ln in lines)
+
+
+def test_composite_unique_key_and_the_single_column_form_both_parse() -> None:
+    data = _plan_dict()
+    data["raw"][0]["unique"] = [["Låner", "Utlånt"], "Utlån-ID"]
+    plan = parse_plan(data)
+    assert plan.raw[0].unique == [["Låner", "Utlånt"], ["Utlån-ID"]]
 
 
 def test_outcome_pointing_at_unknown_table_is_rejected() -> None:

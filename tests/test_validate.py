@@ -50,3 +50,25 @@ def test_missing_raw_file_is_listed(project: Project) -> None:
     problems = validate_case("utstyrsbu", project=project)
     assert len(problems) == 2
     assert all("missing raw file" in p for p in problems)
+
+
+def test_run_reads_declared_types_and_stops_at_a_bad_cell_naming_it(project: Project) -> None:
+    from fou_analysis import pipeline
+    from fou_analysis.config import load_plan
+    from fou_analysis.exceptions import DataError
+
+    plan = load_plan("noen", project=project)
+    typed = pipeline.read_raw(plan, project, "services")
+    assert typed["mmse_inntak"].dtype.kind == "i"  # declared int, parsed when read
+    path = project.raw_dir("noen") / "tjenestedata.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    j = lines[0].split(";").index("mmse_inntak")
+    cells = lines[4].split(";")
+    cells[j] = "ca. 5"  # file row 5
+    lines[4] = ";".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        pipeline.read_raw(plan, project, "services")
+    assert (e.value.file, e.value.row, e.value.column) == (str(path), 5, "mmse_inntak")
+    assert "'ca. 5'" in str(e.value)
+    assert validate_case("noen", project=project) == [str(e.value)]  # validate: the same one problem

@@ -12,6 +12,7 @@ Paths are resolved from an explicit project root (``Project``), never from ``__f
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,7 +68,12 @@ class LogicModel(_Strict):
 
 
 class ColumnCheck(_Strict):
-    """What a raw column must hold (checked by ``fou validate`` with a pandera schema)."""
+    """What a raw column must hold.
+
+    Applied when the file is read (``fou run`` and ``fou validate`` alike, see
+    :func:`fou_analysis.io.validation.check_columns`): a declared ``type`` parses the column
+    (decimal comma included), then the range, allowed values and uniqueness are checked.
+    """
 
     type: Literal["int", "float", "str", "date"] | None = None
     required: bool = True
@@ -91,6 +97,16 @@ class RawFile(_Strict):
     # identifier columns replaced at read time by keyed pseudonyms (HMAC-SHA256; the key comes
     # from the environment variable FOU_PSEUDONYM_KEY and is never stored)
     pseudonymise: list[str] = Field(default_factory=list)
+    # column combinations that must be unique together, e.g. [[kommunenr, aar]]; a plain column
+    # name is a one-column key (as ``unique: true`` under ``columns``)
+    unique: list[list[str]] = Field(default_factory=list)
+
+    @field_validator("unique", mode="before")
+    @classmethod
+    def _keys(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [[k] if isinstance(k, str) else k for k in v]
+        return v
 
 
 class Table(_Strict):
@@ -203,6 +219,7 @@ class CasePlan(_Strict):
 
     @model_validator(mode="after")
     def _references(self) -> CasePlan:
+        problems = []
         raw_ids = [r.id for r in self.raw]
         table_ids = [t.id for t in self.tables]
         for ids, what in (
@@ -212,22 +229,31 @@ class CasePlan(_Strict):
         ):
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
-                raise ValueError(f"duplicate {what} id(s): {sorted(dup)}")
+                problems.append(f"duplicate {what} id(s): {sorted(dup)}")
         clash = set(raw_ids) & set(table_ids)
         if clash:
-            raise ValueError(
-                f"table id(s) {sorted(clash)} are also raw file ids; give tables their own names"
-            )
+            problems.append(f"table id(s) {sorted(clash)} are also raw file ids; give tables their own names")
         for t in self.tables:
             for s in t.sources:
                 if s not in raw_ids and s not in table_ids:
-                    raise ValueError(f"table {t.id!r}: source {s!r} is neither a raw file nor a table")
+                    problems.append(
+                        f"table {t.id!r}: source {s!r} is neither a raw file nor a table"
+                        + did_you_mean(s, raw_ids + table_ids)
+                    )
         for o in self.outcomes:
             if o.table not in table_ids:
-                raise ValueError(f"outcome {o.id!r}: table {o.table!r} is not defined under 'tables'")
+                problems.append(
+                    f"outcome {o.id!r}: table {o.table!r} is not defined under 'tables'"
+                    + did_you_mean(o.table, table_ids)
+                )
         for d in self.describe:
             if d.table not in table_ids:
-                raise ValueError(f"describe: table {d.table!r} is not defined under 'tables'")
+                problems.append(
+                    f"describe: table {d.table!r} is not defined under 'tables'"
+                    + did_you_mean(d.table, table_ids)
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def outcome(self, outcome_id: str) -> Outcome:
@@ -277,7 +303,41 @@ class Project:
         return sorted(p.stem for p in self.cases_dir.glob("*.yaml") if p.stem != "portfolio")
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+def did_you_mean(word: Any, candidates: Any, *, labels: dict[str, str] | None = None) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``candidates``, or ``""`` when none is close.
+
+    ``labels`` adds a description to the suggestion (e.g. a value-bank id's label).
+    """
+    names = [str(c) for c in candidates]
+    hint = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
+    if not hint:
+        lowered = {n.lower(): n for n in names}
+        hint = [lowered[str(word).lower()]] if str(word).lower() in lowered else []
+    if not hint:
+        return ""
+    label = (labels or {}).get(hint[0])
+    return f" (did you mean {hint[0]!r}" + (f", {label}" if label else "") + "?)"
+
+
+#: Plan lists whose entries are named by their ``id`` in errors (``outcome 'neet_rate'``).
+_NAMED_LISTS = {"raw": "raw file", "tables": "table", "outcomes": "outcome"}
+
+
+def _field_path(loc: tuple[Any, ...], data: Any = None) -> str:
+    """``outcomes.0.design`` as ``outcome 'neet_rate': design`` when the entry has an id."""
+    if (
+        data is not None
+        and len(loc) >= 2
+        and loc[0] in _NAMED_LISTS
+        and isinstance(loc[1], int)
+        and isinstance(data, dict)
+    ):
+        entries = data.get(loc[0])
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            head = f"{_NAMED_LISTS[loc[0]]} {entry['id']!r}"
+            rest = _field_path(loc[2:])
+            return f"{head}: {rest}" if rest else head
     return ".".join(str(p) for p in loc)
 
 
@@ -310,14 +370,32 @@ def parse_plan(data: dict[str, Any], *, source: str = "<plan>") -> CasePlan:
         return CasePlan.model_validate(data)
     except ValidationError as e:
         lines = []
-        for err in e.errors():
+        errors = e.errors()
+        # a misspelled field is also a missing one: report it once, as the misspelling
+        misspelt = set()
+        for err in errors:
+            if err["type"] == "extra_forbidden":
+                loc = tuple(err["loc"])
+                hint = difflib.get_close_matches(str(loc[-1]), _known_fields(CasePlan, loc), n=1)
+                misspelt |= {(*loc[:-1], h) for h in hint}
+        for err in errors:
             loc = tuple(err["loc"])
-            where = _field_path(loc) or "(top level)"
+            if err["type"] == "missing" and loc in misspelt:
+                continue
+            where = _field_path(loc, data) or "(top level)"
             if err["type"] == "extra_forbidden":
                 known = _known_fields(CasePlan, loc)
-                hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
-                msg = f"unknown field {str(loc[-1])!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                where = _field_path(loc[:-1]) or "(top level)"
+                msg = f"unknown field {str(loc[-1])!r}" + did_you_mean(loc[-1], known)
+                where = _field_path(loc[:-1], data) or "(top level)"
+            elif err["type"] == "literal_error":
+                expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+                msg = f"{err.get('input')!r} is not one of {', '.join(expected)}" + did_you_mean(
+                    err.get("input"), expected
+                )
+            elif err["type"] == "value_error" and not loc:
+                # the cross-reference check: one line per problem, already worded
+                lines += [f"{source}: {m}" for m in str(err["ctx"]["error"]).splitlines()]
+                continue
             else:
                 msg = err["msg"]
             lines.append(f"{source}: {where}: {msg}")

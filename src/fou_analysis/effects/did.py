@@ -48,11 +48,12 @@ import statsmodels.api as sm
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
+from fou_analysis.effects._options import OPTIONS, check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
 from fou_analysis.effects._wild import wild_cluster_bootstrap
 from fou_analysis.exceptions import SpecificationError
 
-_SE = ("classical", "hc1", "cluster", "wild")
+_SE = OPTIONS["did"]["se"]
 _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 
 
@@ -170,8 +171,7 @@ def did(
     covariates = list(covariates)
     if se not in _SE:
         raise SpecificationError(f"se must be one of {_SE}, not {se!r}")
-    if wild_weights not in ("rademacher", "webb"):
-        raise SpecificationError(f"wild_weights must be 'rademacher' or 'webb', not {wild_weights!r}")
+    check_option("did", "wild_weights", wild_weights)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     dc.check_columns(

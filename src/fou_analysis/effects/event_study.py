@@ -42,6 +42,7 @@ from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, ols_absorbed
+from fou_analysis.effects._options import OPTIONS, allowed_text
 from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
 
@@ -146,9 +147,10 @@ def event_study(
     >>> res.event_table["event_time"].tolist()
     [-3, -2, -1, 0, 1, 2]
     """
-    if se not in ("classical", "hc1", "cluster"):
+    if se not in OPTIONS["event_study"]["se"]:
         raise SpecificationError(
-            f"se must be 'classical', 'hc1' or 'cluster', not {se!r} (for the wild bootstrap use did(se='wild'))"
+            f"se must be {allowed_text(OPTIONS['event_study']['se'])}, not {se!r}"
+            " (for the wild bootstrap use did(se='wild'))"
         )
     if leads < 1 or lags < 0 or not (-leads <= reference <= lags) or reference >= 0:
         raise SpecificationError(

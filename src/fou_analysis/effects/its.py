@@ -60,6 +60,7 @@ from fou_analysis.effects._its_model import (
     _fit,
     default_hac_lags,
 )
+from fou_analysis.effects._options import check_option
 from fou_analysis.effects._panel import numeric_column, require_columns
 from fou_analysis.effects._result import tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
@@ -125,10 +126,8 @@ def its(
     >>> bool(res.ci[0] < -3 < res.ci[1])
     True
     """
-    if family not in ("gaussian", "poisson"):
-        raise SpecificationError(f"family must be 'gaussian' or 'poisson', not {family!r}")
-    if cov not in ("hac", "ar1", "model"):
-        raise SpecificationError(f"cov must be 'hac', 'ar1' or 'model', not {cov!r}")
+    check_option("its", "family", family)
+    check_option("its", "cov", cov)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     if seasonality is not None and seasonality != "month":

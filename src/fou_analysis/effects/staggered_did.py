@@ -55,6 +55,7 @@ from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects import _staggered_agg as agg
+from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import EffectResult, normal_ci, normal_p, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
 
@@ -177,8 +178,7 @@ def staggered_did(
     >>> bool(abs(res.estimate - 2.0) < 0.6)
     True
     """
-    if control not in ("never", "notyet"):
-        raise SpecificationError(f"control must be 'never' or 'notyet', not {control!r}")
+    check_option("staggered_did", "control", control)
     if len(tuple(covariates)):
         raise SpecificationError(
             "staggered_did supports only the unconditional estimator: covariates are not implemented"

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, normal_p, tidy_frame
 
 # the function, not the module attribute: effects/__init__ may export a function named `power`
@@ -274,8 +275,7 @@ def survival(
     for arg, col in (("duration", duration), ("event", event), ("group", group)):
         if col is not None and col not in data.columns:
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
-    if ties not in ("efron", "breslow"):
-        raise SpecificationError(f"ties must be 'efron' or 'breslow', not {ties!r}")
+    check_option("survival", "ties", ties)
     if not (0 < level < 1):
         raise SpecificationError(f"level must lie strictly between 0 and 1, not {level!r}")
 

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._options import check_option
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import Diagnostic, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
@@ -168,10 +169,8 @@ def synthetic_did(
     >>> res.n_treated, res.n_control
     (2, 18)
     """
-    if se not in ("placebo", "jackknife"):
-        raise SpecificationError(f"se must be 'placebo' or 'jackknife', not {se!r}")
-    if estimator not in ("sdid", "sc", "did"):
-        raise SpecificationError(f"estimator must be 'sdid', 'sc' or 'did', not {estimator!r}")
+    check_option("synthetic_did", "se", se)
+    check_option("synthetic_did", "estimator", estimator)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     if int(reps) < 2:

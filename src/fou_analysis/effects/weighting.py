@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._weighting_core import (
     _bootstrap,
@@ -209,10 +210,8 @@ def weighting(
     """
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
-    if estimand not in ("ATT", "ATE"):
-        raise SpecificationError(f"estimand must be 'ATT' or 'ATE', not {estimand!r}")
-    if method not in ("ipw", "dr"):
-        raise SpecificationError(f"method must be 'ipw' or 'dr', not {method!r}")
+    check_option("weighting", "estimand", estimand)
+    check_option("weighting", "method", method)
     if trim is not None and not (0 < trim < 0.5):
         raise SpecificationError(f"trim must lie in (0, 0.5), not {trim!r}")
     if not (0 < level < 1):

@@ -33,7 +33,11 @@ def recipe(name: str) -> Callable[[Recipe], Recipe]:
 
 def get_recipe(name: str) -> Recipe:
     if name not in RECIPES:
-        raise SpecificationError(f"unknown recipe {name!r}; known recipes: {', '.join(sorted(RECIPES))}")
+        from fou_analysis.config import did_you_mean
+
+        raise SpecificationError(
+            f"unknown recipe {name!r}{did_you_mean(name, RECIPES)}; known recipes: {', '.join(sorted(RECIPES))}"
+        )
     return RECIPES[name]
 
 

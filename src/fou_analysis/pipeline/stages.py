@@ -12,7 +12,8 @@ import pandas as pd
 
 from fou_analysis.clean import CleaningLog
 from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project
-from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.exceptions import DataError, FouError, SpecificationError
+from fou_analysis.io.validation import Problem
 from fou_analysis.pipeline.recipes import get_recipe
 
 
@@ -39,13 +40,40 @@ class ValueOutputs:
 
 
 # --------------------------------------------------------------------------- reading
-def read_raw(plan: CasePlan, project: Project, raw_id: str, *, pseudonymise: bool = True) -> pd.DataFrame:
-    """Read one raw file of the plan with the reader its format names.
+def read_raw(
+    plan: CasePlan,
+    project: Project,
+    raw_id: str,
+    *,
+    problems: list[Problem] | None = None,
+    pseudonymise: bool = True,
+) -> pd.DataFrame:
+    """Read one raw file of the plan with the reader its format names, typed and checked.
 
-    ``pseudonymise=False`` skips the plan's ``pseudonymise`` step (no key needed); only for
-    callers that never show those columns' values (``fou describe``).
+    The plan's column rules (``raw[].columns``, ``raw[].unique``) are applied here, so that
+    ``fou run`` and ``fou validate`` see the same typed frame: declared types are parsed (decimal
+    comma included) and ranges, allowed values and keys checked by
+    :func:`fou_analysis.io.validation.check_columns`.
+
+    Parameters
+    ----------
+    plan, project, raw_id
+        The case, the checkout and the raw file's id in the plan.
+    problems
+        ``None`` (``fou run``): a broken rule raises. A list (``fou validate``): the problems are
+        appended to it and the typed frame is returned (unparseable cells missing).
+    pseudonymise
+        ``False`` skips the plan's ``pseudonymise`` step (no key needed); only for callers that
+        never show those columns' values (``fou describe``).
+
+    Raises
+    ------
+    DataError
+        The file is missing or unreadable, or (``problems is None``) breaks a column rule; the
+        error names the file and the first problem's row and column and lists them all.
     """
     from fou_analysis import io
+    from fou_analysis.io.validation import check_columns, raise_problems
 
     spec = plan.raw_file(raw_id)
     path = project.raw_dir(plan.slug) / spec.path
@@ -69,7 +97,15 @@ def read_raw(plan: CasePlan, project: Project, raw_id: str, *, pseudonymise: boo
         df = io.read_parquet(path)
     else:
         df = io.read_table(path)
-    return _pseudonymise(df, spec.pseudonymise, path) if spec.pseudonymise and pseudonymise else df
+    if spec.pseudonymise and pseudonymise:
+        df = _pseudonymise(df, spec.pseudonymise, path)
+    if spec.columns or spec.unique:
+        df, found = check_columns(df, spec.columns, keys=spec.unique, file=path)
+        if problems is None:
+            raise_problems(found)
+        else:
+            problems.extend(found)
+    return df
 
 
 def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
@@ -187,27 +223,59 @@ def data_sources(plan: CasePlan, project: Project) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- stages
-def prepare(plan: CasePlan, project: Project, *, write: bool = True) -> Prepared:
+def prepare(
+    plan: CasePlan, project: Project, *, write: bool = True, problems: list[str] | None = None
+) -> Prepared:
     """Read every raw file and build every processed table the plan names.
 
     Tables are written to ``data/processed/<case>/<table>.parquet`` atomically with provenance
     (source hashes, package version, recipe and parameters) when ``write``. The project's own
     recipes (``recipes/*.py`` under the project root) are imported first.
+
+    With a ``problems`` list (``fou validate``'s dry run, use with ``write=False``), a raw file or
+    recipe that fails adds its problem to the list instead of raising; tables built from a
+    failed source are skipped, and the returned tables are those that could be built.
     """
     from fou_analysis import io
     from fou_analysis.pipeline.project_recipes import load_project_recipes
 
-    load_project_recipes(project)
+    try:
+        load_project_recipes(project)
+    except FouError as e:
+        if problems is None:
+            raise
+        problems.append(str(e))
     log = CleaningLog()
     if write:
         _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
-    raw = {r.id: read_raw(plan, project, r.id) for r in plan.raw}
+    raw: dict[str, pd.DataFrame] = {}
+    for r in plan.raw:
+        if problems is None:
+            raw[r.id] = read_raw(plan, project, r.id)
+            continue
+        found: list[Problem] = []
+        try:
+            df = read_raw(plan, project, r.id, problems=found)
+        except FouError as e:
+            problems.append(str(e))
+            continue
+        problems += [str(p) for p in found]
+        if not found:
+            raw[r.id] = df
     raw_rows = {k: len(v) for k, v in raw.items()}
     tables: dict[str, pd.DataFrame] = {}
     for t in plan.tables:
+        if problems is not None and not all(s in raw or s in tables for s in t.sources):
+            continue  # a source already has a problem listed
         sources = {s: (raw[s] if s in raw else tables[s]) for s in t.sources}
-        fn = get_recipe(t.recipe)
-        tables[t.id] = fn(sources, t.params, log)
+        try:
+            fn = get_recipe(t.recipe)
+            tables[t.id] = fn(sources, t.params, log)
+        except FouError as e:
+            if problems is None:
+                raise
+            problems.append(f"table {t.id!r} (recipe {t.recipe!r}): {e}")
+            continue
         if write:
             paths = [project.raw_dir(plan.slug) / plan.raw_file(s).path for s in t.sources if s in raw]
             prov = io.provenance(
@@ -291,16 +359,14 @@ def estimate(
     return results
 
 
-def valuate(
-    plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True
-) -> ValueOutputs:
-    """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even."""
-    from fou_analysis import value
+def impact_rows(plan: CasePlan) -> tuple[list[dict[str, Any]], list[str]]:
+    """The plan's impact map as rows for :func:`value.load_impact_map`, and notes for the report.
 
-    if plan.value is None:
-        raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
+    A quantity taken from a before/after estimate (no comparison group) keeps its deadweight.
+    """
     vp = plan.value
-    effects = effects if effects is not None else load_artefact(plan, project, "effects")
+    if vp is None:
+        raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
     rows = []
     notes = []
     for r in vp.impact_map:
@@ -315,14 +381,36 @@ def valuate(
                     f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied."
                 )
         rows.append(row)
-    bank = None
-    if vp.bank:
-        bank_path = project.root / vp.bank
-        if not bank_path.exists():
-            raise SpecificationError(
-                f"cases/{plan.slug}.yaml: value.bank {vp.bank!r} does not exist under {project.root}"
-            )
-        bank = value.load_value_bank(bank_path)
+    return rows, notes
+
+
+def value_bank(plan: CasePlan, project: Project) -> pd.DataFrame | None:
+    """The plan's own value bank (``value.bank``), or ``None`` for the package's bank."""
+    from fou_analysis import value
+
+    vp = plan.value
+    if vp is None or not vp.bank:
+        return None
+    bank_path = project.root / vp.bank
+    if not bank_path.exists():
+        raise SpecificationError(
+            f"cases/{plan.slug}.yaml: value.bank {vp.bank!r} does not exist under {project.root}"
+        )
+    return value.load_value_bank(bank_path)
+
+
+def valuate(
+    plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True
+) -> ValueOutputs:
+    """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even."""
+    from fou_analysis import value
+
+    if plan.value is None:
+        raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
+    vp = plan.value
+    effects = effects if effects is not None else load_artefact(plan, project, "effects")
+    rows, notes = impact_rows(plan)
+    bank = value_bank(plan, project)
     imap = value.load_impact_map(rows, bank=bank)
     rate_range = (
         (vp.discount_rate_low, vp.discount_rate, vp.discount_rate_high)

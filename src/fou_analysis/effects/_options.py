@@ -1,0 +1,58 @@
+"""The designs' choice options and column arguments, in one place.
+
+Each design checks its options with :func:`check_option` against :data:`OPTIONS`, and
+``fou validate`` reads the same table (and :data:`COLUMN_ARGS`) to check a plan's ``args``
+before anything is estimated, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fou_analysis.exceptions import SpecificationError
+
+#: ``{design: {argument: allowed values}}`` for the arguments that take one of a fixed set.
+OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "did": {"se": ("classical", "hc1", "cluster", "wild"), "wild_weights": ("rademacher", "webb")},
+    "event_study": {"se": ("classical", "hc1", "cluster")},
+    "staggered_did": {"control": ("never", "notyet")},
+    "synthetic_did": {"se": ("placebo", "jackknife"), "estimator": ("sdid", "sc", "did")},
+    "its": {"family": ("gaussian", "poisson"), "cov": ("hac", "ar1", "model")},
+    "weighting": {"estimand": ("ATT", "ATE"), "method": ("ipw", "dr")},
+    "survival": {"ties": ("efron", "breslow")},
+}
+
+#: ``{design: arguments that name a column of its table}`` (a name, or a list of names).
+COLUMN_ARGS: dict[str, tuple[str, ...]] = {
+    "prepost": ("outcome", "subject", "wave"),
+    "did": ("outcome", "treated", "post", "unit", "time", "covariates", "cluster"),
+    "event_study": ("outcome", "unit", "time", "first_treated", "cluster"),
+    "staggered_did": ("outcome", "unit", "time", "first_treated", "covariates"),
+    "synthetic_control": ("outcome", "unit", "time", "predictors"),
+    "synthetic_did": ("outcome", "unit", "time", "treated"),
+    "its": ("outcome", "time", "exposure"),
+    "weighting": ("outcome", "treatment", "covariates"),
+    "survival": ("duration", "event", "group", "covariates"),
+}
+
+
+def allowed_text(values: tuple[str, ...]) -> str:
+    """``'a', 'b' or 'c'``."""
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def check_option(design: str, name: str, value: Any) -> None:
+    """Raise :class:`SpecificationError` unless ``value`` is an allowed value of ``name``.
+
+    Examples
+    --------
+    >>> check_option("staggered_did", "control", "notyet")
+    >>> check_option("staggered_did", "control", "not_yet")
+    Traceback (most recent call last):
+    ...
+    fou_analysis.exceptions.SpecificationError: control must be 'never' or 'notyet', not 'not_yet'
+    """
+    allowed = OPTIONS[design][name]
+    if value not in allowed:
+        raise SpecificationError(f"{name} must be {allowed_text(allowed)}, not {value!r}")
