@@ -233,7 +233,8 @@ def _matches(text: str) -> Iterator[tuple[str, int, int, str]]:
         yield "phone", start, m.end(group), "high" if group != "bare" else "low"
 
 
-def _scan_text(text: str, *, prefix: str = "", source: str | None = None) -> list[Finding]:
+def _hits(text: str) -> list[tuple[str, int, int, str]]:
+    """Non-overlapping hits in order (the first and shortest wins where two overlap)."""
     hits = []
     taken: list[tuple[int, int]] = []
     for kind, start, end, confidence in sorted(_matches(text), key=lambda h: (h[1], h[2])):
@@ -241,14 +242,42 @@ def _scan_text(text: str, *, prefix: str = "", source: str | None = None) -> lis
             continue
         taken.append((start, end))
         hits.append((kind, start, end, confidence))
+    return hits
+
+
+def _masked(text: str, hits: list[tuple[str, int, int, str]]) -> str:
+    chars = list(text)
+    for _, start, end, _ in hits:
+        chars[start:end] = _mask(text[start:end])
+    return "".join(chars)
+
+
+def mask_identifiers(text: str) -> str:
+    """``text`` with every possible identifier masked: identity numbers, e-mail, phone, CPR.
+
+    The same detection and masking as :func:`scan` (two characters kept, the rest ``*``; the
+    length is kept). :class:`~fou_analysis.DataError` uses it for every message, so a value typed
+    into the wrong column never reaches a terminal, a log or a notebook in clear.
+
+    Examples
+    --------
+    >>> from fou_analysis import privacy
+    >>> privacy.mask_identifiers("not a date: '10915596784' (mail ola@example.no)")
+    "not a date: '10*********' (mail ol*@*******.**)"
+    """
+    if not text:
+        return text
+    hits = _hits(text)
+    return _masked(text, hits) if hits else text
+
+
+def _scan_text(text: str, *, prefix: str = "", source: str | None = None) -> list[Finding]:
+    hits = _hits(text)
     if not hits:
         return []
     # Contexts come from a copy with *every* hit masked (masks keep the length), so a finding's
     # context never shows another finding in clear.
-    chars = list(text)
-    for _, start, end, _ in hits:
-        chars[start:end] = _mask(text[start:end])
-    masked = "".join(chars)
+    masked = _masked(text, hits)
     line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
     findings = []
     for kind, start, end, confidence in hits:
