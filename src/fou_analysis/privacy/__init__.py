@@ -7,7 +7,7 @@ replaces identifiers by keyed hashes whose key never leaves the environment.
 """
 
 from fou_analysis.privacy.fnr import synthetic_fnr, valid_fnr
-from fou_analysis.privacy.pseudonym import key_from_env, pseudonymise
+from fou_analysis.privacy.pseudonym import key_from_env, normalise_id, pseudonymise
 from fou_analysis.privacy.scan import Finding, PersonalDataError, check_report, mask_identifiers, scan
 from fou_analysis.privacy.suppress import suppress
 
@@ -17,6 +17,7 @@ __all__ = [
     "check_report",
     "key_from_env",
     "mask_identifiers",
+    "normalise_id",
     "pseudonymise",
     "scan",
     "suppress",
