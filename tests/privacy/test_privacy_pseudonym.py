@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -136,3 +137,23 @@ def test_normalise_false_hashes_the_stripped_text_as_before() -> None:
     old = "P-" + hmac.new(KEY.encode(), f"{FNR}.0".encode(), hashlib.sha256).hexdigest()[:10]
     assert pseudonymise([f" {FNR}.0 "], KEY, normalise=False) == [old]
     assert pseudonymise([f"{FNR}.0"], KEY) != [old]
+
+
+def test_the_same_people_in_xlsx_sav_and_csv_files_get_the_same_pseudonyms(tmp_path: Path) -> None:
+    """Read by the package's readers: ints from .xlsx, floats from .sav, text from a CSV."""
+    import pyreadstat
+
+    from fou_analysis import io
+
+    pd.DataFrame({"id": [int(FNR), int(LZ)], "x": [1, 2]}).to_excel(tmp_path / "a.xlsx", index=False)
+    pyreadstat.write_sav(pd.DataFrame({"id": [float(FNR), float(LZ)], "x": [1.0, 2.0]}), tmp_path / "b.sav")
+    csv_ids = [f"{FNR[:6]} {FNR[6:]}", LZ]
+    pd.DataFrame({"id": csv_ids, "x": [1, 2]}).to_csv(tmp_path / "c.csv", sep=";", index=False)
+    frames = [
+        io.read_table(tmp_path / "a.xlsx"),
+        io.read_spss(tmp_path / "b.sav"),
+        io.read_table(tmp_path / "c.csv"),
+    ]
+    assert frames[0]["id"].dtype.kind == "i" and frames[1]["id"].dtype.kind == "f"  # what made them differ
+    pseudonyms = [pseudonymise(f["id"], KEY).tolist() for f in frames]
+    assert pseudonyms[0] == pseudonyms[1] == pseudonyms[2] == pseudonymise([FNR, LZ], KEY)
