@@ -192,3 +192,12 @@ def test_random_numbers_are_flagged_exactly_when_their_check_digits_pass() -> No
             text = f"verdi {spell(n, how)} her"
             assert bool(scan(text)) == valid, (how, text)
     assert n_valid == 300  # both branches exercised
+
+
+def test_a_quoted_thousand_grouping_in_a_comma_separated_file_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "extract.csv"
+    grouped = spell(FNR, "thousands_comma")
+    path.write_text(
+        f'lopenr,id,n\nP000001,"{grouped}",5\nP000002,"{spell(BAD, "thousands_comma")}",5\n', encoding="utf-8"
+    )
+    assert [(f.kind, f.location) for f in scan(path)] == [("fnr", "row 2, column 'id'")]

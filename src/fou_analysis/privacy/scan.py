@@ -376,9 +376,11 @@ def _scan_csv(path: Path) -> list[Finding]:
                     "sensitive_column", name, f"column {name!r}", f"header: {name}", "low", 1, name, str(path)
                 )
             )
-    # Fast path for large extracts: one pass over the whole text (delimiters turned into line
-    # breaks, so no pattern can span two cells); cells are only visited if something matched.
-    if next(_matches(text.replace(delimiter, "\n")), None) is None:
+    # Fast path for large extracts: one pass over the whole text with delimiters turned into line
+    # breaks (so "5,<number>" across two cells is not read as a decimal) and one as it is (so a
+    # quoted "15,048,510,180" in a comma-separated file is not cut apart); cells are only
+    # visited if either matched.
+    if next(_matches(text.replace(delimiter, "\n")), None) is None and next(_matches(text), None) is None:
         return findings
     for r, row in enumerate(rows, start=2):
         for c, cell in enumerate(row):
