@@ -123,6 +123,8 @@ def test_distinct_identifiers_stay_distinct_and_text_ids_keep_their_hyphens() ->
     assert normalise_id(bad[1:]) == bad[1:]
     values = [FNR, bad, LZ, "L-1a2b", "L1a2b"]
     assert len(set(pseudonymise(values, KEY))) == len(values)
+    one, true, one_float = pseudonymise([1, True, 1.0], KEY)  # 1 == True == 1.0 in a dict
+    assert one == one_float != true
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\u00a0", None, np.nan, pd.NA, pd.NaT, float("nan")], ids=repr)

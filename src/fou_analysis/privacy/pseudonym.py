@@ -164,9 +164,22 @@ def pseudonymise(
         digest = hmac.new(k, text.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"{prefix}{digest[:length]}"
 
+    # A register repeats each person on many rows: hash each distinct value once. The type is
+    # part of the key because 1 == 1.0 == True in a dict, but True is not the identifier "1".
+    cache: dict[tuple[type, object], str | None] = {}
+
+    def cached(v: object) -> str | None:
+        try:
+            k = (type(v), v)
+            if k not in cache:
+                cache[k] = one(v)
+            return cache[k]
+        except TypeError:  # unhashable
+            return one(v)
+
     if isinstance(values, pd.Series):
-        return pd.Series([one(v) for v in values], index=values.index, name=values.name, dtype="string")
-    return [one(v) for v in values]
+        return pd.Series([cached(v) for v in values], index=values.index, name=values.name, dtype="string")
+    return [cached(v) for v in values]
 
 
 def key_from_env(var: str = "FOU_PSEUDONYM_KEY") -> bytes:
