@@ -146,6 +146,7 @@ def test_corpus(text: str, expected: list[str]) -> None:
         f"<p>&#x{ord(FNR[0]):x};{FNR[1:]}</p>",  # hex character reference
         f"<td>{FNR[:6]}&nbsp;{FNR[6:]}</td>",  # named entity (the case that reached a report)
         f"<td>{FNR[:6]}&#8239;{FNR[6:]}</td>",  # narrow no-break space as a reference
+        f"<td>{FNR[:6]}<wbr>{FNR[6:]}</td>",  # a line-break hint inside the number
         "<td>kari&#64;b&aelig;rum.no</td>",  # encoded e-mail address
     ],
 )

@@ -323,7 +323,7 @@ def _scan_notebook(path: Path) -> list[Finding]:
             if "traceback" in out:
                 texts.append(out["traceback"])
             for t in texts:
-                t = html.unescape("".join(t) if isinstance(t, list) else str(t))
+                t = html.unescape(_WBR_RE.sub("", "".join(t) if isinstance(t, list) else str(t)))
                 findings += _scan_text(_strip_base64(t), prefix=f"cell {i} output {j}, ", source=str(path))
     return findings
 
@@ -332,6 +332,7 @@ def _strip_base64(text: str) -> str:
     return _BASE64_RE.sub(lambda m: m.group(1) + re.sub(r"[^\s]", "x", m.group(2)), text)
 
 
+_WBR_RE = re.compile(r"<wbr\s*/?>", re.IGNORECASE)  # a line-break hint inside a word or number
 _DRAWING_RE = re.compile(r"<(svg|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -341,11 +342,11 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _scan_html(text: str, *, source: str | None = None) -> list[Finding]:
-    """HTML: character references decoded first (``&#49;`` is what a reader sees as ``1``,
-    ``&nbsp;`` a space), base64 payloads skipped; inside <svg>, <script> and <style> (drawing
-    coordinates, code) only the rigid patterns count — phone groupings like ``40 50 60 70`` are
-    coordinates. Locations refer to the decoded text."""
-    text = _strip_base64(html.unescape(text))
+    """HTML: character references decoded and ``<wbr>`` removed first (``&#49;`` is what a reader
+    sees as ``1``, ``&nbsp;`` a space), base64 payloads skipped; inside <svg>, <script> and
+    <style> (drawing coordinates, code) only the rigid patterns count — phone groupings like
+    ``40 50 60 70`` are coordinates. Locations refer to the decoded text."""
+    text = _strip_base64(html.unescape(_WBR_RE.sub("", text)))
     zones = [(m.start(), m.end()) for m in _DRAWING_RE.finditer(text)]
     findings = _scan_text(text, source=source)
     if not zones:
