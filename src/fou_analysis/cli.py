@@ -2,6 +2,7 @@
 
 Every failure a user can cause (unknown case, missing raw file, a typo in a plan, a failing
 notebook cell) exits non-zero with one line saying what is wrong and where — never a traceback.
+Everything printed to stderr has identifiers masked (``privacy.mask_identifiers``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,15 @@ RootOpt = Annotated[Path, typer.Option("--root", help="Project root (the folder 
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: nb (Norwegian bokmål) or en.")]
 
 
+def _err(text: str) -> None:
+    """Print to stderr with identifiers masked (a value quoted from the data may be one)."""
+    from fou_analysis.privacy.scan import mask_identifiers
+
+    typer.echo(mask_identifiers(text), err=True)
+
+
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"fou: error: {message}", err=True)
+    _err(f"fou: error: {message}")
     raise typer.Exit(code)
 
 
@@ -117,7 +125,7 @@ def validate(
         _fail(str(e))
     if problems:
         for p in problems:
-            typer.echo(f"- {p}", err=True)
+            _err(f"- {p}")
         _fail(f"case {case!r}: {len(problems)} problem(s)")
     from fou_analysis.pipeline import load_project_recipes
 
@@ -164,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="fou", standalone_mode=True)
     except FouError as e:  # pragma: no cover - safety net; commands catch their own
-        typer.echo(f"fou: error: {e}", err=True)
+        _err(f"fou: error: {e}")
         sys.exit(1)
 
 

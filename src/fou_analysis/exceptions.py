@@ -4,11 +4,23 @@
 where they apply, so that a researcher can open the file and fix it. ``SpecificationError`` is
 raised for a bad *request*: a case plan with an unknown field, an estimator called with a
 column that does not exist, an option outside its allowed values.
+
+A ``DataError``'s text never shows an identifier in clear: a fødselsnummer typed into a date
+column, an e-mail address or a phone number in the offending value is masked
+(:func:`fou_analysis.privacy.mask_identifiers`) — in ``str(error)``, in ``error.message`` and so in
+every terminal, log and notebook traceback that shows it.
 """
 
 from __future__ import annotations
 
 from os import PathLike
+
+
+def _mask(text: str) -> str:
+    # imported here, not at the top: fou_analysis.privacy imports this module
+    from fou_analysis.privacy.scan import mask_identifiers
+
+    return mask_identifiers(str(text))
 
 
 class FouError(Exception):
@@ -38,7 +50,7 @@ class DataError(FouError, ValueError):
         row: int | None = None,
         column: str | int | None = None,
     ) -> None:
-        self.message = message
+        self.message = _mask(message)
         self.file = None if file is None else str(file)
         self.row = row
         self.column = column
@@ -52,7 +64,7 @@ class DataError(FouError, ValueError):
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return _mask(f"{', '.join(where)}: {self.message}" if where else self.message)
 
 
 class SpecificationError(FouError, ValueError):

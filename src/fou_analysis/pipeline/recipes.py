@@ -66,6 +66,26 @@ def _dates(s: pd.Series, source: str, column: str) -> pd.Series:
     return out
 
 
+def _matches_ids(df: pd.DataFrame, column: str, ids: Any) -> pd.Series:
+    """Rows whose ``column`` is one of the identifiers ``ids`` a plan names (e.g. ``test_ids``).
+
+    When the column was pseudonymised as the file was read, the plan's identifiers are
+    pseudonymised with the same key first; both sides are normalised as identifiers, so
+    ``12345678901`` in the plan matches ``"123 456 789 01"`` or ``12345678901.0`` in the data.
+    """
+    from fou_analysis import privacy
+
+    ids = list(ids or [])
+    if not ids:
+        return pd.Series(False, index=df.index)
+    meta = df.attrs.get("fou", {})
+    if isinstance(meta, dict) and column in meta.get("pseudonymised", ()):
+        wanted = {p for p in privacy.pseudonymise(ids, privacy.key_from_env()) if p is not None}
+        return df[column].isin(wanted).fillna(False).astype(bool)
+    wanted = {n for n in map(privacy.normalise_id, ids) if n is not None}
+    return df[column].map(privacy.normalise_id).isin(wanted).astype(bool)
+
+
 def _keep(
     df: pd.DataFrame, keep: Any, log: CleaningLog, source: str, step: tuple[str, str], reason: tuple[str, str]
 ) -> pd.DataFrame:
@@ -163,7 +183,7 @@ def survey_waves(
         _require(df, [id_col], source)
         df = df.copy()
         df[id_col] = df[id_col].astype("string").str.strip()
-        test = df[id_col].isin(params.get("test_ids", [])) | df[id_col].isna()
+        test = _matches_ids(df, id_col, params.get("test_ids", [])) | df[id_col].isna()
         df = _keep(
             df,
             ~test,

@@ -111,7 +111,9 @@ def read_raw(
 def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFrame:
     """Replace identifier columns by keyed pseudonyms before anything else sees them.
 
-    The same key gives the same pseudonym in every file of a case, so files still link.
+    The same key gives the same pseudonym in every file of a case, so files still link. The
+    columns are listed in ``attrs["fou"]["pseudonymised"]``, so a recipe can pseudonymise the
+    identifiers a plan names (``test_ids``) with the same key before matching them.
     """
     from fou_analysis import privacy
 
@@ -124,7 +126,69 @@ def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFr
     out = df.copy()
     for c in columns:
         out[c] = privacy.pseudonymise(df[c], key)
+    meta = out.attrs.get("fou")
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    meta["pseudonymised"] = sorted({*meta.get("pseudonymised", ()), *columns})
+    out.attrs["fou"] = meta
     return out
+
+
+LINK_MIN_SHARE = 0.5
+
+
+def check_linking(
+    plan: CasePlan, raw: Mapping[str, pd.DataFrame], log: CleaningLog, *, min_share: float = LINK_MIN_SHARE
+) -> list[tuple[str, str, str, float]]:
+    """Warn in the cleaning log when files that should link share too few identifiers.
+
+    Files that pseudonymise a column of the same name are meant to link on it. When fewer than
+    ``min_share`` of the smaller file's distinct identifiers are found in the other file, the
+    identifiers were probably written differently (or pseudonymised with another key): a
+    warning entry (no rows dropped) goes into the cleaning log, which the report shows.
+
+    Returns
+    -------
+    list of (raw id, raw id, column, share)
+        The pairs that were warned about.
+    """
+    from itertools import combinations
+
+    by_column: dict[str, list[str]] = {}
+    for spec in plan.raw:
+        for c in spec.pseudonymise:
+            if spec.id in raw and c in raw[spec.id].columns:
+                by_column.setdefault(c, []).append(spec.id)
+    warned = []
+    for column, ids in by_column.items():
+        for a, b in combinations(ids, 2):
+            sets = {r: set(raw[r][column].dropna()) for r in (a, b)}
+            small, other = sorted((a, b), key=lambda r: len(sets[r]))
+            if not sets[small]:
+                continue
+            shared = len(sets[small] & sets[other])
+            share = shared / len(sets[small])
+            if share >= min_share:
+                continue
+            warned.append((small, other, column, share))
+            f_small, f_other = plan.raw_file(small).path, plan.raw_file(other).path
+            n, pct = len(sets[small]), f"{100 * share:.0f} %"
+            log.add(
+                f"{f_small} + {f_other}",
+                f"link check on {column}",
+                rows_in=len(raw[small]),
+                rows_out=len(raw[small]),
+                reason=(
+                    f"warning: only {shared} of {n} identifiers in {f_small} ({pct}) are found in {f_other}; "
+                    "check that both files write the identifiers the same way and were pseudonymised "
+                    "with the same key"
+                ),
+                step_nb=f"koblingskontroll på {column}",
+                reason_nb=(
+                    f"advarsel: bare {shared} av {n} identifikatorer i {f_small} ({pct}) finnes i {f_other}; "
+                    "sjekk at begge filene skriver identifikatorene likt og er pseudonymisert med samme nøkkel"
+                ),
+            )
+    return warned
 
 
 # --------------------------------------------------------------------------- artefacts
@@ -263,6 +327,7 @@ def prepare(
         if not found:
             raw[r.id] = df
     raw_rows = {k: len(v) for k, v in raw.items()}
+    check_linking(plan, raw, log)
     tables: dict[str, pd.DataFrame] = {}
     for t in plan.tables:
         if problems is not None and not all(s in raw or s in tables for s in t.sources):
