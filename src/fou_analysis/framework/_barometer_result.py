@@ -1,0 +1,299 @@
+"""The result of :func:`fou_analysis.framework.barometer`: tables, summary (nb/en) and dot plot."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang, format_number
+from fou_analysis.framework.barometer_items import DIMENSION_LABELS, DIMENSIONS, PROMPTS, SIDE_LABELS, SIDES
+
+_TIDY = ["term", "partnership", "wave", "side", "dimension", "estimate", "std_error", "statistic"]
+_TIDY += ["p_value", "ci_low", "ci_high", "n", "suppressed"]
+
+_TEXT = {
+    "title": {"nb": "Samskapingsbarometeret", "en": "The co-creation barometer"},
+    "dimension": {"nb": "Dimensjon", "en": "Dimension"},
+    "gap": {"nb": "Forskjell (kommunen − partneren)", "en": "Gap (municipality − partner)"},
+    "interval": {"nb": "{pct} % intervall", "en": "{pct} % interval"},
+    "xlabel": {
+        "nb": "Gjennomsnitt (1 = helt uenig, 5 = helt enig)",
+        "en": "Mean (1 = strongly disagree, 5 = strongly agree)",
+    },
+    "wave": {"nb": "runde", "en": "wave"},
+    "hidden": {"nb": "færre enn {n} svar: ikke vist", "en": "fewer than {n} answers: not shown"},
+}
+
+
+def _label(dim: str, lang: str) -> str:
+    return DIMENSION_LABELS[dim][lang]
+
+
+@dataclass(frozen=True)
+class BarometerSummary:
+    """Text/HTML rendering of a :class:`BarometerResult` (every piece of text is escaped in HTML)."""
+
+    title: str
+    sentences: tuple[str, ...]
+    table: pd.DataFrame
+    prompts: tuple[tuple[str, str], ...] = ()
+    prompts_heading: str = ""
+    notes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [self.title, "=" * len(self.title), *self.sentences, "", self.table.to_string(index=False)]
+        if self.prompts:
+            lines += ["", self.prompts_heading] + [f"  - {d}: {p}" for d, p in self.prompts]
+        if self.notes:
+            lines += ["", *[f"  - {n}" for n in self.notes]]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        paras = "".join(f'<p class="fou-sentence">{esc(s)}</p>' for s in self.sentences)
+        table = self.table.to_html(index=False, border=0, na_rep="–", escape=True)
+        prompts = "".join(f"<li><b>{esc(d)}</b>: {esc(p)}</li>" for d, p in self.prompts)
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (
+            f'<div class="fou-summary"><h4>{esc(self.title)}</h4>{paras}{table}'
+            + (
+                f"<h5>{esc(self.prompts_heading)}</h5><ul class='fou-prompts'>{prompts}</ul>"
+                if prompts
+                else ""
+            )
+            + (f"<ul class='fou-notes'>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+@dataclass(frozen=True)
+class BarometerResult:
+    """Scores of the co-creation barometer.
+
+    Attributes
+    ----------
+    scores
+        Per partnership (, wave), side and dimension: ``mean, ci_low, ci_high, n, suppressed``.
+    gaps
+        Per partnership (, wave) and dimension: ``gap`` (kommune − partner), ``std_error``,
+        ``ci_low, ci_high, p_value`` (Welch), ``n_kommune, n_partner, suppressed``.
+    changes
+        Per partnership, side and dimension: ``change`` (last − first wave) with its Welch
+        interval; empty without a ``wave`` column.
+    reliability
+        Per dimension: Cronbach's ``alpha`` (``ci_low, ci_high``: Feldt), ``omega_total``, ``n``.
+    level, n_min
+        Confidence level; smallest side shown.
+    has_waves
+        Whether the answers had a ``wave`` column (then ``scores`` and ``gaps`` have one too).
+    notes
+        Assumptions and what was left out, in English.
+    """
+
+    scores: pd.DataFrame
+    gaps: pd.DataFrame
+    changes: pd.DataFrame
+    reliability: pd.DataFrame
+    level: float
+    n_min: int
+    has_waves: bool
+    notes: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def partnerships(self) -> list[str]:
+        """Partnerships in the order they first appear in the answers."""
+        return list(dict.fromkeys(self.scores["partnership"]))
+
+    def _latest(self, frame: pd.DataFrame, partnership: str, wave: Any = None) -> pd.DataFrame:
+        sub = frame[frame["partnership"] == partnership]
+        if self.has_waves:
+            w = sub["wave"].max() if wave is None else wave
+            sub = sub[sub["wave"] == w]
+        return sub
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every published number in one tidy frame (``term`` = ``score`` | ``gap`` | ``change``)."""
+        s = self.scores.rename(columns={"mean": "estimate"}).assign(term="score")
+        g = self.gaps.rename(columns={"gap": "estimate"}).assign(
+            term="gap", n=self.gaps["n_kommune"] + self.gaps["n_partner"]
+        )
+        parts = [s, g]
+        if not self.changes.empty:
+            c = self.changes.rename(columns={"change": "estimate", "last_wave": "wave"}).assign(
+                term="change", n=self.changes["n_first"] + self.changes["n_last"]
+            )
+            parts.append(c)
+        out = pd.concat([p.reindex(columns=_TIDY) for p in parts], ignore_index=True)
+        if not self.has_waves:
+            out = out.drop(columns="wave")
+        return out
+
+    # ------------------------------------------------------------------ summary
+    def summary(self, lang: str = "nb") -> BarometerSummary:
+        """Where the sides differ most, and what to talk about, per partnership (latest wave)."""
+        check_lang(lang)
+        nb = lang == "nb"
+        pct = int(round(self.level * 100))
+        sentences: list[str] = []
+        prompts: list[tuple[str, str]] = []
+        tables = []
+        for p in self.partnerships:
+            sc = self._latest(self.scores, p)
+            gp = self._latest(self.gaps, p)
+            wave_txt = ""
+            if self.has_waves and len(sc):
+                wave_txt = f" ({_TEXT['wave'][lang]} {sc['wave'].iloc[0]})"
+            tables.append(self._table(p, sc, gp, lang))
+            shown = gp[~gp["suppressed"]]
+            hidden = gp.loc[gp["suppressed"], "dimension"].tolist()
+            if hidden:
+                names = ", ".join(_label(d, lang) for d in hidden)
+                sentences.append(
+                    f"{p}{wave_txt}: færre enn {self.n_min} svar på minst én side for {names.lower()}; "
+                    "disse tallene vises ikke."
+                    if nb
+                    else f"{p}{wave_txt}: fewer than {self.n_min} answers on at least one side for "
+                    f"{names.lower()}; these figures are not shown."
+                )
+            if shown.empty:
+                continue
+            top = shown.loc[shown["gap"].abs().idxmax()]
+            clear = shown[(shown["ci_low"] > 0) | (shown["ci_high"] < 0)]
+            fmt = lambda x: format_number(x, 1, lang)  # noqa: E731
+            k = sc.set_index(["side", "dimension"])["mean"]
+            dim = top["dimension"]
+            higher = SIDE_LABELS["kommune" if top["gap"] > 0 else "partner"][lang]
+            lower = SIDE_LABELS["partner" if top["gap"] > 0 else "kommune"][lang]
+            interval = f"{fmt(top['ci_low'])} {'til' if nb else 'to'} {fmt(top['ci_high'])}"
+            if nb:
+                s = (
+                    f"{p}{wave_txt}: sidene er mest uenige om {_label(dim, lang).lower()}: "
+                    f"{higher.lower()} gir {fmt(max(k[('kommune', dim)], k[('partner', dim)]))} og "
+                    f"{lower.lower()} {fmt(min(k[('kommune', dim)], k[('partner', dim)]))} på en skala fra 1 til 5 "
+                    f"(forskjell {fmt(top['gap'])}, {pct} % intervall {interval})."
+                )
+                s += (
+                    f" {len(clear)} av {len(shown)} dimensjoner har en tydelig forskjell (intervallet omfatter ikke null)."
+                    if len(clear)
+                    else " Ingen dimensjon har en tydelig forskjell: alle intervallene omfatter null."
+                )
+            else:
+                s = (
+                    f"{p}{wave_txt}: the sides differ most on {_label(dim, lang).lower()}: "
+                    f"the {higher.lower()} gives {fmt(max(k[('kommune', dim)], k[('partner', dim)]))} and the "
+                    f"{lower.lower()} {fmt(min(k[('kommune', dim)], k[('partner', dim)]))} on a scale from 1 to 5 "
+                    f"(gap {fmt(top['gap'])}, {pct} % interval {interval})."
+                )
+                s += (
+                    f" {len(clear)} of {len(shown)} dimensions show a clear gap (the interval excludes zero)."
+                    if len(clear)
+                    else " No dimension shows a clear gap: every interval includes zero."
+                )
+            sentences.append(s)
+            for _, row in clear.iterrows():
+                d = row["dimension"]
+                side = SIDE_LABELS["kommune" if row["gap"] > 0 else "partner"][lang]
+                lead = f"{side} {'vurderer dette høyere' if nb else 'rates this higher'} ({fmt(row['gap'])})."
+                prompts.append((f"{p} – {_label(d, lang)}", f"{lead} {PROMPTS[d][lang]}"))
+        table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+        return BarometerSummary(
+            title=_TEXT["title"][lang],
+            sentences=tuple(sentences),
+            table=table,
+            prompts=tuple(prompts),
+            prompts_heading="Dette bør dere snakke om" if nb else "What to talk about",
+            notes=self.notes,
+        )
+
+    def _table(self, p: str, sc: pd.DataFrame, gp: pd.DataFrame, lang: str) -> pd.DataFrame:
+        means = sc.pivot_table(index="dimension", columns="side", values="mean", dropna=False)
+        g = gp.set_index("dimension")
+        pct = int(round(self.level * 100))
+        rows = []
+        for d in DIMENSIONS:
+            lo, hi = g.loc[d, "ci_low"], g.loc[d, "ci_high"]
+            rows.append(
+                {
+                    "partnership": p,
+                    _TEXT["dimension"][lang]: _label(d, lang),
+                    **{
+                        SIDE_LABELS[s][lang]: format_number(means.get(s, pd.Series()).get(d), 1, lang)
+                        for s in SIDES
+                    },
+                    _TEXT["gap"][lang]: format_number(g.loc[d, "gap"], 1, lang),
+                    _TEXT["interval"][lang].format(pct=pct): (
+                        f"{format_number(lo, 1, lang)} – {format_number(hi, 1, lang)}"
+                        if np.isfinite(lo)
+                        else "–"
+                    ),
+                }
+            )
+        out = pd.DataFrame(rows)
+        return out.rename(columns={"partnership": "Partnerskap" if lang == "nb" else "Partnership"})
+
+    # ------------------------------------------------------------------ plot
+    def plot(
+        self, *, lang: str = "nb", ax: Any = None, partnership: str | None = None, wave: Any = None
+    ) -> Any:
+        """Dot plot per partnership: dimensions down, both sides' means with their intervals.
+
+        With several partnerships and no ``ax``, one panel per partnership (returns the array of
+        Axes); with ``ax``, name the ``partnership`` unless there is only one. ``wave`` defaults
+        to the latest. Suppressed sides are left out and marked in the dimension label.
+        """
+        import matplotlib.pyplot as plt
+
+        check_lang(lang)
+        chosen = self.partnerships if partnership is None else [partnership]
+        if partnership is not None and partnership not in self.partnerships:
+            raise SpecificationError(
+                f"unknown partnership {partnership!r}; choose one of {self.partnerships}"
+            )
+        if ax is not None and len(chosen) > 1:
+            raise SpecificationError("several partnerships: pass partnership= to draw one of them on ax")
+        if ax is None:
+            _, axes = plt.subplots(len(chosen), 1, figsize=(7, 3.6 * len(chosen)), squeeze=False)
+            axes = axes[:, 0]
+        else:
+            axes = np.array([ax])
+        colors = {"kommune": "#1f4e79", "partner": "#c55a11"}
+        for a, p in zip(axes, chosen, strict=True):
+            sc = self._latest(self.scores, p, wave)
+            y = np.arange(len(DIMENSIONS))[::-1]
+            ypos = dict(zip(DIMENSIONS, y, strict=True))
+            for off, side in zip((0.15, -0.15), SIDES, strict=True):
+                rows = sc[(sc["side"] == side) & ~sc["suppressed"]]
+                yy = np.array([ypos[d] for d in rows["dimension"]]) + off
+                m = rows["mean"].to_numpy()
+                err = np.vstack([m - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - m])
+                a.errorbar(
+                    m,
+                    yy,
+                    xerr=np.nan_to_num(err),
+                    fmt="o",
+                    capsize=3,
+                    color=colors[side],
+                    label=SIDE_LABELS[side][lang],
+                )
+            hidden = set(sc.loc[sc["suppressed"], "dimension"])
+            labels = [
+                _label(d, lang) + (f"\n({_TEXT['hidden'][lang].format(n=self.n_min)})" if d in hidden else "")
+                for d in DIMENSIONS
+            ]
+            a.set_yticks(y, labels)
+            a.set_xlim(0.8, 5.2)
+            a.set_xticks([1, 2, 3, 4, 5])
+            a.set_xlabel(_TEXT["xlabel"][lang])
+            title = p
+            if self.has_waves and len(sc):
+                title += f" – {_TEXT['wave'][lang]} {sc['wave'].iloc[0]}"
+            a.set_title(title)
+            a.grid(axis="x", alpha=0.3)
+            a.legend(loc="lower right", fontsize="small")
+        return axes[0] if len(axes) == 1 else axes
