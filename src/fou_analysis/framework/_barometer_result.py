@@ -153,13 +153,17 @@ class BarometerResult:
             shown = gp[~gp["suppressed"]]
             hidden = gp.loc[gp["suppressed"], "dimension"].tolist()
             if hidden:
-                names = ", ".join(_label(d, lang) for d in hidden)
+                names = (
+                    ("alle dimensjoner" if nb else "every dimension")
+                    if len(hidden) == len(DIMENSIONS)
+                    else ", ".join(_label(d, lang) for d in hidden).lower()
+                )
                 sentences.append(
-                    f"{p}{wave_txt}: færre enn {self.n_min} svar på minst én side for {names.lower()}; "
+                    f"{p}{wave_txt}: færre enn {self.n_min} svar på minst én side for {names}; "
                     "disse tallene vises ikke."
                     if nb
                     else f"{p}{wave_txt}: fewer than {self.n_min} answers on at least one side for "
-                    f"{names.lower()}; these figures are not shown."
+                    f"{names}; these figures are not shown."
                 )
             if shown.empty:
                 continue
@@ -258,7 +262,9 @@ class BarometerResult:
         if ax is not None and len(chosen) > 1:
             raise SpecificationError("several partnerships: pass partnership= to draw one of them on ax")
         if ax is None:
-            _, axes = plt.subplots(len(chosen), 1, figsize=(7, 3.6 * len(chosen)), squeeze=False)
+            _, axes = plt.subplots(
+                len(chosen), 1, figsize=(7, 3.6 * len(chosen)), squeeze=False, layout="constrained"
+            )
             axes = axes[:, 0]
         else:
             axes = np.array([ax])
@@ -281,11 +287,12 @@ class BarometerResult:
                     color=colors[side],
                     label=SIDE_LABELS[side][lang],
                 )
-            hidden = set(sc.loc[sc["suppressed"], "dimension"])
-            labels = [
-                _label(d, lang) + (f"\n({_TEXT['hidden'][lang].format(n=self.n_min)})" if d in hidden else "")
-                for d in DIMENSIONS
-            ]
+            labels = []
+            for d in DIMENSIONS:
+                cell = sc[(sc["dimension"] == d) & sc["suppressed"]]
+                sides = ", ".join(SIDE_LABELS[s][lang] for s in SIDES if s in set(cell["side"]))
+                hidden = _TEXT["hidden"][lang].format(n=self.n_min)
+                labels.append(_label(d, lang) + (f"\n({sides}: {hidden})" if sides else ""))
             a.set_yticks(y, labels)
             a.set_xlim(0.8, 5.2)
             a.set_xticks([1, 2, 3, 4, 5])

@@ -230,16 +230,16 @@ def _validated(df: pd.DataFrame, src: str) -> pd.DataFrame:
     )
     out["dimension"] = out["item"].map(BAROMETER_ITEMS)
     who = ["partnership", "wave", "respondent"]
-    fail(
-        out.duplicated([*who, "item"]).to_numpy(),
-        "item",
-        "this respondent answered this item twice (in the same partnership and wave)",
-    )
     first_side = out.groupby(who, sort=False)["side"].transform("first")
     fail(
         (out["side"] != first_side).to_numpy(),
         "side",
         "this respondent is on both sides of the partnership (kommune and partner)",
+    )
+    fail(
+        out.duplicated([*who, "item"]).to_numpy(),
+        "item",
+        "this respondent answered this item twice (in the same partnership and wave)",
     )
     return out
 
