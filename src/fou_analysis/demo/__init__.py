@@ -8,10 +8,25 @@ effects for tests; ``generate(case, seed)`` returns the same data in memory.
 
 Everything is deterministic: the same seed gives byte-identical files. No real person is in
 the data; pseudonyms are keyed hashes of running numbers.
+
+Co-creation barometer answers (a Nettskjema export per case, with ``PLANTED_BAROMETER``) are
+written by ``write_barometer(directory)``; they are not part of ``write_demo``'s file set.
 """
 
+from fou_analysis.demo.barometer import PLANTED_BAROMETER, barometer_files, write_barometer
 from fou_analysis.demo.generate import CASES, DEFAULT_SEED, generate, render
 from fou_analysis.demo.planted import PLANTED
 from fou_analysis.demo.write import DemoWriteResult, write_demo
 
-__all__ = ["CASES", "DEFAULT_SEED", "PLANTED", "DemoWriteResult", "generate", "render", "write_demo"]
+__all__ = [
+    "CASES",
+    "DEFAULT_SEED",
+    "PLANTED",
+    "PLANTED_BAROMETER",
+    "DemoWriteResult",
+    "barometer_files",
+    "generate",
+    "render",
+    "write_barometer",
+    "write_demo",
+]
