@@ -296,6 +296,10 @@ def test_waves_give_scores_per_wave_and_the_change_between_first_and_last():
             assert abs(row["change"] - truth) < 4 * row["std_error"], (side, d)
         assert ch.loc[(side, "drift"), "ci_low"] > 0
     assert "change" in set(res.to_frame()["term"])
+    assert "klar for ordinær drift hos kommunen +" in str(res.summary("nb"))
+    assert "ready for ordinary operation for the partner +" in str(res.summary("en"))
+    with pytest.raises(SpecificationError, match="wave"):
+        res.plot(lang="nb", wave=7)
 
 
 def test_without_waves_there_is_no_wave_column_and_no_change():

@@ -34,6 +34,11 @@ def _label(dim: str, lang: str) -> str:
     return DIMENSION_LABELS[dim][lang]
 
 
+def _clear(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose interval excludes zero."""
+    return frame[(frame["ci_low"] > 0) | (frame["ci_high"] < 0)]
+
+
 @dataclass(frozen=True)
 class BarometerSummary:
     """Text/HTML rendering of a :class:`BarometerResult` (every piece of text is escaped in HTML)."""
@@ -139,19 +144,20 @@ class BarometerResult:
         """Where the sides differ most, and what to talk about, per partnership (latest wave)."""
         check_lang(lang)
         nb = lang == "nb"
-        pct = int(round(self.level * 100))
         sentences: list[str] = []
         prompts: list[tuple[str, str]] = []
         tables = []
         for p in self.partnerships:
             sc = self._latest(self.scores, p)
             gp = self._latest(self.gaps, p)
-            wave_txt = ""
+            where = p
             if self.has_waves and len(sc):
-                wave_txt = f" ({_TEXT['wave'][lang]} {sc['wave'].iloc[0]})"
+                where += f" ({_TEXT['wave'][lang]} {sc['wave'].iloc[0]})"
             tables.append(self._table(p, sc, gp, lang))
             shown = gp[~gp["suppressed"]]
             hidden = gp.loc[gp["suppressed"], "dimension"].tolist()
+            if not shown.empty:
+                sentences.append(self._gap_sentence(where, sc, shown, lang))
             if hidden:
                 names = (
                     ("alle dimensjoner" if nb else "every dimension")
@@ -159,51 +165,18 @@ class BarometerResult:
                     else ", ".join(_label(d, lang) for d in hidden).lower()
                 )
                 sentences.append(
-                    f"{p}{wave_txt}: færre enn {self.n_min} svar på minst én side for {names}; "
-                    "disse tallene vises ikke."
+                    f"{where}: færre enn {self.n_min} svar på minst én side for {names}; disse tallene vises ikke."
                     if nb
-                    else f"{p}{wave_txt}: fewer than {self.n_min} answers on at least one side for "
-                    f"{names}; these figures are not shown."
+                    else f"{where}: fewer than {self.n_min} answers on at least one side for {names}; "
+                    "these figures are not shown."
                 )
-            if shown.empty:
-                continue
-            top = shown.loc[shown["gap"].abs().idxmax()]
-            clear = shown[(shown["ci_low"] > 0) | (shown["ci_high"] < 0)]
-            fmt = lambda x: format_number(x, 1, lang)  # noqa: E731
-            k = sc.set_index(["side", "dimension"])["mean"]
-            dim = top["dimension"]
-            higher = SIDE_LABELS["kommune" if top["gap"] > 0 else "partner"][lang]
-            lower = SIDE_LABELS["partner" if top["gap"] > 0 else "kommune"][lang]
-            interval = f"{fmt(top['ci_low'])} {'til' if nb else 'to'} {fmt(top['ci_high'])}"
-            if nb:
-                s = (
-                    f"{p}{wave_txt}: sidene er mest uenige om {_label(dim, lang).lower()}: "
-                    f"{higher.lower()} gir {fmt(max(k[('kommune', dim)], k[('partner', dim)]))} og "
-                    f"{lower.lower()} {fmt(min(k[('kommune', dim)], k[('partner', dim)]))} på en skala fra 1 til 5 "
-                    f"(forskjell {fmt(top['gap'])}, {pct} % intervall {interval})."
-                )
-                s += (
-                    f" {len(clear)} av {len(shown)} dimensjoner har en tydelig forskjell (intervallet omfatter ikke null)."
-                    if len(clear)
-                    else " Ingen dimensjon har en tydelig forskjell: alle intervallene omfatter null."
-                )
-            else:
-                s = (
-                    f"{p}{wave_txt}: the sides differ most on {_label(dim, lang).lower()}: "
-                    f"the {higher.lower()} gives {fmt(max(k[('kommune', dim)], k[('partner', dim)]))} and the "
-                    f"{lower.lower()} {fmt(min(k[('kommune', dim)], k[('partner', dim)]))} on a scale from 1 to 5 "
-                    f"(gap {fmt(top['gap'])}, {pct} % interval {interval})."
-                )
-                s += (
-                    f" {len(clear)} of {len(shown)} dimensions show a clear gap (the interval excludes zero)."
-                    if len(clear)
-                    else " No dimension shows a clear gap: every interval includes zero."
-                )
-            sentences.append(s)
-            for _, row in clear.iterrows():
+            change = self._change_sentence(p, lang)
+            sentences += [change] if change else []
+            for _, row in _clear(shown).iterrows():
                 d = row["dimension"]
                 side = SIDE_LABELS["kommune" if row["gap"] > 0 else "partner"][lang]
-                lead = f"{side} {'vurderer dette høyere' if nb else 'rates this higher'} ({fmt(row['gap'])})."
+                size = format_number(row["gap"], 1, lang)
+                lead = f"{side} {'vurderer dette høyere' if nb else 'rates this higher'} ({size})."
                 prompts.append((f"{p} – {_label(d, lang)}", f"{lead} {PROMPTS[d][lang]}"))
         table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         return BarometerSummary(
@@ -214,6 +187,69 @@ class BarometerResult:
             prompts_heading="Dette bør dere snakke om" if nb else "What to talk about",
             notes=self.notes,
         )
+
+    def _gap_sentence(self, where: str, sc: pd.DataFrame, shown: pd.DataFrame, lang: str) -> str:
+        """The dimension where the sides differ most, and how many gaps are clear."""
+        nb = lang == "nb"
+        pct = int(round(self.level * 100))
+        top = shown.loc[shown["gap"].abs().idxmax()]
+        n_clear = len(_clear(shown))
+        dim = top["dimension"]
+        means = sc.set_index(["side", "dimension"])["mean"]
+        hi_side, lo_side = ("kommune", "partner") if top["gap"] > 0 else ("partner", "kommune")
+        hi, lo = (format_number(means[(s, dim)], 1, lang) for s in (hi_side, lo_side))
+        hi_name, lo_name = (SIDE_LABELS[s][lang].lower() for s in (hi_side, lo_side))
+        gap, low, high = (format_number(top[c], 1, lang) for c in ("gap", "ci_low", "ci_high"))
+        label = _label(dim, lang).lower()
+        if nb:
+            text = (
+                f"{where}: sidene er mest uenige om {label}: {hi_name} gir {hi} og {lo_name} {lo} på en "
+                f"skala fra 1 til 5 (forskjell {gap}, {pct} % intervall {low} til {high})."
+            )
+            return text + (
+                f" {n_clear} av {len(shown)} dimensjoner har en tydelig forskjell (intervallet omfatter ikke null)."
+                if n_clear
+                else " Ingen dimensjon har en tydelig forskjell: alle intervallene omfatter null."
+            )
+        text = (
+            f"{where}: the sides differ most on {label}: the {hi_name} gives {hi} and the {lo_name} {lo} on a "
+            f"scale from 1 to 5 (gap {gap}, {pct} % interval {low} to {high})."
+        )
+        return text + (
+            f" {n_clear} of {len(shown)} dimensions show a clear gap (the interval excludes zero)."
+            if n_clear
+            else " No dimension shows a clear gap: every interval includes zero."
+        )
+
+    def _change_sentence(self, p: str, lang: str) -> str:
+        """Clear changes (interval excludes zero) from the first to the last wave, or ''."""
+        ch = self.changes[(self.changes["partnership"] == p) & ~self.changes["suppressed"].astype(bool)]
+        if ch.empty:
+            return ""
+        nb = lang == "nb"
+        first, last = ch["first_wave"].iloc[0], ch["last_wave"].iloc[0]
+        parts = []
+        for _, r in _clear(ch).iterrows():
+            size = ("+" if r["change"] > 0 else "") + format_number(r["change"], 1, lang)
+            side = SIDE_LABELS[r["side"]][lang].lower()
+            parts.append(
+                f"{_label(r['dimension'], lang).lower()} hos {side} {size}"
+                if nb
+                else f"{_label(r['dimension'], lang).lower()} for the {side} {size}"
+            )
+        wave = _TEXT["wave"][lang]
+        if not parts:
+            return (
+                f"{p}: ingen tydelige endringer fra {wave} {first} til {last}."
+                if nb
+                else f"{p}: no clear changes from {wave} {first} to {last}."
+            )
+        lead = (
+            f"{p}: tydelige endringer fra {wave} {first} til {last}: "
+            if nb
+            else f"{p}: clear changes from {wave} {first} to {last}: "
+        )
+        return lead + "; ".join(parts) + "."
 
     def _table(self, p: str, sc: pd.DataFrame, gp: pd.DataFrame, lang: str) -> pd.DataFrame:
         means = sc.pivot_table(index="dimension", columns="side", values="mean", dropna=False)
@@ -243,7 +279,7 @@ class BarometerResult:
 
     # ------------------------------------------------------------------ plot
     def plot(
-        self, *, lang: str = "nb", ax: Any = None, partnership: str | None = None, wave: Any = None
+        self, ax: Any = None, *, lang: str = "nb", partnership: str | None = None, wave: Any = None
     ) -> Any:
         """Dot plot per partnership: dimensions down, both sides' means with their intervals.
 
@@ -259,6 +295,10 @@ class BarometerResult:
             raise SpecificationError(
                 f"unknown partnership {partnership!r}; choose one of {self.partnerships}"
             )
+        if wave is not None and (not self.has_waves or wave not in set(self.scores["wave"])):
+            raise SpecificationError(f"no wave {wave!r} in these answers")
+        if wave is not None and (not self.has_waves or wave not in set(self.scores["wave"])):
+            raise SpecificationError(f"no wave {wave!r} in these answers")
         if ax is not None and len(chosen) > 1:
             raise SpecificationError("several partnerships: pass partnership= to draw one of them on ax")
         if ax is None:

@@ -275,13 +275,14 @@ def _side_scores(data: pd.DataFrame, person: pd.DataFrame, *, level: float, n_mi
     out = _grid(data).merge(stats_, on=keys, how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     n = out["n"].to_numpy()
-    half = _t_quantile(level, n - 1.0) * out["sd"].to_numpy() / np.sqrt(np.maximum(n, 1))
+    out["std_error"] = out["sd"] / np.sqrt(np.maximum(n, 1))
+    half = _t_quantile(level, n - 1.0) * out["std_error"].to_numpy()
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     out["suppressed"] = n < n_min
     hidden = out["suppressed"].to_numpy()
-    out.loc[hidden, ["mean", "sd", "ci_low", "ci_high"]] = np.nan
-    return out[[*keys, "mean", "ci_low", "ci_high", "n", "suppressed", "sd"]]
+    out.loc[hidden, ["mean", "sd", "std_error", "ci_low", "ci_high"]] = np.nan
+    return out[[*keys, "mean", "std_error", "ci_low", "ci_high", "n", "suppressed", "sd"]]
 
 
 def _welch(
@@ -330,6 +331,7 @@ def _gaps(scores: pd.DataFrame, *, level: float) -> pd.DataFrame:
     out = k.index.to_frame(index=False)
     out["gap"] = w["estimate"]
     out["std_error"] = w["std_error"]
+    out["statistic"] = w["statistic"]
     out["ci_low"] = w["ci_low"]
     out["ci_high"] = w["ci_high"]
     out["p_value"] = w["p_value"]
@@ -347,6 +349,7 @@ _CHANGE_COLUMNS = [
     "last_wave",
     "change",
     "std_error",
+    "statistic",
     "ci_low",
     "ci_high",
     "p_value",
@@ -383,7 +386,7 @@ def _changes(scores: pd.DataFrame, *, level: float) -> pd.DataFrame:
     out["first_wave"] = first["wave"].to_numpy()
     out["last_wave"] = last["wave"].to_numpy()
     out["change"] = w["estimate"]
-    for col in ("std_error", "ci_low", "ci_high", "p_value"):
+    for col in ("std_error", "statistic", "ci_low", "ci_high", "p_value"):
         out[col] = w[col]
     out["n_first"] = first["n"].to_numpy()
     out["n_last"] = last["n"].to_numpy()
