@@ -86,9 +86,10 @@ def se_from(row: pd.Series, level: float = 0.95) -> float:
 
 # ------------------------------------------------------------------------ recovery
 def test_recovers_planted_side_scores_and_gaps():
-    """With 300 respondents a side, every side mean and gap lies within 4 SE of the truth
-    (the truth is the exact expected observed mean of the rounded, clipped answers), and most
-    (>= 14 of 16, resp. >= 7 of 8) 95 % intervals cover it."""
+    """With 300 respondents a side, every side mean and gap lies within 4 SE of the truth (the
+    exact expected observed mean of the rounded, clipped answers). Coverage counts are a second,
+    looser check: at least 13 of 16 side intervals (a correct 95 % interval misses 4 or more
+    with probability 0.7 %) and 6 of 8 gap intervals (3 or more misses: 0.6 %)."""
     rng = np.random.default_rng(11)
     data = simulate(
         rng,
@@ -104,14 +105,14 @@ def test_recovers_planted_side_scores_and_gaps():
         t = truth[row["side"]][DIMENSIONS.index(row["dimension"])]
         assert abs(row["mean"] - t) < 4 * se_from(row), row
         covered += row["ci_low"] <= t <= row["ci_high"]
-    assert covered >= 14
+    assert covered >= 13
     gap_truth = truth["kommune"] - truth["partner"]
     covered = 0
     for _, row in res.gaps.iterrows():
         t = gap_truth[DIMENSIONS.index(row["dimension"])]
         assert abs(row["gap"] - t) < 4 * row["std_error"], row
         covered += row["ci_low"] <= t <= row["ci_high"]
-    assert covered >= 7
+    assert covered >= 6
     likeverd = res.gaps.set_index("dimension").loc["likeverd"]
     assert likeverd["ci_low"] > 0 and likeverd["p_value"] < 1e-6
     assert set(res.scores.columns) >= {"partnership", "side", "dimension", "mean", "ci_low", "ci_high", "n"}
