@@ -59,16 +59,16 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.clean._common import require_columns, source_of
-from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.exceptions import SpecificationError
+from fou_analysis.framework._barometer_input import validated
 from fou_analysis.framework._barometer_result import BarometerResult
-from fou_analysis.framework.barometer_items import BAROMETER_ITEMS, DIMENSIONS, SIDES, items_of
+from fou_analysis.framework.barometer_items import DIMENSIONS, SIDES, items_of
 
 RESPONSE_COLUMNS = ("partnership", "side", "respondent", "item", "score")
 #: Items a respondent must answer in a dimension (of 3) to get a score on it.
 MIN_ANSWERED = 2
 #: Complete response sets needed before Cronbach's alpha is computed for a dimension.
 RELIABILITY_MIN_N = 10
-_NO_WAVE = "__all__"
 
 
 def barometer(
@@ -118,6 +118,7 @@ def barometer(
 
     Examples
     --------
+    >>> from fou_analysis.framework import BAROMETER_ITEMS
     >>> rng = np.random.default_rng(3)
     >>> rows = [
     ...     {"partnership": "p1", "side": side, "respondent": f"{side}{r}", "item": item,
@@ -137,7 +138,7 @@ def barometer(
         raise SpecificationError(f"responses must be a DataFrame, not {type(responses).__name__}")
     src = source_of(responses, source)
     require_columns(responses, RESPONSE_COLUMNS, source=src, argument="responses")
-    data = _validated(responses, src)
+    data = validated(responses, src)
     has_waves = "wave" in responses.columns
     notes: list[str] = [
         f"A respondent's dimension score is the mean of the items answered, if at least {MIN_ANSWERED} "
@@ -165,84 +166,6 @@ def barometer(
         has_waves=has_waves,
         notes=tuple(notes),
     )
-
-
-# --------------------------------------------------------------------------- validation
-def _validated(df: pd.DataFrame, src: str) -> pd.DataFrame:
-    """The answers as a clean frame, or a :class:`DataError` naming the first bad row."""
-    n = len(df)
-    if "source_row" in df.columns:
-        rows = pd.to_numeric(df["source_row"], errors="coerce").to_numpy()
-    else:
-        rows = np.arange(n) + 2  # as a person counts lines in the file (header = row 1)
-    file = src or None
-
-    def fail(mask: np.ndarray, column: str, what: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            i = int(np.flatnonzero(mask)[0])
-            row = int(rows[i]) if np.isfinite(rows[i]) else None
-            raise DataError(what(i) if callable(what) else what, file=file, row=row, column=column)
-
-    for col in ("partnership", "respondent"):
-        missing = df[col].isna().to_numpy() | (df[col].astype(str).str.strip() == "").to_numpy()
-        fail(missing, col, f"{col} is missing")
-    if "wave" in df.columns:
-        fail(df["wave"].isna().to_numpy(), "wave", "wave is missing")
-
-    side_raw = df["side"]
-    side = side_raw.astype("string").str.strip().str.casefold()
-    fail(
-        (~side.isin(SIDES)).fillna(True).to_numpy(),
-        "side",
-        lambda i: f"side {side_raw.iloc[i]!r} is not one of {', '.join(SIDES)}",
-    )
-    item_raw = df["item"]
-    item = item_raw.astype("string").str.strip()
-    fail(
-        (~item.isin(list(BAROMETER_ITEMS))).fillna(True).to_numpy(),
-        "item",
-        lambda i: f"item {item_raw.iloc[i]!r} is not a barometer item (lik_1 … dri_3)",
-    )
-    score_raw = df["score"]
-    blank = score_raw.isna() | (score_raw.astype("string").str.strip() == "").fillna(True)
-    score = pd.to_numeric(score_raw.where(~blank), errors="coerce").astype(float)
-    fail(
-        (score.isna() & ~blank).to_numpy(),
-        "score",
-        lambda i: f"score {score_raw.iloc[i]!r} is not a number",
-    )
-    val = score.to_numpy()
-    with np.errstate(invalid="ignore"):
-        outside = (val < 1) | (val > 5)
-        fractional = np.isfinite(val) & (val != np.round(val))
-    fail(outside, "score", lambda i: f"score {score_raw.iloc[i]!r} is outside the scale 1–5")
-    fail(fractional, "score", lambda i: f"score {score_raw.iloc[i]!r} is not a whole number 1–5")
-
-    out = pd.DataFrame(
-        {
-            "partnership": df["partnership"].astype(str).str.strip().to_numpy(),
-            "wave": df["wave"].to_numpy() if "wave" in df.columns else _NO_WAVE,
-            "side": side.astype(str).to_numpy(),
-            "respondent": df["respondent"].astype(str).str.strip().to_numpy(),
-            "item": item.astype(str).to_numpy(),
-            "score": val,
-        }
-    )
-    out["dimension"] = out["item"].map(BAROMETER_ITEMS)
-    who = ["partnership", "wave", "respondent"]
-    first_side = out.groupby(who, sort=False)["side"].transform("first")
-    fail(
-        (out["side"] != first_side).to_numpy(),
-        "side",
-        "this respondent is on both sides of the partnership (kommune and partner)",
-    )
-    fail(
-        out.duplicated([*who, "item"]).to_numpy(),
-        "item",
-        "this respondent answered this item twice (in the same partnership and wave)",
-    )
-    return out
 
 
 # --------------------------------------------------------------------------- estimation
