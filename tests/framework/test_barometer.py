@@ -405,6 +405,8 @@ def test_summary_names_the_largest_gap_prompts_and_escapes_html():
     assert PROMPTS["likeverd"]["en"] in str(en) and "equal partnership" in str(en)
     clear = res.gaps[(res.gaps["ci_low"] > 0) | (res.gaps["ci_high"] < 0)]["dimension"]
     assert len(nb.prompts) == len(clear)
+    assert "Welch-intervaller" in str(nb) and "interval" not in " ".join(nb.notes).replace("intervall", "")
+    assert any("Cronbach" in n for n in en.notes)
     html = en._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     with pytest.raises(SpecificationError):

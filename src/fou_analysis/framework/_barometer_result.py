@@ -10,8 +10,13 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.exceptions import SpecificationError
-from fou_analysis.formatting import check_lang, format_number
+from fou_analysis.formatting import check_lang
+from fou_analysis.formatting import format_number as _format_number
 from fou_analysis.framework.barometer_items import DIMENSION_LABELS, DIMENSIONS, PROMPTS, SIDE_LABELS, SIDES
+
+#: Answers needed per dimension, and complete answer sets needed for alpha (see barometer.py).
+MIN_ANSWERED = 2
+RELIABILITY_MIN_N = 10
 
 _TIDY = ["term", "partnership", "wave", "side", "dimension", "estimate", "std_error", "statistic"]
 _TIDY += ["p_value", "ci_low", "ci_high", "n", "suppressed"]
@@ -32,6 +37,13 @@ _TEXT = {
 
 def _label(dim: str, lang: str) -> str:
     return DIMENSION_LABELS[dim][lang]
+
+
+def format_number(x: Any, decimals: int, lang: str) -> str:
+    """The package's formatter, without a "−0,0" for small negative numbers."""
+    if x is None or not np.isfinite(float(x)):
+        return _format_number(x, decimals, lang)
+    return _format_number(round(float(x), decimals) + 0.0, decimals, lang)
 
 
 def _clear(frame: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +187,12 @@ class BarometerResult:
             for _, row in _clear(shown).iterrows():
                 d = row["dimension"]
                 side = SIDE_LABELS["kommune" if row["gap"] > 0 else "partner"][lang]
-                size = format_number(row["gap"], 1, lang)
-                lead = f"{side} {'vurderer dette høyere' if nb else 'rates this higher'} ({size})."
+                size = format_number(abs(row["gap"]), 1, lang)
+                lead = (
+                    f"{side} vurderer dette {size} poeng høyere."
+                    if nb
+                    else f"The {side.lower()} rates this {size} points higher."
+                )
                 prompts.append((f"{p} – {_label(d, lang)}", f"{lead} {PROMPTS[d][lang]}"))
         table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
         return BarometerSummary(
@@ -185,8 +201,47 @@ class BarometerResult:
             table=table,
             prompts=tuple(prompts),
             prompts_heading="Dette bør dere snakke om" if nb else "What to talk about",
-            notes=self.notes,
+            notes=self._notes(lang),
         )
+
+    def _notes(self, lang: str) -> tuple[str, ...]:
+        """How to read the figures, in the summary's language."""
+        nb = lang == "nb"
+        rel = self.reliability.dropna(subset=["alpha"])
+        alphas = ", ".join(
+            f"{_label(r['dimension'], lang).lower()} {format_number(r['alpha'], 2, lang)}"
+            for _, r in rel.iterrows()
+        )
+        missing = len(self.reliability) - len(rel)
+        if nb:
+            notes = [
+                f"En persons skår på en dimensjon er snittet av svarene på dens tre utsagn (minst {MIN_ANSWERED} må være besvart).",
+                f"En side med færre enn {self.n_min} svar vises ikke, og da beregnes ingen forskjell; "
+                "ingen samlet skår for begge sider vises.",
+                "Forskjeller og endringer har Welch-intervaller (uavhengige grupper). Med mange sammenligninger "
+                "vil omtrent ett av tjue intervaller utelukke null ved en tilfeldighet.",
+            ]
+            if alphas:
+                notes.append(f"Reliabilitet (Cronbachs alfa): {alphas}.")
+            if missing:
+                notes.append(
+                    f"Reliabilitet ikke beregnet for {missing} dimensjon(er): færre enn {RELIABILITY_MIN_N} fullstendige svar."
+                )
+        else:
+            notes = [
+                f"A person's score on a dimension is the mean of their answers to its three statements (at least {MIN_ANSWERED} answered).",
+                f"A side with fewer than {self.n_min} answers is not shown, and no gap is then computed; "
+                "no combined score for both sides is shown.",
+                "Gaps and changes have Welch intervals (independent groups). With many comparisons, about one "
+                "interval in twenty will exclude zero by chance.",
+            ]
+            if alphas:
+                notes.append(f"Reliability (Cronbach's alpha): {alphas}.")
+            if missing:
+                notes.append(
+                    f"Reliability not computed for {missing} dimension(s): fewer than {RELIABILITY_MIN_N} complete answer sets."
+                )
+        return tuple(notes)
 
     def _gap_sentence(self, where: str, sc: pd.DataFrame, shown: pd.DataFrame, lang: str) -> str:
         """The dimension where the sides differ most, and how many gaps are clear."""
@@ -342,5 +397,5 @@ class BarometerResult:
                 title += f" – {_TEXT['wave'][lang]} {sc['wave'].iloc[0]}"
             a.set_title(title)
             a.grid(axis="x", alpha=0.3)
-            a.legend(loc="lower right", fontsize="small")
+            a.legend(loc="best", fontsize="small")
         return axes[0] if len(axes) == 1 else axes

@@ -61,14 +61,10 @@ import pandas as pd
 from fou_analysis.clean._common import require_columns, source_of
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.framework._barometer_input import validated
-from fou_analysis.framework._barometer_result import BarometerResult
+from fou_analysis.framework._barometer_result import MIN_ANSWERED, RELIABILITY_MIN_N, BarometerResult
 from fou_analysis.framework.barometer_items import DIMENSIONS, SIDES, items_of
 
 RESPONSE_COLUMNS = ("partnership", "side", "respondent", "item", "score")
-#: Items a respondent must answer in a dimension (of 3) to get a score on it.
-MIN_ANSWERED = 2
-#: Complete response sets needed before Cronbach's alpha is computed for a dimension.
-RELIABILITY_MIN_N = 10
 
 
 def barometer(
