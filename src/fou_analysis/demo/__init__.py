@@ -8,8 +8,12 @@ effects for tests; ``generate(case, seed)`` returns the same data in memory.
 
 Everything is deterministic: the same seed gives byte-identical files. No real person is in
 the data; pseudonyms are keyed hashes of running numbers.
+
+Co-creation barometer answers (a Nettskjema export per case, with ``PLANTED_BAROMETER``) are
+written by ``write_barometer(directory)``; they are not part of ``write_demo``'s file set.
 """
 
+from fou_analysis.demo.barometer import PLANTED_BAROMETER, barometer_files, write_barometer
 from fou_analysis.demo.generate import CASES, DEFAULT_SEED, generate, render
 from fou_analysis.demo.planted import PLANTED
 from fou_analysis.demo.write import MARKER, DemoWriteResult, demo_sha256, recorded_files, write_demo
@@ -19,10 +23,13 @@ __all__ = [
     "DEFAULT_SEED",
     "MARKER",
     "PLANTED",
-    "DemoWriteResult",
+    "PLANTED_BAROMETER",
+    "barometer_files",
     "demo_sha256",
+    "DemoWriteResult",
     "generate",
     "recorded_files",
     "render",
+    "write_barometer",
     "write_demo",
 ]
