@@ -16,11 +16,13 @@ the page. After the load event and once every image has settled: each image's
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -44,6 +46,9 @@ INSTALL_HINT = (
     f"headless Chromium not found at {CHROMIUM}: run 'make browser' as root "
     "(apt-get install chromium), or set FOU_CHROMIUM to a Chromium binary"
 )
+
+# Puts the pipe ends on 3 and 4 (inheritable), then becomes Chromium.
+_PLACE_FDS = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
 
 # Runs in the page before its own scripts (CDP-injected scripts are not subject to the page's CSP).
 _WATCH_CSP = """
@@ -90,12 +95,16 @@ class Chromium:
         self._profile = tempfile.mkdtemp(prefix="fou-chromium-")
         cmd_r, self._cmd_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        # the browser reads commands on fd 3 and writes responses on fd 4
+        # the browser reads commands on fd 3 and writes responses on fd 4; the pipe ends it gets
+        # are first moved above 9 so that placing them on 3 and 4 cannot overwrite one another
+        cmd_r, resp_w = _above_9(cmd_r), _above_9(resp_w)
         self._proc = subprocess.Popen(
             [
-                "sh",
+                sys.executable,  # not sh: dash cannot redirect from descriptors above 9
                 "-c",
-                f'exec "$0" "$@" 3<&{cmd_r} 4>&{resp_w}',
+                _PLACE_FDS,
+                str(cmd_r),
+                str(resp_w),
                 CHROMIUM,
                 *FLAGS,
                 f"--user-data-dir={self._profile}",
@@ -111,6 +120,7 @@ class Chromium:
         self._next_id = 0
         self._messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._pending: list[dict[str, Any]] = []
+        self._stderr_tail: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
 
@@ -129,8 +139,8 @@ class Chromium:
 
     def _drain_stderr(self) -> None:
         assert self._proc.stderr is not None
-        for _ in self._proc.stderr:  # keep the pipe from filling; Chromium's own chatter
-            pass
+        for line in self._proc.stderr:  # keep the pipe from filling; the tail explains a crash
+            self._stderr_tail = [*self._stderr_tail[-19:], line.decode("utf-8", "replace").rstrip()]
 
     def _get(self, deadline: float) -> dict[str, Any]:
         try:
@@ -138,7 +148,9 @@ class Chromium:
         except queue.Empty:
             raise TimeoutError("Chromium did not answer in time") from None
         if msg is None:
-            raise RuntimeError(f"Chromium exited (code {self._proc.poll()})")
+            time.sleep(0.2)
+            tail = "\n".join(self._stderr_tail)
+            raise RuntimeError(f"Chromium exited (code {self._proc.poll()}); its last words:\n{tail}")
         return msg
 
     def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> Any:
@@ -147,7 +159,11 @@ class Chromium:
         msg: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
             msg["sessionId"] = session
-        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
+        try:
+            os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
+        except BrokenPipeError:
+            self._get(time.monotonic() + 5)  # raises with Chromium's exit code and stderr
+            raise
         deadline = time.monotonic() + self.timeout
         while True:
             got = self._get(deadline)
@@ -213,6 +229,13 @@ class Chromium:
             self._proc.wait()
         os.close(self._cmd_w)
         shutil.rmtree(self._profile, ignore_errors=True)
+
+
+def _above_9(fd: int) -> int:
+    """A copy of ``fd`` numbered 10 or more (the original is closed)."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
 
 
 def _error_text(ev: dict[str, Any], session: str) -> str | None:

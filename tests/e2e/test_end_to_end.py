@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import chromium_cdp
 import pytest
 
-import chromium_cdp
 from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.formatting import format_number
