@@ -20,7 +20,10 @@ from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = "noen"  # prepare + survey scores + prepost/DiD/survival + value (Monte Carlo): a few seconds
+# noen: survey scores, before/after, DiD, Cox, value with Monte Carlo; utstyrsbu: loans, ITS,
+# before/after, value. A few seconds each. friskgarden (synthetic control/SDID placebos) takes
+# minutes in-process and is left to the end-to-end run.
+CASES = ("noen", "utstyrsbu")
 TABLE_SUFFIXES = (".parquet", ".csv")
 
 
@@ -32,38 +35,39 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def _project(root: Path) -> Project:
+def _project(root: Path, case: str) -> Project:
     shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=[CASE])
+    demo.write_demo(root, cases=[case])
     return Project.at(root)
 
 
-def _run(project: Project, *, estimate: bool = True) -> dict[str, str]:
-    plan = load_plan(CASE, project=project)
+def _run(project: Project, case: str, *, estimate: bool = True) -> dict[str, str]:
+    plan = load_plan(case, project=project)
     pipeline.prepare(plan, project)
     if estimate:
         effects = pipeline.estimate(plan, project)  # reads the tables back from parquet, as 20_estimate does
         pipeline.valuate(plan, project, effects=effects)
-    return _hashes(project.processed_dir(CASE))
+    return _hashes(project.processed_dir(case))
 
 
-@pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Project, dict, dict]:
-    first = _project(tmp_path_factory.mktemp("run_a"))
-    second = _project(tmp_path_factory.mktemp("run_b_in_another_folder"))
-    h1 = _run(first)
+@pytest.fixture(scope="module", params=CASES)
+def two_runs(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Project, Project, dict, dict]:
+    case = request.param
+    first = _project(tmp_path_factory.mktemp(f"{case}_run_a"), case)
+    second = _project(tmp_path_factory.mktemp(f"{case}_run_b_in_another_folder"), case)
+    h1 = _run(first, case)
     time.sleep(1.1)  # provenance records whole seconds: make a run time in the tables show up
-    h2 = _run(second)
-    return first, second, h1, h2
+    h2 = _run(second, case)
+    return case, first, second, h1, h2
 
 
 def test_same_inputs_give_byte_identical_tables(two_runs) -> None:
-    first, second, h1, h2 = two_runs
+    case, first, second, h1, h2 = two_runs
     # precondition: the inputs really are the same (demo data are seeded)
-    raw1 = {p.name: p.read_bytes() for p in first.raw_dir(CASE).rglob("*") if p.is_file()}
-    raw2 = {p.name: p.read_bytes() for p in second.raw_dir(CASE).rglob("*") if p.is_file()}
+    raw1 = {p.name: p.read_bytes() for p in first.raw_dir(case).rglob("*") if p.is_file()}
+    raw2 = {p.name: p.read_bytes() for p in second.raw_dir(case).rglob("*") if p.is_file()}
     assert raw1 == raw2
-    plan = load_plan(CASE, project=first)
+    plan = load_plan(case, project=first)
     expected = {f"{t.id}.parquet" for t in plan.tables} | {"effects.parquet"}
     assert expected <= set(h1), f"missing tables: {expected - set(h1)}"
     assert first.root != second.root
@@ -73,12 +77,12 @@ def test_same_inputs_give_byte_identical_tables(two_runs) -> None:
 
 
 def test_processed_data_can_be_deleted_and_rebuilt(two_runs) -> None:
-    first, _, h1, _ = two_runs
+    case, first, _, h1, _ = two_runs
     shutil.rmtree(first.root / "data" / "processed")
-    assert _run(first) == h1
+    assert _run(first, case) == h1
 
 
 def test_preparing_twice_in_place_overwrites_with_the_same_bytes(two_runs) -> None:
-    _, second, _, h2 = two_runs
-    again = _run(second, estimate=False)
+    case, _, second, _, h2 = two_runs
+    again = _run(second, case, estimate=False)
     assert again and all(h2[k] == v for k, v in again.items())
