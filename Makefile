@@ -50,7 +50,8 @@ test-fast: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not simulation and not e2e and not notebook and not slow" tests
 
 # Tests of several minutes: the full offline install from $(WHEELHOUSE) into a fresh venv.
-test-slow: setup wheelhouse
+# (OFFLINE=1 uses the wheelhouse as copied: never try to refresh it, whatever the file times say.)
+test-slow: setup $(if $(OFFLINE),,wheelhouse)
 	$(PY) -m pytest -m slow tests
 
 # Headless Chromium for the report test (tests/e2e/test_browser.py); Debian's package, installed
