@@ -211,6 +211,7 @@ def test_report_renders_in_chromium_without_errors_and_with_every_image(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="report/runner.export_html uses nbconvert's lab template, which loads require.js and MathJax "
     "from cdnjs (offline: console errors; online: a third party sees every reader). Fix there: a "
     "template extending lab/index.html.j2 with empty html_head_js_requirejs and html_head_js_mathjax "
