@@ -1,5 +1,6 @@
 """End to end on demo data in a temporary project: `fou demo` + `fou run` write four reports,
-and the pipeline recovers every planted effect within its interval."""
+the pipeline recovers every planted effect within its interval, and every report renders in
+headless Chromium (no console errors, every image decodes, the headline numbers are on the page)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import chromium_cdp
 import pytest
 
 from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
+from fou_analysis.formatting import format_number
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -166,3 +169,107 @@ def test_reports_say_the_inputs_are_demo_data(
         assert sum(html.count(n) for n in notes) == 1, case
     html = (project.root / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
     assert sum(html.count(n) for n in notes) == 3
+
+
+# ------------------------------------------------------------------ rendered in a real browser (#9.9)
+CASES = ("utstyrsbu", "noen", "friskgarden")
+# nbconvert's "lab" template puts <script src> for require.js and MathJax on cdnjs into every
+# report. Not harmless: offline (TSD) they fail, online they tell a CDN who reads which report.
+# They are checked on their own (test_report_loads_nothing_from_the_internet, strict xfail until
+# the export stops emitting them); every other console error fails the rendering test.
+CDN = "https://cdnjs.cloudflare.com/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not chromium_cdp.available():
+        pytest.skip(chromium_cdp.INSTALL_HINT)
+    with chromium_cdp.Chromium() as chromium:
+        yield chromium
+
+
+def _report_files(project: Project, case: str) -> list[Path]:
+    """``report.html`` and any language variant beside it (``report.en.html``)."""
+    return sorted((project.root / "reports" / case).glob("report*.html"))
+
+
+def _page_lang(page: chromium_cdp.PageReport, path: Path) -> str:
+    """The report's language: from ``report.<lang>.html``, ``<html lang>``, or its own headings."""
+    from fou_analysis.report import t
+
+    stem_lang = path.name.removeprefix("report").removesuffix(".html").strip(".")
+    if stem_lang in ("nb", "en"):
+        return stem_lang
+    if page.lang[:2] in ("nb", "en"):
+        return page.lang[:2]
+    found = [lang for lang in ("nb", "en") if t("plain_summary", lang) in page.text]
+    assert len(found) == 1, f"{path}: cannot tell the report's language ({found})"
+    return found[0]
+
+
+@pytest.mark.parametrize("case", [*CASES, "portfolio"])
+def test_report_renders_in_chromium_without_errors_and_with_every_image(
+    project: Project, run_all: subprocess.CompletedProcess[str], browser, case: str
+) -> None:
+    """No console errors (none are filtered), and every <img> decodes (naturalWidth > 0)."""
+    assert run_all.returncode == 0, run_all.stderr[-2000:]
+    files = _report_files(project, case)
+    assert files, f"{case}: no report*.html"
+    for path in files:
+        page = browser.open(path)
+        errors = [e for e in page.errors if CDN not in e]
+        assert errors == [], f"{path.name}: {errors}"
+        assert page.images, f"{path.name}: no images"
+        broken = [i["src"] for i in page.images if not i["naturalWidth"] > 0]
+        assert broken == [], f"{path.name}: images that do not load: {broken}"
+        assert len(page.text) > 500, f"{path.name}: almost no visible text"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="report/runner.export_html uses nbconvert's lab template, which loads require.js and MathJax "
+    "from cdnjs (offline: console errors; online: a third party sees every reader). Fix there: a "
+    "template extending lab/index.html.j2 with empty html_head_js_requirejs and html_head_js_mathjax "
+    "blocks; then remove this marker.",
+)
+def test_report_loads_nothing_from_the_internet(
+    project: Project, run_all: subprocess.CompletedProcess[str], browser
+) -> None:
+    assert run_all.returncode == 0, run_all.stderr[-2000:]
+    remote = {}
+    for case in (*CASES, "portfolio"):
+        for path in _report_files(project, case):
+            html = path.read_text(encoding="utf-8")
+            found = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"(https?://[^\"]+)", html)
+            found += [e for e in browser.open(path).errors if "http://" in e or "https://" in e]
+            if found:
+                remote[f"{case}/{path.name}"] = found
+    assert remote == {}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_headline_numbers_are_visible_in_the_browser(
+    project: Project, run_all: subprocess.CompletedProcess[str], browser, case: str
+) -> None:
+    """Each outcome's estimate and 95 % interval, as the report formats them, on the outcome's row
+    of the effects table in the rendered page text; the SROI ratio too where the case is valued."""
+    assert run_all.returncode == 0, run_all.stderr[-2000:]
+    plan = load_plan(case, project=project)
+    results = pipeline.load_artefact(plan, project, "effects")
+    valued = pipeline.load_artefact(plan, project, "value") if plan.value else None
+    for path in _report_files(project, case):
+        page = browser.open(path)
+        lang = _page_lang(page, path)
+        lines = page.text.splitlines()
+        for oid, r in results.items():
+            k, d = r.labels.scale, r.labels.decimals
+            label = plan.outcome(oid).label.get(lang)
+            estimate = format_number(r.estimate * k, d, lang)
+            interval = f"{format_number(r.ci[0] * k, d, lang)} – {format_number(r.ci[1] * k, d, lang)}"
+            rows = [ln for ln in lines if ln.startswith(label) and "\t" in ln]
+            assert any(estimate in ln and interval in ln for ln in rows), (
+                f"{path.name}: {oid} estimate {estimate!r} / interval {interval!r} not on its row {rows}"
+            )
+        if valued is not None:
+            assert format_number(float(valued.sroi.ratio), 2, lang) in page.text, f"{path.name}: SROI ratio"

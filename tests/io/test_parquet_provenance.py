@@ -13,6 +13,7 @@ from io_fixture_paths import FORMATS, NETTSKJEMA_CODEBOOK, NETTSKJEMA_CSV, SSB, 
 
 import fou_analysis
 from fou_analysis import DataError, io
+from fou_analysis.io import parquet
 
 
 def test_sha256_matches_hashlib():
@@ -49,7 +50,9 @@ def test_parquet_round_trip_with_provenance_and_labels(tmp_path):
     assert out == tmp_path / "survey.parquet"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["survey.parquet", "survey.provenance.json"]
     meta = pq.read_schema(out).metadata
-    assert json.loads(meta[b"fou_provenance"]) == prov
+    embedded = json.loads(meta[b"fou_provenance"])
+    assert embedded == parquet.stable_provenance(prov, tmp_path)
+    assert "created_utc" not in embedded and str(tmp_path) not in meta[b"fou_provenance"].decode()
     assert json.loads((tmp_path / "survey.provenance.json").read_text(encoding="utf-8")) == prov
     back = io.read_parquet(out)
     pd.testing.assert_frame_equal(back, df, check_like=False)
@@ -130,3 +133,38 @@ def test_foreign_attrs_do_not_block_writing(tmp_path):
 def test_atomic_write_bytes_is_exported(tmp_path):
     io.atomic_write_bytes(tmp_path / "a.pkl", b"\x80\x04")
     assert (tmp_path / "a.pkl").read_bytes() == b"\x80\x04"
+
+
+def test_parquet_bytes_do_not_depend_on_run_time_or_project_folder(tmp_path):
+    """Reproducible runs (#9.8): same table + same inputs = same bytes, in any folder, at any time."""
+    files = {}
+    for where, when in (("a", "2026-01-01T00:00:00+00:00"), ("elsewhere/b", "2026-06-30T12:34:56+00:00")):
+        project = tmp_path / where
+        (project / "data" / "raw").mkdir(parents=True)
+        (project / "data" / "processed").mkdir(parents=True)
+        src = project / "data" / "raw" / "x.csv"
+        src.write_text("a;b\n1;2\n", encoding="utf-8")
+        df = pd.DataFrame({"a": [1], "b": [2.5]})
+        df.attrs["fou"] = {"source": str(src), "sha256": io.sha256(src), "format": "csv"}
+        prov = io.provenance([src], parameters={"table": "x"})
+        prov["created_utc"] = when
+        out = io.write_parquet(df, project / "data" / "processed" / "x.parquet", provenance=prov)
+        files[where] = out.read_bytes()
+        back = io.read_parquet(out)
+        # the reader still sees the full record (sidecar) and the absolute source path
+        assert back.attrs["fou"]["provenance"] == prov
+        assert back.attrs["fou"]["derived_from"]["source"] == str(src)
+        assert json.loads(parquet.sidecar_path(out).read_text(encoding="utf-8"))["created_utc"] == when
+    assert files["a"] == files["elsewhere/b"]
+    assert str(tmp_path).encode() not in files["a"]
+    assert b"../raw/x.csv" in files["a"]
+
+
+def test_a_sidecar_that_does_not_match_the_table_is_not_trusted(tmp_path):
+    src = tmp_path / "x.csv"
+    src.write_text("a\n1\n", encoding="utf-8")
+    prov = io.provenance([src], parameters={"table": "x"})
+    out = io.write_parquet(pd.DataFrame({"a": [1]}), tmp_path / "x.parquet", provenance=prov)
+    parquet.sidecar_path(out).write_text(json.dumps({**prov, "parameters": {"table": "y"}}), encoding="utf-8")
+    got = io.read_parquet(out).attrs["fou"]["provenance"]
+    assert got == parquet.stable_provenance(prov, tmp_path) and got["parameters"] == {"table": "x"}

@@ -1,0 +1,71 @@
+"""The browser checks of the report test can fail: on hand-made pages with a console error, an
+uncaught exception, a missing image and a Content-Security-Policy violation, each is reported."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from pathlib import Path
+
+import chromium_cdp
+import pytest
+
+pytestmark = pytest.mark.skipif(not chromium_cdp.available(), reason=chromium_cdp.INSTALL_HINT)
+
+
+def _png_1x1() -> str:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0\0\x80\0"))
+        + chunk(b"IEND", b"")
+    )
+    return base64.b64encode(png).decode()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_cdp.Chromium() as chromium:
+        yield chromium
+
+
+def test_a_clean_page_has_no_errors_and_its_image_decodes(tmp_path: Path, browser) -> None:
+    page_file = tmp_path / "ok.html"
+    page_file.write_text(
+        f'<html lang="nb"><body><p>Anslag 1\u00a0234,5</p><img src="data:image/png;base64,{_png_1x1()}"></body></html>',
+        encoding="utf-8",
+    )
+    page = browser.open(page_file)
+    assert page.errors == []
+    assert [i["naturalWidth"] for i in page.images] == [1]
+    assert page.text == "Anslag 1\u00a0234,5" and page.lang == "nb"
+
+
+def test_errors_and_broken_images_are_reported(tmp_path: Path, browser) -> None:
+    page_file = tmp_path / "bad.html"
+    page_file.write_text(
+        '<html><body><script>console.error("boom")</script><img src="missing.png">'
+        '<script>throw new Error("oops")</script></body></html>',
+        encoding="utf-8",
+    )
+    page = browser.open(page_file)
+    text = "\n".join(page.errors)
+    assert "console.error: boom" in text and "Error: oops" in text and "missing.png" in text
+    assert [i["naturalWidth"] for i in page.images] == [0]
+
+
+def test_csp_violations_are_reported(tmp_path: Path, browser) -> None:
+    page_file = tmp_path / "csp.html"
+    page_file.write_text(
+        '<html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head>'
+        f'<body><img src="data:image/png;base64,{_png_1x1()}"><script>var x = 1;</script></body></html>',
+        encoding="utf-8",
+    )
+    page = browser.open(page_file)
+    assert any(e.startswith("CSP violation: img-src") for e in page.errors), page.errors
+    assert any(e.startswith("CSP violation: script-src") for e in page.errors), page.errors
