@@ -187,3 +187,17 @@ def test_a_dollar_in_a_file_name_is_drawn_as_text() -> None:
         with pytest.raises(ValueError):
             ax.figure.savefig(io.BytesIO(), format="png")
     plt.close("all")
+
+
+def test_result_summaries_escape_their_text_and_tables() -> None:
+    from fou_analysis.clean.reliability import ReliabilitySummary
+    from fou_analysis.effects._result import Summary
+
+    table = pd.DataFrame({IMG: [SCRIPT]})
+    for summary in (
+        Summary(title=SCRIPT, sentence=IMG, table=table, diagnostics=(("warn", SCRIPT),), notes=(IMG,)),
+        ReliabilitySummary(title=SCRIPT, sentence=IMG, table=table, notes=(SCRIPT,)),
+    ):
+        out = summary._repr_html_()
+        assert live_markup(out) == []
+        assert text_of(out).count(SCRIPT) >= 2 and text_of(out).count(IMG) >= 2
