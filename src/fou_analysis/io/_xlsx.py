@@ -42,6 +42,8 @@ def read_workbook(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         ) from exc
     try:
         return _stream(wb, path)
+    except DataError:  # a cap: already says what is wrong (and DataError is a ValueError)
+        raise
     except damaged as exc:
         raise DataError(f"the workbook is damaged: {exc}", file=path) from exc
     finally:
