@@ -3,7 +3,8 @@
 Every table and HTML fragment of the report and the portfolio is rendered from a plan and
 results that carry ``<script>`` and ``<img onerror>`` payloads, then parsed: no ``<script>``
 element and no ``on*`` attribute may come out, and the payload must still be there as text
-(so the test fails if a section silently drops it instead of escaping it).
+(so the test fails if a section silently drops it instead of escaping it). BeautifulSoup comes
+with nbconvert (its dependency), so parsing needs nothing beyond the package's own requirements.
 """
 
 from __future__ import annotations
