@@ -6,7 +6,10 @@ that estimates each, and the value inputs (investment, impact map). The schema i
 with ``extra="forbid"``, so a typo in a field name is an error that names the file, the field and
 the closest valid name — never silently ignored.
 
-Paths are resolved from an explicit project root (``Project``), never from ``__file__``.
+Paths are resolved from an explicit project root (``Project``), never from ``__file__``. A case
+is named by its slug only (``^[a-z0-9][a-z0-9_-]*$``, at most 64 characters): ``Project`` builds
+every case folder (``cases/``, ``data/raw/``, ``data/processed/``, ``reports/``) from a checked
+slug, so no argument (``../../outside/x``, an absolute path) can place a file outside them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,41 @@ DESIGNS = (
 #: Designs whose estimate is a contrast with a counterfactual (deadweight already netted out);
 #: ``prepost`` is the exception: a before/after change on the same people.
 COUNTERFACTUAL_DESIGNS = frozenset(DESIGNS) - {"prepost"}
+#: A case name: the file name of its plan and the folder name of its data and reports.
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+SLUG_MAX_LENGTH = 64
+
+
+def check_slug(slug: object) -> str:
+    """Return ``slug`` if it is a valid case name, else raise :class:`SpecificationError`.
+
+    A valid case name is lower-case ASCII letters, digits, ``-`` and ``_``, starts with a letter
+    or digit and is at most 64 characters: never a path.
+
+    Examples
+    --------
+    >>> check_slug("noen")
+    'noen'
+    >>> check_slug("../../outside/x")
+    Traceback (most recent call last):
+    ...
+    fou_analysis.exceptions.SpecificationError: '../../outside/x' is not a case name: ...
+    """
+    if isinstance(slug, str) and len(slug) <= SLUG_MAX_LENGTH and SLUG_PATTERN.fullmatch(slug):
+        return slug
+    text = str(slug)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    hint = ""
+    stem = Path(text).stem
+    if text.endswith((".yaml", ".yml")) and SLUG_PATTERN.fullmatch(stem):
+        hint = f" (for the plan cases/{stem}.yaml, give the case name {stem!r})"
+    raise SpecificationError(
+        f"{shown!r} is not a case name: a case is named by its slug (lower-case letters, digits, "
+        f"'-' and '_', starting with a letter or digit, at most {SLUG_MAX_LENGTH} characters), "
+        f"never by a path{hint}"
+    )
+
+
 FORMATS = ("csv", "nettskjema", "surveyxact", "spss", "jsonstat", "ssb_csv", "xlsx", "parquet")
 
 
@@ -106,6 +144,18 @@ class RawFile(_Strict):
     def _keys(cls, v: Any) -> Any:
         if isinstance(v, list):
             return [[k] if isinstance(k, str) else k for k in v]
+        return v
+
+    @field_validator("path", "codebook")
+    @classmethod
+    def _inside_raw_dir(cls, v: str | None) -> str | None:
+        # raw files are read from data/raw/<case>/ only: no absolute path, no '..', no '~'
+        if v is None:
+            return v
+        norm = v.replace("\\", "/")
+        parts = norm.split("/")
+        if not norm.strip() or norm.startswith(("/", "~")) or ":" in parts[0] or ".." in parts:
+            raise ValueError(f"{v!r} must be a path inside data/raw/<case>/ (relative, without '..')")
         return v
 
 
@@ -210,6 +260,14 @@ class CasePlan(_Strict):
     seed: int = 20261128
     small_cell_min: int = 5
 
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        try:
+            return check_slug(v)
+        except SpecificationError as e:
+            raise ValueError(str(e)) from None
+
     @field_validator("period")
     @classmethod
     def _period(cls, v: dict[str, date]) -> dict[str, date]:
@@ -284,16 +342,16 @@ class Project:
         return self.root / "cases"
 
     def case_file(self, slug: str) -> Path:
-        return self.cases_dir / f"{slug}.yaml"
+        return self.cases_dir / f"{check_slug(slug)}.yaml"
 
     def raw_dir(self, slug: str) -> Path:
-        return self.root / "data" / "raw" / slug
+        return self.root / "data" / "raw" / check_slug(slug)
 
     def processed_dir(self, slug: str) -> Path:
-        return self.root / "data" / "processed" / slug
+        return self.root / "data" / "processed" / check_slug(slug)
 
     def reports_dir(self, slug: str) -> Path:
-        return self.root / "reports" / slug
+        return self.root / "reports" / check_slug(slug)
 
     def notebooks_dir(self) -> Path:
         return self.root / "notebooks"
@@ -402,24 +460,23 @@ def parse_plan(data: dict[str, Any], *, source: str = "<plan>") -> CasePlan:
         raise SpecificationError("\n".join(lines)) from None
 
 
-def load_plan(slug_or_path: str | Path, *, project: Project | None = None) -> CasePlan:
-    """Load and validate ``cases/<slug>.yaml`` (or a path to a plan file).
+def load_plan(slug: str, *, project: Project | None = None) -> CasePlan:
+    """Load and validate ``cases/<slug>.yaml``.
 
     Raises
     ------
     SpecificationError
-        Unknown case (lists the known ones), YAML syntax error (with line), or an invalid plan
-        (names the field and suggests the closest valid name).
+        A name that is not a slug (a path, ``..``, upper case), an unknown case (lists the known
+        ones), a YAML syntax error (with line), or an invalid plan (names the field and suggests
+        the closest valid name).
     """
     project = project or Project.at(".")
-    p = Path(slug_or_path)
-    if p.suffix not in (".yaml", ".yml"):
-        p = project.case_file(str(slug_or_path))
+    p = project.case_file(slug)
     if not p.exists():
         known = project.case_slugs()
-        hint = difflib.get_close_matches(str(slug_or_path), known, n=1)
+        hint = difflib.get_close_matches(slug, known, n=1)
         raise SpecificationError(
-            f"unknown case {str(slug_or_path)!r}: no file {p}"
+            f"unknown case {slug!r}: no file {p}"
             + (f" (did you mean {hint[0]!r}?)" if hint else "")
             + (f"; known cases: {', '.join(known)}" if known else "")
         )

@@ -67,6 +67,12 @@ CASES = {
     "text_named.sav": (lambda p: io.read_spss(p), None, None, None),
     "truncated.dta": (lambda p: io.read_table(p), None, None, None),
     "does_not_exist.csv": (lambda p: io.read_table(p), None, None, None),
+    # hostile files (issue #9.6): caps checked before allocating, exhaustion named
+    "jsonstat_huge_cube.json": (lambda p: io.read_table(p), None, None, None),
+    "deeply_nested.json": (lambda p: io.read_table(p), None, None, None),
+    "too_many_columns.csv": (lambda p: io.read_table(p), None, 1, None),
+    "double_encoded_mixed.csv": (lambda p: io.read_table(p), None, 3, None),
+    "xlsx_declares_30m_rows.xlsx": (lambda p: io.read_table(p), None, None, None),
 }
 
 

@@ -135,7 +135,7 @@ class ReliabilitySummary:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         return (
             f'<div class="fou-summary"><h4>{html.escape(self.title)}</h4>'
-            f"<p>{html.escape(self.sentence)}</p>{self.table.to_html(index=False, border=0, na_rep='–')}"
+            f"<p>{html.escape(self.sentence)}</p>{self.table.to_html(index=False, border=0, na_rep='–', escape=True)}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )

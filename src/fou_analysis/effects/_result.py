@@ -100,7 +100,7 @@ class Summary:
         return (
             f'<div class="fou-summary"><h4>{html.escape(self.title)}</h4>'
             f'<p class="fou-sentence">{html.escape(self.sentence)}</p>'
-            f"{self.table.to_html(index=False, border=0, na_rep='–')}"
+            f"{self.table.to_html(index=False, border=0, na_rep='–', escape=True)}"
             + (f"<ul class='fou-diagnostics'>{diag}</ul>" if diag else "")
             + (f"<ul class='fou-notes'>{notes}</ul>" if notes else "")
             + "</div>"

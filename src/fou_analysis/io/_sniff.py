@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass, field
 
 from fou_analysis.exceptions import DataError
+from fou_analysis.io import _mojibake, limits
 from fou_analysis.io._common import byte_position, position_of
 
 DELIMITERS = (";", ",", "\t")
@@ -76,6 +77,8 @@ def decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
             ) from exc2
     if _looks_binary(text):
         raise DataError("the file contains binary content (not a text table)", file=path)
+    if encoding != "cp1252":
+        text, encoding = _mojibake.repair(text, encoding, path)
     nul = text.find("\x00")
     if nul >= 0:
         line, col = position_of(text, nul)
@@ -146,6 +149,8 @@ class Records:
 
 def parse_records(text: str, path: str | os.PathLike[str], delimiter: str) -> Records:
     """Tokenise ``text``; blank lines are skipped, every record keeps its starting line."""
+    first_line = text[: text.find("\n") if "\n" in text else len(text)]
+    limits.check_columns(first_line.count(delimiter) + 1, path, row=1, where="the first line has ")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     out = Records()
     prev = 0
@@ -167,6 +172,7 @@ def parse_records(text: str, path: str | os.PathLike[str], delimiter: str) -> Re
             raise DataError(f"cannot parse the line: {msg}", file=path, row=start) from exc
         start = prev + 1
         prev = reader.line_num
+        limits.check_columns(len(rec), path, row=start, where="the record has ")
         if not rec or (len(rec) == 1 and not rec[0].strip()):
             continue
         out.rows.append(rec)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.exceptions import DataError
-from fou_analysis.io import _ssb
+from fou_analysis.io import _ssb, limits
 from fou_analysis.io._common import as_path, make_meta, read_bytes
 
 
@@ -44,6 +44,8 @@ def load_json(path: Any) -> tuple[Any, bytes]:
         raise DataError(f"the JSON file is not UTF-8: {exc.reason}", file=path) from exc
     try:
         return json.loads(text), data
+    except RecursionError:
+        raise DataError("the JSON is nested too deeply to read (hostile or corrupted)", file=path) from None
     except json.JSONDecodeError as exc:
         raise DataError(
             f"not valid JSON: {exc.msg} (line {exc.lineno}, character {exc.colno})", file=path, row=exc.lineno
@@ -58,6 +60,7 @@ def is_jsonstat(obj: Any) -> bool:
     return isinstance(obj.get("dataset"), dict) and "dimension" in obj["dataset"]
 
 
+@limits.guarded
 def read_jsonstat(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a JSON-stat 2.0 dataset into a long frame.
 
@@ -76,7 +79,9 @@ def read_jsonstat(path: str | os.PathLike[str]) -> pd.DataFrame:
     ------
     DataError
         Not JSON, not JSON-stat, or an inconsistent cube (``value`` length ≠ product of
-        ``size``, missing ``id``/``size``/dimension, unknown status index).
+        ``size``, missing ``id``/``size``/dimension, unknown status index); a cube declaring
+        more than :data:`fou_analysis.io.limits.MAX_JSONSTAT_CELLS` cells; JSON nested too
+        deeply.
 
     Examples
     --------
@@ -89,7 +94,7 @@ def read_jsonstat(path: str | os.PathLike[str]) -> pd.DataFrame:
     ds = _dataset(obj, p)
     dims = ds["dimension"]
     ids, sizes = _ids_sizes(ds, p)
-    n = math.prod(sizes)
+    n = limits.check_jsonstat_cells(sizes, p)  # before anything of size n is allocated
     codes: list[list[str]] = []
     labels: list[list[str]] = []
     for dim_id, size in zip(ids, sizes, strict=True):

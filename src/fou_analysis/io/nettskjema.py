@@ -36,6 +36,7 @@ import pandas as pd
 
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.io import _convert as cv
+from fou_analysis.io import limits
 from fou_analysis.io._common import RowMap, as_path, make_meta, read_bytes, sha256_bytes
 from fou_analysis.io._sniff import Table, decode, parse_records, rectangular
 
@@ -67,6 +68,7 @@ class _Spec:
     decimals: int | None = None
 
 
+@limits.guarded
 def read_nettskjema(
     csv: str | os.PathLike[str], codebook: str | os.PathLike[str] | None = None
 ) -> pd.DataFrame:
@@ -174,6 +176,8 @@ def load_codebook(codebook: str | os.PathLike[str]) -> tuple[dict[str, _Spec], s
     raw = read_bytes(cpath)
     try:
         elements = json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise DataError("the codebook JSON is nested too deeply to read", file=cpath) from None
     except UnicodeDecodeError as exc:
         raise DataError("the codebook is not UTF-8 JSON", file=cpath) from exc
     except json.JSONDecodeError as exc:

@@ -22,11 +22,13 @@ import pandas as pd
 
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.io import _convert as cv
+from fou_analysis.io import limits
 from fou_analysis.io._common import RowMap, as_path, make_meta, read_bytes
 from fou_analysis.io._sniff import decode, parse_records, rectangular, sniff_delimiter
 from fou_analysis.io._xlsx import read_workbook
 
 
+@limits.guarded
 def read_csv_plain(
     path: str | os.PathLike[str],
     *,
@@ -84,6 +86,7 @@ def read_csv_plain(
     return df
 
 
+@limits.guarded
 def read_excel_plain(
     path: str | os.PathLike[str], *, sheet: str | int = 0, parse_dates: bool = True
 ) -> pd.DataFrame:

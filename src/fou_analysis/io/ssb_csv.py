@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.exceptions import DataError
-from fou_analysis.io import _ssb
+from fou_analysis.io import _ssb, limits
 from fou_analysis.io._common import as_path, make_meta, read_bytes
 from fou_analysis.io._sniff import decode, parse_records, rectangular, sniff_delimiter
 
@@ -66,6 +66,7 @@ def _header_index(records: list[list[str]]) -> int:
     return 0
 
 
+@limits.guarded
 def read_ssb_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read an SSB/KOSTRA CSV download (either style) into a long frame.
 

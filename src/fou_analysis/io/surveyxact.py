@@ -37,6 +37,7 @@ import pandas as pd
 
 from fou_analysis.exceptions import DataError
 from fou_analysis.io import _convert as cv
+from fou_analysis.io import limits
 from fou_analysis.io._common import RowMap, as_path, make_meta, read_bytes, sha256_bytes
 from fou_analysis.io._sniff import Table, decode, parse_records, rectangular, sniff_delimiter
 from fou_analysis.io._xlsx import read_workbook
@@ -71,6 +72,7 @@ def is_surveyxact_folder(folder: Path) -> bool:
     return folder.is_dir() and len(find_tables(folder)) >= 2
 
 
+@limits.guarded
 def read_surveyxact(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a SurveyXact export: a folder with dataset/structure/labels, or the ``.xlsx``.
 

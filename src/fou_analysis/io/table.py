@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.io import limits
 from fou_analysis.io._common import as_path, read_bytes
 from fou_analysis.io._sniff import decode, parse_records, sniff_delimiter
 from fou_analysis.io.jsonstat import read_jsonstat
@@ -107,6 +108,7 @@ def _is_surveyxact_workbook(p: Any) -> bool:
     return 'name="structure"' in low and 'name="labels"' in low and 'name="dataset' in low
 
 
+@limits.guarded
 def read_table(path: str | os.PathLike[str], **kw: Any) -> pd.DataFrame:
     """Read any supported input, detecting its format.
 

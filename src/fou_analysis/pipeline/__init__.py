@@ -4,7 +4,8 @@ This layer only composes the public APIs of :mod:`fou_analysis.io`, :mod:`~fou_a
 :mod:`~fou_analysis.effects` and :mod:`~fou_analysis.value` as the case plan says; it holds no
 estimator or cleaning logic of its own. The notebooks call it, one stage per notebook, and hand
 results to the next notebook through ``data/processed/<case>/`` (parquet tables with provenance,
-and pickled result objects, which are internal artefacts and safe to delete).
+and pickled result objects, which are internal artefacts, signed so that a planted pickle is
+refused (:mod:`fou_analysis.pipeline.artefacts`), and safe to delete).
 """
 
 from fou_analysis.pipeline.project_recipes import load_project_recipes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from fou_analysis.clean import CleaningLog
 from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project
 from fou_analysis.exceptions import DataError, FouError, SpecificationError
 from fou_analysis.io.validation import Problem
+from fou_analysis.pipeline import artefacts
 from fou_analysis.pipeline.recipes import get_recipe
 
 
@@ -197,23 +197,23 @@ def _artefact_dir(plan: CasePlan, project: Project) -> Path:
 
 
 def save_artefact(plan: CasePlan, project: Project, name: str, obj: Any) -> Path:
-    """Pickle an in-memory result for the next notebook (atomically)."""
-    from fou_analysis import io
+    """Save an in-memory result for the next notebook: a signed pickle, written atomically.
 
-    path = _artefact_dir(plan, project) / f"{name}.pkl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    io.atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    return path
+    See :mod:`fou_analysis.pipeline.artefacts` (why signed, and what is refused on loading).
+    """
+    return artefacts.save(project, plan.slug, name, obj)
 
 
 def load_artefact(plan: CasePlan, project: Project, name: str) -> Any:
-    path = _artefact_dir(plan, project) / f"{name}.pkl"
-    if not path.exists():
+    """Load a result saved by :func:`save_artefact`; a file this project did not sign is refused
+    (:class:`~fou_analysis.DataError`) before anything in it is deserialised."""
+    try:
+        return artefacts.load(project, plan.slug, name)
+    except FileNotFoundError:
+        path = _artefact_dir(plan, project) / f"{name}.pkl"
         raise SpecificationError(
             f"{path} does not exist: run the earlier notebook (or 'fou run {plan.slug}') first"
-        )
-    with path.open("rb") as fh:
-        return pickle.load(fh)  # noqa: S301 - our own artefact, written by save_artefact
+        ) from None
 
 
 def load_tables(plan: CasePlan, project: Project) -> dict[str, pd.DataFrame]:
@@ -311,7 +311,7 @@ def prepare(
         problems.append(str(e))
     log = CleaningLog()
     if write:
-        _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
+        artefacts.workspace(project, plan.slug)
     raw: dict[str, pd.DataFrame] = {}
     for r in plan.raw:
         if problems is None:
@@ -411,7 +411,7 @@ def estimate(
     tables = tables if tables is not None else load_tables(plan, project)
     results = {o.id: estimate_outcome(plan, o.id, tables) for o in plan.outcomes}
     if write:
-        _artefact_dir(plan, project).mkdir(parents=True, exist_ok=True)
+        artefacts.workspace(project, plan.slug)
         save_artefact(plan, project, "effects", results)
         from fou_analysis import io
 

@@ -1,5 +1,6 @@
 """Reports: papermill runner, nbconvert export, figure style, nb/en text and report sections."""
 
+from fou_analysis.report.html_safety import add_csp, style_table, table_html
 from fou_analysis.report.sections import (
     Html,
     cleaning_flow,
@@ -23,6 +24,7 @@ from fou_analysis.report.text import fmt_nok, fmt_number, t
 
 __all__ = [
     "Html",
+    "add_csp",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",
@@ -39,7 +41,9 @@ __all__ = [
     "plain_summary",
     "reliability_table",
     "set_style",
+    "style_table",
     "t",
+    "table_html",
     "value_section",
     "value_sentence",
 ]

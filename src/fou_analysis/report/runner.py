@@ -136,7 +136,9 @@ def export_html(executed: Path, *, hide_code: bool) -> str:
     exporter.exclude_output_prompt = hide_code
     title = nb.metadata.get("title") or executed.stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    from fou_analysis.report.html_safety import add_csp
+
+    return add_csp(body)  # static report: no scripts, a Content-Security-Policy
 
 
 def write_report_html(executed: Path, target: Path, *, hide_code: bool = True) -> Path:

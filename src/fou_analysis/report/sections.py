@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.config import CasePlan
+from fou_analysis.report.html_safety import table_html
 from fou_analysis.report.text import fmt_number, t
 
 VERDICT_MARK = {"ok": "✔", "info": "ℹ", "warn": "⚠", "fail": "✖"}
@@ -58,6 +59,8 @@ def set_style() -> None:
     mpl.rcParams.update(
         {"figure.dpi": 96, "savefig.dpi": 96, "figure.figsize": (7.5, 4.0), "axes.titleweight": "bold"}
     )
+    # Labels come from plans and data: a "$" is text, never mathtext to parse (or fail on).
+    mpl.rcParams["text.parse_math"] = False
 
 
 def header(plan: CasePlan, lang: str) -> Html:
@@ -295,7 +298,7 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
     s = valued.sroi
     parts = [f"<h2>{t('societal_value', lang)}</h2>"]
     parts.append(f"<h3>{t('value_map', lang)}</h3>")
-    parts.append(value_map_table(s.by_outcome, lang).to_html(index=False, border=0, na_rep="–"))
+    parts.append(table_html(value_map_table(s.by_outcome, lang)))
     parts.append(f"<p><b>{html.escape(value_sentence(s, valued.simulation, lang))}</b></p>")
     inv = fmt_nok(vp.investment_nok, lang) if vp else ""
     parts.append(
@@ -405,9 +408,7 @@ def descriptive_tables(
 def descriptive_section(plan: CasePlan, tables: Mapping[str, pd.DataFrame], lang: str) -> Html:
     parts = []
     for title, table, note in descriptive_tables(plan, tables, lang):
-        parts.append(
-            f"<h4>{html.escape(title)}</h4>{table.to_html(index=False, border=0)}<p><i>{html.escape(note)}</i></p>"
-        )
+        parts.append(f"<h4>{html.escape(title)}</h4>{table_html(table)}<p><i>{html.escape(note)}</i></p>")
     return Html("".join(parts))
 
 

@@ -120,7 +120,7 @@ class ImpactMap:
         return hits[0]
 
     def _repr_html_(self) -> str:
-        return self.table.to_html(index=False, border=0)
+        return self.table.to_html(index=False, border=0, escape=True)
 
 
 def _text(value: Any) -> str:
