@@ -104,7 +104,7 @@ def test_plan_slug_must_be_a_slug() -> None:
 def test_raw_file_paths_stay_inside_the_raw_folder(path: str) -> None:
     data = _plan()
     data["raw"][0]["path"] = path
-    with pytest.raises(SpecificationError, match=r"raw\.0\.path: .*inside data/raw/<case>/"):
+    with pytest.raises(SpecificationError, match=r"raw file .services.: path: .*inside data/raw/<case>/"):
         parse_plan(data)
 
 

@@ -455,7 +455,7 @@ def parse_plan(data: dict[str, Any], *, source: str = "<plan>") -> CasePlan:
                 lines += [f"{source}: {m}" for m in str(err["ctx"]["error"]).splitlines()]
                 continue
             else:
-                msg = err["msg"]
+                msg = str(err["msg"]).removeprefix("Value error, ")
             lines.append(f"{source}: {where}: {msg}")
         raise SpecificationError("\n".join(lines)) from None
 
