@@ -174,10 +174,9 @@ def test_reports_say_the_inputs_are_demo_data(
 # ------------------------------------------------------------------ rendered in a real browser (#9.9)
 CASES = ("utstyrsbu", "noen", "friskgarden")
 # nbconvert's "lab" template puts <script src> for require.js and MathJax on cdnjs into every
-# report. Not harmless: offline (TSD) they fail, online they tell a CDN who reads which report.
-# They are checked on their own (test_report_loads_nothing_from_the_internet, strict xfail until
-# the export stops emitting them); every other console error fails the rendering test.
-CDN = "https://cdnjs.cloudflare.com/"
+# report (offline they fail; online they tell a CDN who reads which report):
+# report.html_safety.add_csp removes every <script> and forbids fetching anything;
+# test_report_loads_nothing_from_the_internet keeps it so, and no console error is filtered.
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +216,7 @@ def test_report_renders_in_chromium_without_errors_and_with_every_image(
     assert files, f"{case}: no report*.html"
     for path in files:
         page = browser.open(path)
-        errors = [e for e in page.errors if CDN not in e]
+        errors = list(page.errors)
         assert errors == [], f"{path.name}: {errors}"
         assert page.images, f"{path.name}: no images"
         broken = [i["src"] for i in page.images if not i["naturalWidth"] > 0]
@@ -225,14 +224,6 @@ def test_report_renders_in_chromium_without_errors_and_with_every_image(
         assert len(page.text) > 500, f"{path.name}: almost no visible text"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="report/runner.export_html uses nbconvert's lab template, which loads require.js and MathJax "
-    "from cdnjs (offline: console errors; online: a third party sees every reader). Fix there: a "
-    "template extending lab/index.html.j2 with empty html_head_js_requirejs and html_head_js_mathjax "
-    "blocks; then remove this marker.",
-)
 def test_report_loads_nothing_from_the_internet(
     project: Project, run_all: subprocess.CompletedProcess[str], browser
 ) -> None:
