@@ -2,10 +2,12 @@
 
 ``valid_fnr`` checks Norwegian identity numbers; ``scan`` finds possible personal data in text,
 reports, notebooks and tables; ``check_report`` raises :class:`PersonalDataError` when a report
-contains any; ``suppress`` hides small cells (with secondary suppression); ``pseudonymise``
+contains any; ``suppress`` hides small cells (with secondary suppression checked by
+``audit_suppression``, a linear-programming audit of what the published cells give away); ``pseudonymise``
 replaces identifiers by keyed hashes whose key never leaves the environment.
 """
 
+from fou_analysis.privacy.audit import audit_suppression
 from fou_analysis.privacy.fnr import synthetic_fnr, valid_fnr
 from fou_analysis.privacy.pseudonym import key_from_env, pseudonymise
 from fou_analysis.privacy.scan import Finding, PersonalDataError, check_report, scan
@@ -13,6 +15,7 @@ from fou_analysis.privacy.suppress import suppress
 
 __all__ = [
     "Finding",
+    "audit_suppression",
     "PersonalDataError",
     "check_report",
     "key_from_env",
