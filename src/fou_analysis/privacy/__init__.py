@@ -7,17 +7,19 @@ contains any; ``suppress`` hides small cells (with secondary suppression checked
 replaces identifiers by keyed hashes whose key never leaves the environment.
 """
 
-from fou_analysis.privacy.audit import audit_suppression
+from fou_analysis.privacy.audit import TOTAL_LABELS, audit_suppression, is_total_label
 from fou_analysis.privacy.fnr import synthetic_fnr, valid_fnr
 from fou_analysis.privacy.pseudonym import key_from_env, pseudonymise
 from fou_analysis.privacy.scan import Finding, PersonalDataError, check_report, scan
 from fou_analysis.privacy.suppress import suppress
 
 __all__ = [
+    "TOTAL_LABELS",
     "Finding",
     "audit_suppression",
     "PersonalDataError",
     "check_report",
+    "is_total_label",
     "key_from_env",
     "pseudonymise",
     "scan",

@@ -323,15 +323,26 @@ def descriptive_tables(
 
     Counts below the plan's ``small_cell_min`` (default 5) are hidden, and enough other cells
     that no hidden count can be recovered from the totals (:func:`fou_analysis.privacy.suppress`).
-    Returns ``(title, table, note)`` per table; hidden cells show as "–".
+    Returns ``(title, table, note)`` per table; hidden cells show as "–". A category named like
+    a margin ("Totalt", "Total", "Sum", …: ``privacy.TOTAL_LABELS``) raises :class:`DataError`.
     """
     from fou_analysis import privacy
+    from fou_analysis.exceptions import DataError
 
     out = []
     for d in plan.describe:
         df = tables[d.table]
         counts = pd.crosstab(df[d.rows], df[d.columns])  # row counts: additive, so margins are sums
         counts.columns = [str(c) for c in counts.columns]
+        # a category named like the margin would be overwritten by it (or read as one by suppress)
+        for col, labels in ((d.rows, counts.index), (d.columns, counts.columns)):
+            for label in labels:
+                if privacy.is_total_label(str(label)):
+                    raise DataError(
+                        f"table {d.table!r}: the category {str(label)!r} is named like a total "
+                        f"(reserved for margins: {', '.join(privacy.TOTAL_LABELS)}); recode it before the report",
+                        column=col,
+                    )
         total = "Totalt" if lang == "nb" else "Total"
         counts[total] = counts.sum(axis=1)
         counts.loc[total] = counts.sum(axis=0)
