@@ -87,9 +87,103 @@ def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
     return pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()})
 
 
-def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
-    """The cleaning log as a table (counts only; row-level details are never published)."""
+LOG_COUNTS = ("rows_in", "rows_out", "dropped", "changed")
+
+
+def _log_runs(df: pd.DataFrame) -> list[list[int]]:
+    """Consecutive steps of one source where each step starts with the rows the last one left."""
+    runs: list[list[int]] = []
+    for k in range(len(df)):
+        prev = k - 1
+        chained = (
+            k > 0
+            and df["source"].iloc[k] == df["source"].iloc[prev]
+            and df["rows_in"].iloc[k] == df["rows_out"].iloc[prev]
+        )
+        if chained:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def published_log(log: Any, lang: str, n_min: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cleaning log as it may be published: small person counts and what gives them away hidden.
+
+    Within a run of chained steps (each step starts with the rows the previous one left), the
+    rows in and the rows out satisfy ``rows_in = rows_out + dropped``, and the first rows in and
+    the last rows out are treated as known (the raw file's size and the analysis *n* are
+    printed elsewhere in the report), so the run's drops form a one-way table with a known total.
+    Rules, per run:
+
+    1. a drop of ``1 ≤ n < n_min`` rows is hidden;
+    2. if exactly one drop is hidden, the smallest other non-zero drop of the run is hidden too
+       (a zero when there is none): with a known total and two hidden drops, each can be anything
+       from 0 to their sum, so neither is pinned (the LP bound of such a one-way table);
+    3. an intermediate rows-in/rows-out figure is shown only when it follows from what is shown
+       (all drops before it visible, or all drops after it): otherwise it would give a hidden drop
+       back by subtraction.
+
+    A run of a single step with a small drop cannot be protected this way: its rows out are
+    hidden, but if the analysis reports that same *n*, the drop can be worked out (say so in the
+    text, or merge the step with another). ``changed`` counts enter no sum and are hidden alone.
+    Every hidden figure of the drop/rows columns shows the same mark, whether it is small or
+    hidden to protect a small one: marking only the small ones would tell the reader which
+    hidden drop is small and which is 0 or at least ``n_min``, enough to pin a value (a drop
+    "under 5" and one "not under 5" summing to 6 can only be 1 and 5).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The log with ``rows_in, rows_out, dropped, changed`` as floats (hidden cells NaN), and a
+        boolean mask of the hidden cells.
+    """
     df = log.to_frame(lang)
+    hidden = pd.DataFrame(False, index=df.index, columns=list(LOG_COUNTS))
+    if df.empty:
+        return df, hidden
+    drops = df["dropped"].to_numpy(dtype=float)
+    small = (drops >= 1) & (drops < n_min)
+    for run in _log_runs(df):
+        hid = small[run].copy()
+        if hid.sum() == 1 and len(run) > 1:
+            d = drops[run]
+            others = [k for k in range(len(run)) if not hid[k]]
+            hid[min(others, key=lambda k: (d[k] == 0, d[k], k))] = True
+        if not hid.any():
+            continue
+        for k, row in enumerate(run):
+            hidden.loc[df.index[row], "dropped"] = bool(hid[k])
+        # r_k = rows after the k-th step of the run (r_0 = rows in of its first step)
+        for k in range(1, len(run) + 1):
+            derivable = not hid[:k].any() or not hid[k:].any()
+            if k == len(run) and len(run) == 1:
+                derivable = False  # a lone step: its rows out would give its drop back
+            if not derivable:
+                hidden.loc[df.index[run[k - 1]], "rows_out"] = True
+                if k < len(run):
+                    hidden.loc[df.index[run[k]], "rows_in"] = True
+    changed = df["changed"].to_numpy(dtype=float)
+    hidden["changed"] = (changed >= 1) & (changed < n_min)
+    out = df.copy()
+    for col in LOG_COUNTS:
+        out[col] = out[col].astype(float).where(~hidden[col])
+    return out, hidden
+
+
+def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
+    """The cleaning log as a table (counts only; row-level details are never published).
+
+    Small person counts are suppressed (:func:`published_log`): a hidden drop or row count shows
+    "–", a hidden count of changed rows "<5" ("færre enn 5" in Norwegian), with ``n_min`` for 5.
+    """
+    df, hidden = published_log(log, lang, n_min)
+    fewer = f"færre enn {n_min}" if lang == "nb" else f"<{n_min}"
+    for col in LOG_COUNTS:
+        mark = fewer if col == "changed" else "–"
+        df[col] = [
+            mark if h else fmt_number(float(v), 0, lang) for v, h in zip(df[col], hidden[col], strict=True)
+        ]
     return df.rename(
         columns={
             "source": t("file", lang),
@@ -103,12 +197,27 @@ def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
     )
 
 
-def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
-    """CONSORT-style flow per file: rows in → each step's drops → rows out."""
-    import matplotlib.pyplot as plt
+def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any:
+    """CONSORT-style flow per file: rows in → each step's drops → rows out.
 
-    df = log.to_frame(lang)
-    df = df[df["dropped"] > 0]
+    Drawn from the published (suppressed) log only: a step with a hidden figure gets one hatched
+    bar as long as the last row count shown before it, marked "−–", so no bar length gives a
+    hidden number back.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    df, hidden = published_log(log, lang, n_min)
+    shown_r: list[float] = []  # the last published row count before each step
+    last = float("nan")
+    for k in range(len(df)):
+        if not hidden["rows_in"].iloc[k]:
+            last = float(df["rows_in"].iloc[k])
+        shown_r.append(last)
+        if not hidden["rows_out"].iloc[k]:
+            last = float(df["rows_out"].iloc[k])
+    df = df.assign(_shown=shown_r, _hidden=hidden[["rows_out", "dropped"]].any(axis=1).to_numpy())
+    df = df[(df["dropped"] > 0) | hidden["dropped"]]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, max(1.6, 0.45 * (len(df) + 1))))
     if df.empty:
@@ -116,10 +225,22 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
         ax.set_axis_off()
         return ax
     labels = [f"{s} — {st}" for s, st in zip(df["source"], df["step"], strict=True)]
-    ax.barh(labels, df["rows_out"], color="#4c72b0", label=t("rows_out", lang))
-    ax.barh(labels, df["dropped"], left=df["rows_out"], color="#dd8452", label=t("dropped", lang))
-    for i, (out, drop) in enumerate(zip(df["rows_out"], df["dropped"], strict=True)):
-        ax.text(out + drop, i, f"  −{drop}", va="center", fontsize=9)
+    seen = df[~df["_hidden"]]
+    ax.barh(labels, [0.0] * len(labels), color="none")  # fixes the order of the categories
+    if not seen.empty:
+        y = [labels[i] for i in range(len(df)) if not df["_hidden"].iloc[i]]
+        ax.barh(y, seen["rows_out"], color="#4c72b0", label=t("rows_out", lang))
+        ax.barh(y, seen["dropped"], left=seen["rows_out"], color="#dd8452", label=t("dropped", lang))
+    masked = df[df["_hidden"]]
+    if not masked.empty:
+        y = [labels[i] for i in range(len(df)) if df["_hidden"].iloc[i]]
+        hidden_label = "skjult (små tall)" if lang == "nb" else "hidden (small numbers)"
+        ax.barh(y, masked["_shown"], color="#c8c8c8", hatch="//", edgecolor="#888888", label=hidden_label)
+    for i in range(len(df)):
+        row = df.iloc[i]
+        drop = "–" if np.isnan(row["dropped"]) else fmt_number(row["dropped"], 0, lang)
+        end = row["_shown"] if row["_hidden"] else row["rows_out"] + row["dropped"]
+        ax.text(end, i, f"  −{drop}", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(t("rows", lang))
     ax.legend(loc="lower right", fontsize=8)
