@@ -153,3 +153,14 @@ def test_audit_rejects_a_mask_that_does_not_fit_the_table() -> None:
     t = pd.DataFrame({"a": [3, 10]}, index=["x", "y"])
     with pytest.raises(SpecificationError):
         audit_suppression(t, pd.DataFrame({"b": [True, False]}, index=["x", "y"]))
+
+
+def test_a_cell_with_nothing_published_around_it_is_unbounded() -> None:
+    t = pd.DataFrame({"a": [3, 10, 13], "b": [12, 8, 20], "Total": [15, 18, 33]}, index=["x", "y", "Total"])
+    everything = pd.DataFrame(True, index=t.index, columns=t.columns)
+    audit = audit_suppression(t, everything, all_cells=True)
+    assert len(audit) == 9 and (audit["lower"] == 0).all() and np.isinf(audit["upper"]).all()
+    # publish only the grand total: every cell is then capped by it
+    grand = everything.copy()
+    grand.loc["Total", "Total"] = False
+    assert (audit_suppression(t, grand, all_cells=True)["upper"] == 33).all()

@@ -47,6 +47,7 @@ from fou_analysis.exceptions import DataError, SpecificationError
 TOTAL_LABELS = ("total", "totalt", "i alt", "sum", "alle", "all")
 
 _TOL = 1e-6
+_CHUNK = 8  # cells per stacked LP (16 blocks): past that, one more call costs less than a bigger LP
 
 
 def is_total_label(label: object, totals: Iterable[str] = TOTAL_LABELS) -> bool:
@@ -160,8 +161,11 @@ class _Problem:
         The 2·k programs (min and max of each cell) are independent, so they are stacked as
         blocks of one block-diagonal LP whose objective is the sum of theirs: its optimum is
         every block's own optimum, and one HiGHS call replaces 2·k (the per-call overhead,
-        not the solving, is what costs time on tables this small).
+        not the solving, is what costs time on tables this small). Stacks hold at most
+        ``_CHUNK`` cells, because on large tables the solver's time grows faster than the stack.
         """
+        if len(cells) > _CHUNK:  # the solver's work grows faster than the stack: keep stacks small
+            return [b for i in range(0, len(cells), _CHUNK) for b in self.intervals(cells[i : i + _CHUNK])]
         k, n = len(cells), len(self.index)
         if not k:
             return []
@@ -260,6 +264,7 @@ def audit_suppression(
     margin_rows = np.array([is_total_label(i, totals) for i in table.index])
     margin_cols = np.array([is_total_label(c, totals) for c in counts])
     identities = table_identities(values, margin_rows, margin_cols, n_min)
+    check_margins(values, identities, list(table.index), counts)
     problem = _Problem(values, mask, identities)
     cells = [
         (int(i), int(j))
