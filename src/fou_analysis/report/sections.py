@@ -90,85 +90,11 @@ def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
 LOG_COUNTS = ("rows_in", "rows_out", "dropped", "changed")
 
 
-def _log_runs(df: pd.DataFrame) -> list[list[int]]:
-    """Consecutive steps of one source where each step starts with the rows the last one left."""
-    runs: list[list[int]] = []
-    for k in range(len(df)):
-        prev = k - 1
-        chained = (
-            k > 0
-            and df["source"].iloc[k] == df["source"].iloc[prev]
-            and df["rows_in"].iloc[k] == df["rows_out"].iloc[prev]
-        )
-        if chained:
-            runs[-1].append(k)
-        else:
-            runs.append([k])
-    return runs
-
-
 def published_log(log: Any, lang: str, n_min: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cleaning log as it may be published: small person counts and what gives them away hidden.
+    """The cleaning log as it may be published (:func:`fou_analysis.privacy.suppress_flow`)."""
+    from fou_analysis import privacy
 
-    Within a run of chained steps (each step starts with the rows the previous one left), the
-    rows in and the rows out satisfy ``rows_in = rows_out + dropped``, and the first rows in and
-    the last rows out are treated as known (the raw file's size and the analysis *n* are
-    printed elsewhere in the report), so the run's drops form a one-way table with a known total.
-    Rules, per run:
-
-    1. a drop of ``1 ≤ n < n_min`` rows is hidden;
-    2. if exactly one drop is hidden, the smallest other non-zero drop of the run is hidden too
-       (a zero when there is none): with a known total and two hidden drops, each can be anything
-       from 0 to their sum, so neither is pinned (the LP bound of such a one-way table);
-    3. an intermediate rows-in/rows-out figure is shown only when it follows from what is shown
-       (all drops before it visible, or all drops after it): otherwise it would give a hidden drop
-       back by subtraction.
-
-    A run of a single step with a small drop cannot be protected this way: its rows out are
-    hidden, but if the analysis reports that same *n*, the drop can be worked out (say so in the
-    text, or merge the step with another). ``changed`` counts enter no sum and are hidden alone.
-    Every hidden figure of the drop/rows columns shows the same mark, whether it is small or
-    hidden to protect a small one: marking only the small ones would tell the reader which
-    hidden drop is small and which is 0 or at least ``n_min``, enough to pin a value (a drop
-    "under 5" and one "not under 5" summing to 6 can only be 1 and 5).
-
-    Returns
-    -------
-    (DataFrame, DataFrame)
-        The log with ``rows_in, rows_out, dropped, changed`` as floats (hidden cells NaN), and a
-        boolean mask of the hidden cells.
-    """
-    df = log.to_frame(lang)
-    hidden = pd.DataFrame(False, index=df.index, columns=list(LOG_COUNTS))
-    if df.empty:
-        return df, hidden
-    drops = df["dropped"].to_numpy(dtype=float)
-    small = (drops >= 1) & (drops < n_min)
-    for run in _log_runs(df):
-        hid = small[run].copy()
-        if hid.sum() == 1 and len(run) > 1:
-            d = drops[run]
-            others = [k for k in range(len(run)) if not hid[k]]
-            hid[min(others, key=lambda k: (d[k] == 0, d[k], k))] = True
-        if not hid.any():
-            continue
-        for k, row in enumerate(run):
-            hidden.loc[df.index[row], "dropped"] = bool(hid[k])
-        # r_k = rows after the k-th step of the run (r_0 = rows in of its first step)
-        for k in range(1, len(run) + 1):
-            derivable = not hid[:k].any() or not hid[k:].any()
-            if k == len(run) and len(run) == 1:
-                derivable = False  # a lone step: its rows out would give its drop back
-            if not derivable:
-                hidden.loc[df.index[run[k - 1]], "rows_out"] = True
-                if k < len(run):
-                    hidden.loc[df.index[run[k]], "rows_in"] = True
-    changed = df["changed"].to_numpy(dtype=float)
-    hidden["changed"] = (changed >= 1) & (changed < n_min)
-    out = df.copy()
-    for col in LOG_COUNTS:
-        out[col] = out[col].astype(float).where(~hidden[col])
-    return out, hidden
+    return privacy.suppress_flow(log.to_frame(lang), n_min)
 
 
 def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
