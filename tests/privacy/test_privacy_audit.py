@@ -164,3 +164,15 @@ def test_a_cell_with_nothing_published_around_it_is_unbounded() -> None:
     grand = everything.copy()
     grand.loc["Total", "Total"] = False
     assert (audit_suppression(t, grand, all_cells=True)["upper"] == 33).all()
+
+
+def test_weighted_counts_are_audited_on_unrounded_bounds() -> None:
+    t = pd.DataFrame({"a": [2.5, 10.0], "b": [7.5, 3.0]}, index=["x", "y"])
+    t["Total"] = t.sum(axis=1)
+    t.loc["Total"] = t.sum(axis=0)
+    mask = pd.DataFrame(False, index=t.index, columns=t.columns)
+    mask.loc[["x", "y"], ["a", "b"]] = True
+    audit = audit_suppression(t, mask, all_cells=True).set_index(["row", "column"])
+    # y/a can reach min(row total 13, column total 12.5); rounding down to 12 would be wrong here
+    assert audit.loc[("y", "a"), "upper"] == pytest.approx(12.5)
+    assert audit.loc[("x", "a"), "lower"] == pytest.approx(0.0)

@@ -3,26 +3,31 @@
 An outsider sees the published cells and knows the identities the table obeys: every interior
 row and column sums to its margin cell (a row or column labelled like a total), and, where the
 table prints no margin in a direction, the line totals are treated as *known from elsewhere*
-(they usually are: the group sizes appear in another table or in the text). Every hidden cell
-is a non-negative unknown. For each hidden cell the audit solves two linear programs (HiGHS via
-:func:`scipy.optimize.linprog`): the smallest and the largest value the cell can take subject to
-those identities (all these programs go to the solver as one block-diagonal LP). A hidden count ``1 ≤ n < n_min`` is **exposed** when its whole feasible interval
-lies inside ``[1, n_min − 1]``: the outsider then knows it exactly (width 0) or knows that a small
-group of people is there. It is protected when the interval reaches 0 or ``n_min``.
+(they usually are: the group sizes appear in another table or in the text), except totals that
+are themselves small counts, which would be suppressed wherever they were printed. Every hidden
+cell is a non-negative unknown. For each hidden cell the audit solves two linear programs (HiGHS
+via :func:`scipy.optimize.linprog`, stacked as blocks of one block-diagonal LP): the smallest and
+the largest value the cell can take subject to those identities. A hidden count
+``1 ≤ n < n_min`` is **exposed** when its whole feasible interval lies inside ``[1, n_min − 1]``:
+the outsider then knows it exactly (width 0) or knows that a small group of people is there.
+It is protected when the interval reaches 0 or ``n_min``.
 
 Why a linear program, and why its bounds are used as they are
     Counts are integers, so the honest question is about the integer solutions. The LP relaxation
     drops integrality, so its interval ``[lo, hi]`` contains the integer interval: on its own a
     relaxed bound could call a cell protected (``lo = 0.5`` "reaches" below 1) when no integer
-    solution does. Two things make the LP bound safe here. (1) The bounds are rounded inwards,
-    ``ceil(lo)`` and ``floor(hi)`` (with a 1e-6 tolerance for solver noise): the values in between
-    are the only integers the relaxation allows, so an LP interval narrower than 1 that straddles
-    no second integer counts as pinned. (2) For a two-way table with one level of margins, or a
-    one-way table with a total, the identities are the flow-conservation equations of a network
-    (source → row totals → cells → column totals → sink), whose constraint matrix is totally
-    unimodular; with integer published values every LP vertex is integral, so the rounded LP
-    bounds *are* the integer bounds, not merely outer bounds. Tables with nested or several
-    margin levels lose that guarantee; this module handles only the two shapes above.
+    solution does. Two things make the LP bound safe here. (1) With integer counts the bounds
+    are rounded inwards, ``ceil(lo)`` and ``floor(hi)`` (with a 1e-6 tolerance for solver
+    noise): only the integers in between are possible, so an LP interval of width below 1, such
+    as ``[2.3, 2.9]`` or ``[2.6, 3.4]``, holds at most one integer and counts as pinned. (2) For
+    a two-way table with one level of margins, or a one-way table with a total, the identities
+    are the flow-conservation equations of a network (source → row totals → cells → column
+    totals → sink), whose constraint matrix is totally unimodular; with integer published values
+    every LP vertex is integral, so the rounded LP bounds *are* the integer bounds, not merely
+    outer bounds, and "protected" is never claimed on the strength of a fractional solution.
+    Tables with nested or several margin levels lose that guarantee; this module handles only
+    the two shapes above. Non-integer "counts" (weighted tables) are audited on the unrounded
+    LP bounds.
 
 What the outsider is not assumed to know
     The audit does not use the rule "a hidden cell was hidden because it is small" (that alone
@@ -154,6 +159,8 @@ class _Problem:
         # the whole stacked LP unbounded.
         scale = float(np.nansum(np.abs(values))) + 1.0
         self.cap = (len(rows) + 1) ** 2 * scale + 1.0
+        finite = values[~np.isnan(values)]
+        self.integral = bool(np.all(finite == np.round(finite)))
 
     def intervals(self, cells: list[tuple[int, int]]) -> list[tuple[float, float]]:
         """Integer-rounded ``[min, max]`` of each hidden cell (``max`` may be ``inf``).
@@ -190,13 +197,10 @@ class _Problem:
         x = res.x.reshape(2 * k, n)
         out = []
         for m, cell in enumerate(cells):
-            lo, hi = x[m, self.index[cell]], x[k + m, self.index[cell]]
-            out.append(
-                (
-                    float(math.ceil(lo - _TOL)),
-                    math.inf if hi >= self.cap - 0.5 else float(math.floor(hi + _TOL)),
-                )
-            )
+            lo, hi = float(x[m, self.index[cell]]), float(x[k + m, self.index[cell]])
+            if self.integral:  # integer counts: only the integers inside are possible
+                lo, hi = float(math.ceil(lo - _TOL)), float(math.floor(hi + _TOL))
+            out.append((lo, math.inf if hi >= self.cap - 0.5 else hi))
         return out
 
     def exposed(self, cells: list[tuple[int, int]], n_min: int) -> list[tuple[int, int]]:
