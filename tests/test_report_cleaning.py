@@ -100,3 +100,11 @@ def test_cleaning_flow_draws_only_published_numbers(log) -> None:
     assert "−3" not in texts and "−2" not in texts and "−8" not in texts
     assert "−17" in texts and "−10" in texts
     assert len(ax.get_yticklabels()) == 5  # a: the two hidden drops and the 17; b: its hidden drop; c: the 10
+
+
+def test_cleaning_table_explains_its_marks_only_when_something_is_hidden(log) -> None:
+    assert "below 5" in cleaning_table(log, "en", N_MIN).attrs["suppression_note"]
+    assert "under 5" in cleaning_table(log, "nb", N_MIN).attrs["suppression_note"]
+    clean = CleaningLog()
+    clean.add("c.csv", "duplicates", rows_in=40, rows_out=30, reason="same person twice")
+    assert cleaning_table(clean, "nb", N_MIN).attrs["suppression_note"] == ""

@@ -102,6 +102,7 @@ def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
 
     Small person counts are suppressed (:func:`published_log`): a hidden drop or row count shows
     "–", a hidden count of changed rows "<5" ("færre enn 5" in Norwegian), with ``n_min`` for 5.
+    When anything is hidden, ``attrs["suppression_note"]`` explains the marks (plain text).
     """
     df, hidden = published_log(log, lang, n_min)
     fewer = f"færre enn {n_min}" if lang == "nb" else f"<{n_min}"
@@ -110,6 +111,16 @@ def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
         df[col] = [
             mark if h else fmt_number(float(v), 0, lang) for v, h in zip(df[col], hidden[col], strict=True)
         ]
+    note = ""
+    if hidden[["rows_in", "rows_out", "dropped"]].any().any():
+        note = (
+            f"–: skjult, fordi tallet er under {n_min} eller fordi et skjult tall ellers kunne regnes ut "
+            "fra det."
+            if lang == "nb"
+            else f"–: hidden, because the number is below {n_min} or because a hidden number could "
+            "otherwise be worked out from it."
+        )
+    df.attrs = {"suppression_note": note}
     return df.rename(
         columns={
             "source": t("file", lang),
