@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from fou_analysis.config import Project, load_plan
+from fou_analysis.exceptions import DataError
 from fou_analysis.report import descriptive_tables, fmt_number, t
 from fou_analysis.report.sections import value_map_table
 
@@ -62,3 +63,15 @@ def test_value_map_table_formats_shares_as_percent() -> None:
     out = value_map_table(by, "nb")
     assert out.loc[0, "Dødvekt"] == "25 %"
     assert out.loc[0, "Nåverdi (kr)"] == "1\u00a0234\u00a0567"
+
+
+@pytest.mark.parametrize("category", ["Totalt", "total ", "Sum"])
+def test_a_category_named_like_the_total_is_refused_not_overwritten(plan, category) -> None:
+    df = pd.DataFrame({"gruppe": ["Noen"] * 12 + [category] * 14, "kjonn": ["M", "K"] * 13})
+    with pytest.raises(DataError, match=f"category {category!r} is named like a total") as err:
+        descriptive_tables(plan, {"followup": df}, "nb")
+    assert err.value.column == "gruppe"
+    df = pd.DataFrame({"gruppe": ["Noen", "Sammenligning"] * 13, "kjonn": ["K"] * 13 + ["Total"] * 13})
+    with pytest.raises(DataError, match="'Total'") as err:
+        descriptive_tables(plan, {"followup": df}, "en")
+    assert err.value.column == "kjonn"

@@ -123,7 +123,8 @@ def test_summary_and_plot(movies):
     assert "interval" in r.summary("en").sentence
     assert r.mde is not None and 0 < r.mde < r.estimate  # a d_z of 1.5 is well above the MDE
     ax = r.plot()
-    assert len(ax.lines) == 11  # ten people and the mean
+    assert len(ax.lines) == 1  # ten people: only the means (with intervals), no line per person
+    assert len(r.plot(individual_min=10).lines) == 11  # asked for: ten people and the mean
     assert set(r.to_frame().columns) >= {"estimate", "ci_low", "ci_high", "diag_attrition"}
 
 
@@ -143,3 +144,25 @@ def test_interval_coverage_normal_changes():
         hit_dz += r.d_z_ci[0] <= delta / sd_change <= r.d_z_ci[1]
     assert 0.92 <= hit_mean / reps <= 0.98
     assert 0.92 <= hit_dz / reps <= 0.98
+
+
+def test_plot_draws_one_line_per_person_only_in_groups_of_twenty_or_more():
+    rng = np.random.default_rng(3)
+    for n, per_person in ((19, 0), (20, 20), (400, 300)):  # 300: the max_lines sample
+        pre = rng.normal(10, 2, n)
+        r = prepost(
+            _long(pre, pre + rng.normal(0.3, 2, n)),
+            outcome="y",
+            subject="id",
+            wave="wave",
+            pre="pre",
+            post="post",
+        )
+        ax = r.plot()
+        assert len(ax.lines) == per_person + 1, n  # + the mean line
+        if not per_person:
+            # the means' intervals instead: two vertical segments around the two means
+            (bars,) = ax.collections
+            segs = bars.get_segments()
+            assert len(segs) == 2
+            assert segs[0][0, 1] < pre.mean() < segs[0][1, 1]

@@ -132,3 +132,24 @@ def test_cox_recovers_hazard_ratio_under_censoring():
     assert 0.25 < np.mean(cens) < 0.45
     assert abs(np.mean(est) - beta) < 0.06
     assert 0.90 <= hit / reps <= 0.99
+
+
+def test_plot_stops_each_curve_where_fewer_than_five_are_at_risk(gehan):
+    r = survival(gehan, duration="weeks", event="relapse", group="control")
+    ax = r.plot()
+    assert len(ax.lines) == 2
+    cuts = 0
+    for line, (g, k) in zip(ax.lines, r.km.groupby("group", sort=False), strict=True):
+        if (k["at_risk"] < 5).any():  # placebo: its last relapses happen with < 5 at risk
+            assert max(line.get_xdata()) == k.loc[k["at_risk"] >= 5, "time"].max(), g
+            cuts += 1
+        else:  # 6-MP: never fewer than 5 at an event; drawn to the last follow-up as before
+            assert max(line.get_xdata()) == r.medians.loc[g, "max_time"], g
+    assert cuts == 1
+    # a group of four (the 6-MP arm's first four) is not drawn at all
+    few = pd.concat([gehan[gehan["control"] == 1], gehan[gehan["control"] == 0].head(4)])
+    ax = survival(few, duration="weeks", event="relapse", group="control").plot()
+    assert len([line for line in ax.lines if len(line.get_xdata())]) == 1
+    assert any("not drawn" in t.get_text() for t in ax.get_legend().get_texts())
+    uncut = survival(few, duration="weeks", event="relapse", group="control").plot(min_at_risk=1)
+    assert len([line for line in uncut.lines if len(line.get_xdata())]) == 2

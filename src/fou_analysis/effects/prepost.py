@@ -47,6 +47,10 @@ from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
 
 ATTRITION_WARN = 0.20
+# Fewest pairs for which the plot draws one line per person: a judgement, four times the
+# report's default small-cell limit (5). Lines of 20 or more people overlap enough that one
+# cannot be told from the rest by a reader who knows only roughly how someone scored.
+INDIVIDUAL_LINES_MIN = 20
 
 NOTES = (
     "A pre/post change on the same people is not a causal effect: without a comparison group, "
@@ -87,18 +91,32 @@ class PrePostResult(EffectResult):
         "en": "after than before (same people)",
     }
 
-    def plot(self, ax: Any = None, *, max_lines: int = 300) -> Any:
-        """Paired before/after plot: one grey line per subject, the mean change in colour."""
+    def plot(self, ax: Any = None, *, max_lines: int = 300, individual_min: int | None = None) -> Any:
+        """Paired before/after plot: the mean change in colour, with individual lines in large groups.
+
+        One grey line per person is drawn only when there are at least ``individual_min`` pairs
+        (default :data:`INDIVIDUAL_LINES_MIN`, 20); in a larger group at most ``max_lines``
+        of them, sampled. Below that the figure shows only the mean at each wave with its
+        t interval: in a small group anyone who knows a participant can find their line, and
+        the lines together publish every person's two scores.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(4.5, 4))
         p = self.pairs
-        shown = p if len(p) <= max_lines else p.sample(max_lines, random_state=0)
         k = self.labels.scale
-        for pre, post in zip(shown["pre"], shown["post"], strict=True):
-            ax.plot([0, 1], [pre * k, post * k], color="grey", alpha=0.35, lw=0.8)
-        ax.plot([0, 1], [p["pre"].mean() * k, p["post"].mean() * k], color="C0", lw=3, marker="o")
+        means = np.array([p["pre"].mean(), p["post"].mean()]) * k
+        if len(p) >= (INDIVIDUAL_LINES_MIN if individual_min is None else individual_min):
+            shown = p if len(p) <= max_lines else p.sample(max_lines, random_state=0)
+            for pre, post in zip(shown["pre"], shown["post"], strict=True):
+                ax.plot([0, 1], [pre * k, post * k], color="grey", alpha=0.35, lw=0.8)
+        elif len(p) >= 2:
+            half = (
+                stats.t.ppf(0.5 + self.level / 2, len(p) - 1) * p[["pre", "post"]].std(ddof=1).to_numpy() * k
+            )
+            ax.errorbar([0, 1], means, yerr=half / np.sqrt(len(p)), fmt="none", ecolor="C0", elinewidth=1.5)
+        ax.plot([0, 1], means, color="C0", lw=3, marker="o")
         ax.set_xticks([0, 1], ["pre", "post"])
         ax.set_xlim(-0.2, 1.2)
         ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)

@@ -134,15 +134,30 @@ class SurvivalResult(EffectResult):
         s += self._assumption_warning(lang)
         return s
 
-    def plot(self, ax: Any = None) -> Any:
-        """Kaplan–Meier step curves with pointwise intervals, one per group."""
+    def plot(self, ax: Any = None, *, min_at_risk: int = 5) -> Any:
+        """Kaplan–Meier step curves with pointwise intervals, one per group.
+
+        Each curve stops where fewer than ``min_at_risk`` people (default 5, the report's
+        small-cell limit) are still at risk: past that point every step is one or two identifiable
+        people's event times, and the estimate is too uncertain to read anyway. A group smaller
+        than ``min_at_risk`` (at its first event) is not drawn at all; its legend entry says so. Only an uncut curve
+        is extended flat to the group's last follow-up time.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
         for i, (g, k) in enumerate(self.km.groupby("group", sort=False)):
-            # extend each curve flat to the group's last follow-up time (censored tail)
-            end = self.medians.loc[g, "max_time"] if "max_time" in self.medians else k["time"].max()
+            keep = k["at_risk"] >= min_at_risk  # at risk only falls with time: a prefix
+            if not keep.any():
+                ax.plot([], [], color=f"C{i}", label=f"{g} (fewer than {min_at_risk} at risk: not drawn)")
+                continue
+            cut = not keep.all()
+            k = k[keep]
+            # extend an uncut curve flat to the group's last follow-up time (censored tail)
+            end = k["time"].max()
+            if not cut and "max_time" in self.medians:
+                end = self.medians.loc[g, "max_time"]
             t = np.r_[0.0, k["time"].to_numpy(), max(end, k["time"].max())]
             s = np.r_[1.0, k["survival"].to_numpy(), k["survival"].iloc[-1]]
             lo = np.r_[1.0, k["ci_low"].to_numpy(), k["ci_low"].iloc[-1]]

@@ -60,7 +60,9 @@ def escape(text: object) -> str:
     return _html.escape(str(text), quote=True)
 
 
-def style_table(df: pd.DataFrame, *, index: bool = False, na_rep: str = "–") -> Styler:
+def style_table(
+    df: pd.DataFrame, *, index: bool = False, na_rep: str = "–", caption: str | None = None
+) -> Styler:
     """A ``Styler`` for a report table with every cell and label escaped.
 
     Parameters
@@ -71,6 +73,8 @@ def style_table(df: pd.DataFrame, *, index: bool = False, na_rep: str = "–") -
         Show the row labels (hidden by default, as in every report table).
     na_rep
         What a missing cell shows.
+    caption
+        Text shown above the table (escaped; e.g. a note on what suppressed cells mean).
 
     Returns
     -------
@@ -92,6 +96,8 @@ def style_table(df: pd.DataFrame, *, index: bool = False, na_rep: str = "–") -
     )
     if not index:
         styler = styler.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(_html.escape(caption))
     return styler
 
 

@@ -90,9 +90,40 @@ def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
     return pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()})
 
 
-def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
-    """The cleaning log as a table (counts only; row-level details are never published)."""
-    df = log.to_frame(lang)
+LOG_COUNTS = ("rows_in", "rows_out", "dropped", "changed")
+
+
+def published_log(log: Any, lang: str, n_min: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cleaning log as it may be published (:func:`fou_analysis.privacy.suppress_flow`)."""
+    from fou_analysis import privacy
+
+    return privacy.suppress_flow(log.to_frame(lang), n_min)
+
+
+def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
+    """The cleaning log as a table (counts only; row-level details are never published).
+
+    Small person counts are suppressed (:func:`published_log`): a hidden drop or row count shows
+    "–", a hidden count of changed rows "<5" ("færre enn 5" in Norwegian), with ``n_min`` for 5.
+    When anything is hidden, ``attrs["suppression_note"]`` explains the marks (plain text).
+    """
+    df, hidden = published_log(log, lang, n_min)
+    fewer = f"færre enn {n_min}" if lang == "nb" else f"<{n_min}"
+    for col in LOG_COUNTS:
+        mark = fewer if col == "changed" else "–"
+        df[col] = [
+            mark if h else fmt_number(float(v), 0, lang) for v, h in zip(df[col], hidden[col], strict=True)
+        ]
+    note = ""
+    if hidden[["rows_in", "rows_out", "dropped"]].any().any():
+        note = (
+            f"–: skjult, fordi tallet er under {n_min} eller fordi et skjult tall ellers kunne regnes ut "
+            "fra det."
+            if lang == "nb"
+            else f"–: hidden, because the number is below {n_min} or because a hidden number could "
+            "otherwise be worked out from it."
+        )
+    df.attrs = {"suppression_note": note}
     return df.rename(
         columns={
             "source": t("file", lang),
@@ -106,12 +137,27 @@ def cleaning_table(log: Any, lang: str) -> pd.DataFrame:
     )
 
 
-def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
-    """CONSORT-style flow per file: rows in → each step's drops → rows out."""
-    import matplotlib.pyplot as plt
+def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any:
+    """CONSORT-style flow per file: rows in → each step's drops → rows out.
 
-    df = log.to_frame(lang)
-    df = df[df["dropped"] > 0]
+    Drawn from the published (suppressed) log only: a step with a hidden figure gets one hatched
+    bar as long as the last row count shown before it, marked "−–", so no bar length gives a
+    hidden number back.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    df, hidden = published_log(log, lang, n_min)
+    shown_r: list[float] = []  # the last published row count before each step
+    last = float("nan")
+    for k in range(len(df)):
+        if not hidden["rows_in"].iloc[k]:
+            last = float(df["rows_in"].iloc[k])
+        shown_r.append(last)
+        if not hidden["rows_out"].iloc[k]:
+            last = float(df["rows_out"].iloc[k])
+    df = df.assign(_shown=shown_r, _hidden=hidden[["rows_out", "dropped"]].any(axis=1).to_numpy())
+    df = df[(df["dropped"] > 0) | hidden["dropped"]]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, max(1.6, 0.45 * (len(df) + 1))))
     if df.empty:
@@ -119,10 +165,22 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None) -> Any:
         ax.set_axis_off()
         return ax
     labels = [f"{s} — {st}" for s, st in zip(df["source"], df["step"], strict=True)]
-    ax.barh(labels, df["rows_out"], color="#4c72b0", label=t("rows_out", lang))
-    ax.barh(labels, df["dropped"], left=df["rows_out"], color="#dd8452", label=t("dropped", lang))
-    for i, (out, drop) in enumerate(zip(df["rows_out"], df["dropped"], strict=True)):
-        ax.text(out + drop, i, f"  −{drop}", va="center", fontsize=9)
+    seen = df[~df["_hidden"]]
+    ax.barh(labels, [0.0] * len(labels), color="none")  # fixes the order of the categories
+    if not seen.empty:
+        y = [labels[i] for i in range(len(df)) if not df["_hidden"].iloc[i]]
+        ax.barh(y, seen["rows_out"], color="#4c72b0", label=t("rows_out", lang))
+        ax.barh(y, seen["dropped"], left=seen["rows_out"], color="#dd8452", label=t("dropped", lang))
+    masked = df[df["_hidden"]]
+    if not masked.empty:
+        y = [labels[i] for i in range(len(df)) if df["_hidden"].iloc[i]]
+        hidden_label = "skjult (små tall)" if lang == "nb" else "hidden (small numbers)"
+        ax.barh(y, masked["_shown"], color="#c8c8c8", hatch="//", edgecolor="#888888", label=hidden_label)
+    for i in range(len(df)):
+        row = df.iloc[i]
+        drop = "–" if np.isnan(row["dropped"]) else fmt_number(row["dropped"], 0, lang)
+        end = row["_shown"] if row["_hidden"] else row["rows_out"] + row["dropped"]
+        ax.text(end, i, f"  −{drop}", va="center", fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(t("rows", lang))
     ax.legend(loc="lower right", fontsize=8)
@@ -382,15 +440,26 @@ def descriptive_tables(
 
     Counts below the plan's ``small_cell_min`` (default 5) are hidden, and enough other cells
     that no hidden count can be recovered from the totals (:func:`fou_analysis.privacy.suppress`).
-    Returns ``(title, table, note)`` per table; hidden cells show as "–".
+    Returns ``(title, table, note)`` per table; hidden cells show as "–". A category named like
+    a margin ("Totalt", "Total", "Sum", …: ``privacy.TOTAL_LABELS``) raises :class:`DataError`.
     """
     from fou_analysis import privacy
+    from fou_analysis.exceptions import DataError
 
     out = []
     for d in plan.describe:
         df = tables[d.table]
         counts = pd.crosstab(df[d.rows], df[d.columns])  # row counts: additive, so margins are sums
         counts.columns = [str(c) for c in counts.columns]
+        # a category named like the margin would be overwritten by it (or read as one by suppress)
+        for col, labels in ((d.rows, counts.index), (d.columns, counts.columns)):
+            for label in labels:
+                if privacy.is_total_label(str(label)):
+                    raise DataError(
+                        f"table {d.table!r}: the category {str(label)!r} is named like a total "
+                        f"(reserved for margins: {', '.join(privacy.TOTAL_LABELS)}); recode it before the report",
+                        column=col,
+                    )
         total = "Totalt" if lang == "nb" else "Total"
         counts[total] = counts.sum(axis=1)
         counts.loc[total] = counts.sum(axis=0)
