@@ -50,7 +50,7 @@ class Html:
 
 
 def set_style() -> None:
-    """One figure style for every report."""
+    """One figure style for every report (and, inside ``fou run``, record the figures' texts)."""
     import matplotlib as mpl
     import seaborn as sns
 
@@ -58,6 +58,9 @@ def set_style() -> None:
     mpl.rcParams.update(
         {"figure.dpi": 96, "savefig.dpi": 96, "figure.figsize": (7.5, 4.0), "axes.titleweight": "bold"}
     )
+    from fou_analysis.report import figure_text
+
+    figure_text.install()  # inside `fou run`: record figure texts for the privacy scan
 
 
 def header(plan: CasePlan, lang: str) -> Html:
