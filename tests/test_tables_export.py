@@ -61,6 +61,22 @@ def test_tables_carry_the_saved_results(noen: Project, tmp_path: Path) -> None:
         ).stat().st_mode & 0o777 == 0o600  # private until published
 
 
+def test_workbooks_are_identical_on_rerun(noen: Project, tmp_path: Path) -> None:
+    """The save time openpyxl stamps into a workbook would make every rerun differ."""
+    import time
+
+    plan = load_plan("noen", project=noen)
+    first = {p.name: p.read_bytes() for p in export_tables(plan, noen, tmp_path / "a")}
+    time.sleep(1.1)  # zip timestamps have a 2-second resolution; core.xml has seconds
+    again = {p.name: p.read_bytes() for p in export_tables(plan, noen, tmp_path / "b")}
+    assert first == again
+    pd.testing.assert_frame_equal(
+        pd.read_excel(tmp_path / "a" / "effects.xlsx"),
+        pd.read_csv(tmp_path / "a" / "effects.csv"),
+        check_dtype=False,
+    )
+
+
 def test_no_results_yet_means_no_tables(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "cases", tmp_path / "cases")
     project = Project.at(tmp_path)

@@ -18,6 +18,8 @@ writes them into its staging folder and scans them like every other output befor
 from __future__ import annotations
 
 import io as _io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +60,29 @@ def _load(load_artefact: Any, plan: CasePlan, project: Project, name: str) -> An
         return None
 
 
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+_TIMESTAMP_RE = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def _xlsx_bytes(df: pd.DataFrame, sheet: str) -> bytes:
+    """The workbook's bytes, identical on every rerun with the same data.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry; both are
+    replaced by a fixed time, so a rerun does not change a published file that did not change.
+    """
     buf = _io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         df.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()
+    out = _io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _TIMESTAMP_RE.sub(rf"\g<1>{_FIXED_TIME}\g<2>", data.decode("utf-8")).encode("utf-8")
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
+    return out.getvalue()
 
 
 def export_tables(plan: CasePlan, project: Project, folder: Path) -> list[Path]:
