@@ -28,7 +28,10 @@ Concurrency and interruption: a run holds a per-case lock (``fcntl.flock`` on
 kernel talks over IPC sockets in its own private temporary folder (not next to the notebooks).
 Leftovers of killed runs (staging folders, temporary notebooks, old ``notebooks/kernel-ipc-*``
 sockets, kernel folders of dead processes) are removed when the next run starts, and a run
-cleans up after itself on any exit, ``KeyboardInterrupt`` and ``SIGTERM`` included.
+cleans up after itself on any exit, ``KeyboardInterrupt`` and ``SIGTERM`` included. Runs of
+different cases may go in parallel as separate processes (``fou run a & fou run b``); within one
+process run one case at a time, because kernels learn where to record figure texts from the
+process environment.
 
 A failing cell raises :class:`StepError` naming the notebook, the cell number and the error, so
 ``fou run`` can exit non-zero with one line saying what failed and where; the failing executed
