@@ -132,7 +132,7 @@ def test_privacy_finding_publishes_nothing_and_names_the_place_masked(
     assert fnr not in msg and fnr[:2] in msg  # the finding is named, its value masked
     assert "r.ipynb" in msg and "nothing published" in msg
     if where != "printed":
-        assert "figure" in msg, msg  # only the figure's text carries the number
+        assert "r.ipynb: fnr at cell 4, in a figure" in msg, msg  # the figure's text carries the number
     assert _snapshot(rep) == before  # previous reports intact, no notebook with the number
     written = [p for p in project.root.rglob("*") if p.is_file() and project.notebooks_dir() not in p.parents]
     assert not [p for p in written if fnr in p.read_text(errors="replace")]  # not even privately

@@ -19,6 +19,7 @@ Outside ``fou run`` (no :data:`ENV_LOG`), :func:`install` does nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from typing import Any
@@ -28,16 +29,35 @@ ENV_LOG = "FOU_FIGURE_TEXT_LOG"
 ENV_SOURCE = "FOU_FIGURE_TEXT_SOURCE"
 """Environment variable naming the notebook (for the finding's location)."""
 
-_seen: set[tuple[str, int | None, str]] = set()
+_seen: set[tuple[str, str | None, str]] = set()
 
 
-def _execution_count() -> int | None:
+def _shell() -> Any:
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is always there in a kernel
         return None
-    shell = get_ipython()
-    return getattr(shell, "execution_count", None) if shell is not None else None
+    return get_ipython()
+
+
+def cell_key(source: str) -> str:
+    """A short key of a cell's source: the runner finds the cell's number by it."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def _cell_key() -> str | None:
+    """The key of the cell being run, from the kernel's current execute request.
+
+    Used rather than IPython's execution count, which is already one ahead when the inline
+    backend draws a cell's remaining figures after the cell (and nbclient sends no cell id).
+    """
+    kernel = getattr(_shell(), "kernel", None)
+    try:
+        parent = kernel.get_parent() if kernel is not None else {}
+    except Exception:  # another kernel flavour: the runner then says "a figure" only
+        return None
+    code = (parent or {}).get("content", {}).get("code")
+    return cell_key(code) if isinstance(code, str) else None
 
 
 def figure_texts(fig: Any) -> list[str]:
@@ -73,14 +93,14 @@ def record(fig: Any) -> None:
     if not path:
         return
     source = os.environ.get(ENV_SOURCE, "")
-    cell = _execution_count()
+    cell = _cell_key()
     lines = []
     for s in figure_texts(fig):
         key = (source, cell, s)
         if key in _seen:
             continue
         _seen.add(key)
-        lines.append(json.dumps({"source": source, "execution_count": cell, "text": s}, ensure_ascii=False))
+        lines.append(json.dumps({"source": source, "cell": cell, "text": s}, ensure_ascii=False))
     if lines:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n")

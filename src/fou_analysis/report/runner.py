@@ -427,6 +427,20 @@ def _figure_texts(stage: Path) -> tuple[list[dict[str, object]], set[str]]:
     return texts, installed
 
 
+def _cell_positions(stage: Path) -> dict[tuple[str, str], int]:
+    """``(notebook, cell key) → 1-based cell number`` (all cells counted, as the scan counts them)."""
+    from fou_analysis.report.figure_text import cell_key
+
+    out: dict[tuple[str, str], int] = {}
+    for nb in stage.glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        for i, c in enumerate(cells, start=1):
+            src = c.get("source", "")
+            src = "".join(src) if isinstance(src, list) else str(src)
+            out.setdefault((nb.name, cell_key(src)), i)  # identical cells: the first
+    return out
+
+
 def _has_figures(notebook: Path) -> bool:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     return any(
@@ -463,9 +477,11 @@ def scan_outputs(stage: Path) -> None:
         except PersonalDataError as e:
             found += [(rel, f) for f in e.findings]
     texts, installed = _figure_texts(stage)
+    positions = _cell_positions(stage)
     for rec in texts:
         for f in scan(str(rec["text"]) + "\n"):
-            where = f"a figure drawn in cell {rec.get('execution_count')}"
+            cell = positions.get((str(rec.get("source")), str(rec.get("cell"))))
+            where = f"cell {cell}, in a figure" if cell else "a figure"
             found.append(
                 (str(rec.get("source", "?")), Finding(f.kind, f.value, where, f.context, f.confidence))
             )
@@ -553,6 +569,7 @@ def _execute_all(
         if not src.exists():
             raise StepError(f"{name}.ipynb", None, "FileNotFoundError", f"no notebook {src}")
         out = stage / f"{name}{suffix}.ipynb"
+        (stage / FIGURE_TEXT_LOG).touch(mode=0o600, exist_ok=True)
         env = {
             "FOU_FIGURE_TEXT_LOG": str(stage / FIGURE_TEXT_LOG),
             "FOU_FIGURE_TEXT_SOURCE": out.name,
