@@ -151,3 +151,19 @@ def test_portfolio_renders_from_existing_results_without_running_cases(project: 
     en = (project / "reports" / "portfolio" / "report.en.html").read_text(encoding="utf-8")
     assert "1 of 3 initiatives have results" in en and en.count("not run") == 2
     assert (project / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8") == html
+
+
+def test_a_case_already_running_is_refused_in_one_line(project: Path) -> None:
+    from fou_analysis.config import Project
+    from fou_analysis.report import runner
+
+    lock = runner._acquire_lock(
+        Project.at(project).processed_dir("portfolio") / runner.LOCK_NAME, "portfolio"
+    )
+    try:
+        line = _one_error_line(fou("portfolio", "--root", str(project)))
+    finally:
+        runner._release_lock(lock)
+    import os
+
+    assert line == f"fou: error: case portfolio is already running (pid {os.getpid()})"

@@ -279,3 +279,20 @@ def test_sigterm_cleans_up_and_frees_the_lock(project: Project) -> None:
     assert not list(Path(tempfile.gettempdir()).glob(f"fou-kernel-{proc.pid}-*"))
     assert not project.reports_dir(CASE).exists() or not list(project.reports_dir(CASE).glob("*.ipynb"))
     run_case(project, CASE, notebooks=("a",), tables=False)  # lock released
+
+
+def test_runs_of_two_cases_at_once_both_succeed(project: Project) -> None:
+    """Before, kernels of parallel runs shared ``notebooks/kernel-ipc-<n>`` and broke each other."""
+    code = (
+        "import sys\nfrom fou_analysis.config import Project\nfrom fou_analysis.report.runner import run_case\n"
+        f"run_case(Project.at({str(project.root)!r}), sys.argv[1], notebooks=('a', 'a', 'r'), tables=False)\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, case], stderr=subprocess.PIPE, text=True)
+        for case in ("noen", "friskgarden")
+    ]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    for case in ("noen", "friskgarden"):
+        assert "report nb" in (project.reports_dir(case) / "report.html").read_text(encoding="utf-8")
+    assert not list(project.notebooks_dir().glob("kernel-ipc-*"))
