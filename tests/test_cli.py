@@ -167,3 +167,8 @@ def test_a_case_already_running_is_refused_in_one_line(project: Path) -> None:
     import os
 
     assert line == f"fou: error: case portfolio is already running (pid {os.getpid()})"
+
+
+def test_validate_portfolio_points_to_fou_portfolio(project: Path) -> None:
+    line = _one_error_line(fou("validate", "portfolio", "--root", str(project)))
+    assert "not a case" in line and "fou portfolio" in line

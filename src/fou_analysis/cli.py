@@ -236,8 +236,11 @@ def validate(
     root: RootOpt = Path("."),
 ) -> None:
     """Check a case's plan and raw data; list every problem; exit 1 if any."""
+    from fou_analysis.report.runner import PORTFOLIO
     from fou_analysis.validate import validate_case
 
+    if case == PORTFOLIO:
+        _fail("'portfolio' is the registry of initiatives, not a case; 'fou portfolio' renders the overview")
     project = _project(root)
     try:
         problems = validate_case(case, project=project)
