@@ -1,20 +1,28 @@
-"""The ``fou`` command: demo data, runs, validation, new cases and the data dictionary.
+"""The ``fou`` command: demo data, runs, the portfolio, validation, new cases and
+the data dictionary.
 
 Every failure a user can cause (unknown case, missing raw file, a typo in a plan, a failing
-notebook cell) exits non-zero with one line saying what is wrong and where — never a traceback.
-Everything printed to stderr has identifiers masked (``privacy.mask_identifiers``).
+notebook cell, a privacy finding, a case already running) exits non-zero with one line saying
+what is wrong and where — never a traceback. Any other exception (a bug, a full disk) also ends
+in one line, naming a private log file (0600, ``data/processed/fou-error-<time>-<pid>.log``)
+that holds the traceback. Values that look like identifiers (identity numbers, e-mail
+addresses, phone numbers) are masked in every error line (``privacy.mask_identifiers``).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fou_analysis.config import Project
-from fou_analysis.exceptions import FouError
+from fou_analysis.exceptions import FouError, SpecificationError
 
 app = typer.Typer(
     add_completion=False,
@@ -24,6 +32,22 @@ app = typer.Typer(
 
 RootOpt = Annotated[Path, typer.Option("--root", help="Project root (the folder with cases/ and data/).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: nb (Norwegian bokmål) or en.")]
+DefaultLangOpt = Annotated[
+    str,
+    typer.Option(
+        "--default-lang",
+        envvar="FOU_DEFAULT_LANG",
+        help="The language whose report is report.html; the other gets report.<lang>.html.",
+    ),
+]
+
+_state: dict[str, Path] = {}  # the project root of the running command (for the error log)
+
+
+def _project(root: Path) -> Project:
+    project = Project.at(root)
+    _state["root"] = project.root
+    return project
 
 
 def _err(text: str) -> None:
@@ -38,6 +62,31 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _error_log(exc: BaseException) -> Path:
+    """Write the traceback to a private log file; return its path.
+
+    In ``data/processed/`` of the command's project (private, git-ignored), else the system
+    temporary directory. The traceback is not masked: the file is 0600 and is for debugging.
+    """
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = "".join(traceback.format_exception(exc))
+    candidates = []
+    if "root" in _state:
+        candidates.append(_state["root"] / "data" / "processed")
+    candidates.append(Path(tempfile.gettempdir()))
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"fou-error-{stamp}-{os.getpid()}.log"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+    raise exc  # nowhere to write: let Python print it
+
+
 @app.command()
 def demo(
     root: RootOpt = Path("."),
@@ -50,7 +99,7 @@ def demo(
     """Write the synthetic demo data into data/raw/<case>/ (never overwrites real files)."""
     from fou_analysis import demo as demo_mod
 
-    project = Project.at(root)
+    project = _project(root)
     cases = case or list(demo_mod.CASES)
     unknown = [c for c in cases if c not in demo_mod.CASES]
     if unknown:
@@ -68,26 +117,63 @@ def demo(
         typer.echo(f"{c}: {len(files)} file(s) written to {project.raw_dir(c)}")
 
 
+def select_runs(
+    cases: list[str] | None, all_cases: list[str], portfolio: bool | None
+) -> tuple[list[str], bool]:
+    """Which cases to run and whether to render the portfolio.
+
+    No case named: every case, and the portfolio unless ``--no-portfolio``. ``portfolio`` as a
+    case name means the portfolio overview (not a case). ``--portfolio`` adds it to named cases.
+
+    Examples
+    --------
+    >>> select_runs(None, ["a", "b"], None), select_runs(["a"], ["a", "b"], None)
+    ((['a', 'b'], True), (['a'], False))
+    >>> select_runs(["portfolio"], ["a", "b"], None), select_runs(["a"], ["a"], True)
+    (([], True), (['a'], True))
+    >>> select_runs(None, ["a"], False)
+    (['a'], False)
+    """
+    from fou_analysis.report.runner import PORTFOLIO
+
+    named = [c for c in (cases or []) if c != PORTFOLIO]
+    asked = bool(cases) and PORTFOLIO in cases
+    if asked and portfolio is False:
+        raise SpecificationError("'portfolio' named as a case but --no-portfolio given; choose one")
+    selected = named if cases else list(all_cases)
+    wanted = portfolio if portfolio is not None else (not cases or asked)
+    return selected, wanted
+
+
 @app.command()
 def run(
     cases: Annotated[
-        list[str] | None, typer.Argument(help="Cases to run (default: all, plus the portfolio).")
+        list[str] | None,
+        typer.Argument(help="Cases to run (default: all, plus the portfolio); 'portfolio' = the overview."),
     ] = None,
     root: RootOpt = Path("."),
     lang: LangOpt = "nb",
-    portfolio: Annotated[bool, typer.Option(help="Also run the cross-case portfolio overview.")] = True,
+    default_lang: DefaultLangOpt = "nb",
+    portfolio: Annotated[
+        bool | None,
+        typer.Option(
+            "--portfolio/--no-portfolio",
+            help="Also render the cross-case overview (default: only when no case is named).",
+        ),
+    ] = None,
 ) -> None:
-    """Clean → estimate → value → report for each case; write reports/<case>/report.html."""
+    """Clean → estimate → value → report for each case; publish reports/<case>/ when clean."""
     from fou_analysis.config import load_plan
-    from fou_analysis.report.runner import run_case, run_portfolio
+    from fou_analysis.report.runner import LANGS, run_case, run_portfolio
     from fou_analysis.validate import validate_case
 
-    if lang not in ("nb", "en"):
-        _fail(f"--lang must be 'nb' or 'en', not {lang!r}")
-    project = Project.at(root)
+    for value, name in ((lang, "--lang"), (default_lang, "--default-lang")):
+        if value not in LANGS:
+            _fail(f"{name} must be 'nb' or 'en', not {value!r}")
+    project = _project(root)
     all_cases = project.case_slugs()
-    selected = list(cases) if cases else all_cases
     try:
+        selected, with_portfolio = select_runs(cases, all_cases, portfolio)
         for c in selected:
             load_plan(c, project=project)
             problems = validate_case(c, project=project, check_content=False)
@@ -101,13 +187,36 @@ def run(
                     )
                 )
         for c in selected:
-            out = run_case(project, c, lang=lang)
+            out = run_case(project, c, lang=lang, default_lang=default_lang)
             typer.echo(f"{c}: {out.report}")
-        if portfolio and not cases:
-            out = run_portfolio(project, all_cases, lang=lang)
+        if with_portfolio:
+            out = run_portfolio(project, all_cases, lang=lang, default_lang=default_lang)
             typer.echo(f"portfolio: {out.report}")
     except FouError as e:
         _fail(str(e))
+
+
+@app.command("portfolio")
+def portfolio_cmd(
+    root: RootOpt = Path("."),
+    lang: LangOpt = "nb",
+    default_lang: DefaultLangOpt = "nb",
+) -> None:
+    """Render reports/portfolio/report.html from cases/portfolio.yaml and existing case results.
+
+    No case is re-run; cases without results are listed as not run.
+    """
+    from fou_analysis.report.runner import LANGS, run_portfolio
+
+    for value, name in ((lang, "--lang"), (default_lang, "--default-lang")):
+        if value not in LANGS:
+            _fail(f"{name} must be 'nb' or 'en', not {value!r}")
+    project = _project(root)
+    try:
+        out = run_portfolio(project, lang=lang, default_lang=default_lang)
+    except FouError as e:
+        _fail(str(e))
+    typer.echo(f"portfolio: {out.report}")
 
 
 @app.command()
@@ -116,9 +225,12 @@ def validate(
     root: RootOpt = Path("."),
 ) -> None:
     """Check a case's plan and raw data; list every problem; exit 1 if any."""
+    from fou_analysis.report.runner import PORTFOLIO
     from fou_analysis.validate import validate_case
 
-    project = Project.at(root)
+    if case == PORTFOLIO:
+        _fail("'portfolio' is the registry of initiatives, not a case; 'fou portfolio' renders the overview")
+    project = _project(root)
     try:
         problems = validate_case(case, project=project)
     except FouError as e:
@@ -142,7 +254,7 @@ def new_case(
     from fou_analysis.scaffold import scaffold_case
 
     try:
-        path = scaffold_case(Project.at(root), slug)
+        path = scaffold_case(_project(root), slug)
     except FouError as e:
         _fail(str(e))
     typer.echo(
@@ -168,11 +280,16 @@ def describe(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point."""
+    """Console entry point: any exception ends in one line (and a log file for the unexpected)."""
     try:
         app(args=argv, prog_name="fou", standalone_mode=True)
-    except FouError as e:  # pragma: no cover - safety net; commands catch their own
+    except FouError as e:  # safety net; commands catch their own
         _err(f"fou: error: {e}")
+        sys.exit(1)
+    except Exception as e:
+        log = _error_log(e)
+        first = (str(e).strip().splitlines() or [""])[0]
+        _err(f"fou: error: {type(e).__name__}: {first} (traceback in {log})")
         sys.exit(1)
 
 

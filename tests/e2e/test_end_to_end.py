@@ -1,6 +1,8 @@
-"""End to end on demo data in a temporary project: `fou demo` + `fou run` write four reports,
-the pipeline recovers every planted effect within its interval, and every report renders in
-headless Chromium (no console errors, every image decodes, the headline numbers are on the page)."""
+"""End to end on demo data in a temporary project: `fou demo` + `fou run --lang en` write four
+English reports (``report.en.html``: Norwegian is the default language, ``report.html``), the
+tables next to them, nothing temporary left behind; the pipeline recovers every planted effect
+within its interval; and every report renders in headless Chromium (no console errors, every
+image decodes, the headline numbers are on the page)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def test_fou_run_writes_four_reports_with_figures(
 ) -> None:
     assert run_all.returncode == 0, run_all.stderr[-3000:]
     for case in ("utstyrsbu", "noen", "friskgarden", "portfolio"):
-        report = project.root / "reports" / case / "report.html"
+        report = project.root / "reports" / case / "report.en.html"
         assert report.exists(), case
         html = report.read_text(encoding="utf-8")
         assert len(re.findall(r"<img[^>]+src=\"data:image/png", html)) >= 1, f"{case}: no figure"
@@ -54,7 +56,7 @@ def test_fou_run_writes_four_reports_with_figures(
 
     for case in ("utstyrsbu", "noen", "friskgarden"):
         for nb in ("10_clean", "20_estimate", "30_value", "40_report"):
-            executed = nbformat.read(project.root / "reports" / case / f"{nb}.ipynb", as_version=4)
+            executed = nbformat.read(project.root / "reports" / case / f"{nb}.en.ipynb", as_version=4)
             errors = [
                 o
                 for c in executed.cells
@@ -69,7 +71,7 @@ def test_case_report_has_the_required_sections(
     project: Project, run_all: subprocess.CompletedProcess[str]
 ) -> None:
     assert run_all.returncode == 0, run_all.stderr[-3000:]
-    html = (project.root / "reports" / "friskgarden" / "report.html").read_text(encoding="utf-8")
+    html = (project.root / "reports" / "friskgarden" / "report.en.html").read_text(encoding="utf-8")
     for needle in (
         "Logic model",
         "Data and cleaning",
@@ -82,9 +84,55 @@ def test_case_report_has_the_required_sections(
         assert needle in html, needle
     # code is hidden in the report but kept in the executed notebook next to it
     code_line = "pipeline.load_artefact(plan, project, 'cleaning')"
-    executed = (project.root / "reports" / "friskgarden" / "40_report.ipynb").read_text(encoding="utf-8")
+    executed = (project.root / "reports" / "friskgarden" / "40_report.en.ipynb").read_text(encoding="utf-8")
     assert code_line in executed
     assert code_line not in html
+
+
+def test_tables_are_published_and_nothing_temporary_is_left(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
+    import pandas as pd
+
+    assert run_all.returncode == 0, run_all.stderr[-3000:]
+    for case in ("utstyrsbu", "noen", "friskgarden"):
+        plan = load_plan(case, project=project)
+        folder = project.root / "reports" / case / "tables"
+        effects = pd.read_csv(folder / "effects.csv")
+        assert list(effects["outcome_id"]) == [o.id for o in plan.outcomes]
+        expected = {"effects"} | ({"sroi_by_outcome", "impact_map"} if plan.value else set())
+        assert {p.stem for p in folder.glob("*.csv")} == {p.stem for p in folder.glob("*.xlsx")} == expected
+        for f in (project.root / "reports" / case).rglob("*"):
+            if f.is_file() and not f.name.startswith("."):
+                assert f.stat().st_mode & 0o777 == 0o644, f
+        assert not (project.root / "reports" / case / "report.html").exists()  # nb not run here
+    leftovers = [
+        *(project.root / "data" / "processed").rglob(".staging-*"),
+        *(p for p in (project.root / "reports").rglob(".*") if not p.name.startswith(".published-")),
+        *(project.root / "notebooks").glob("kernel-ipc-*"),
+    ]
+    assert not leftovers
+
+
+def test_fou_portfolio_refreshes_from_existing_results_in_seconds(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
+    import time
+
+    assert run_all.returncode == 0
+    start = time.monotonic()
+    res = subprocess.run(
+        [sys.executable, "-m", "fou_analysis.cli", "portfolio", "--root", str(project.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    seconds = time.monotonic() - start
+    assert res.returncode == 0, res.stderr[-2000:]
+    html = (project.root / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
+    assert "3 av 3 tiltak har resultater" in html and "ikke kjørt" not in html
+    print(f"fou portfolio: {seconds:.1f} s")
+    assert seconds < 120
 
 
 def test_raw_demo_files_are_not_modified_by_a_run(
@@ -164,11 +212,9 @@ def test_reports_say_the_inputs_are_demo_data(
 
     assert run_all.returncode == 0, run_all.stderr[-3000:]
     notes = (t("honesty_note", "en"), t("honesty_note", "nb"))
-    for case in ("utstyrsbu", "noen", "friskgarden"):
-        html = (project.root / "reports" / case / "report.html").read_text(encoding="utf-8")
-        assert sum(html.count(n) for n in notes) == 1, case
-    html = (project.root / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
-    assert sum(html.count(n) for n in notes) == 3
+    for case in ("utstyrsbu", "noen", "friskgarden", "portfolio"):
+        html = (project.root / "reports" / case / "report.en.html").read_text(encoding="utf-8")
+        assert sum(html.count(n) for n in notes) == (3 if case == "portfolio" else 1), case
 
 
 # ------------------------------------------------------------------ rendered in a real browser (#9.9)

@@ -93,7 +93,7 @@ def test_report_exists_and_warns_about_the_one_year_grant(
     project: Path, run: subprocess.CompletedProcess[str]
 ) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
-    html = (project / "reports" / "jtrain" / "report.html").read_text(encoding="utf-8")
+    html = (project / "reports" / "jtrain" / "report.en.html").read_text(encoding="utf-8")
     assert "Traceback" not in html
     assert "Treatment switches off again" in html  # the grant-year-only outcome
     assert "keep rows where notna(lscrap)" in html  # the filter's drops are in the cleaning table
@@ -104,7 +104,7 @@ def test_report_of_real_files_names_them_and_never_says_demo(
 ) -> None:
     """Issue #8: no report of a non-demo case mentions demo or synthetic data; it says where the data came from."""
     assert run.returncode == 0, run.stderr[-3000:]
-    html = (project / "reports" / "jtrain" / "report.html").read_text(encoding="utf-8").lower()
+    html = (project / "reports" / "jtrain" / "report.en.html").read_text(encoding="utf-8").lower()
     for word in ("synthetic", "syntetisk", "demo data", "demodata"):
         assert word not in html, word
     for name in ("vraking.csv", "tilskudd.xlsx", "bedrifter.sav"):

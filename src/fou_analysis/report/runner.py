@@ -1,32 +1,73 @@
-"""Run the notebooks of a case with papermill and export them with nbconvert.
+"""Run the notebooks of a case with papermill: stage, scan for personal data, then publish.
 
-For each case: ``10_clean → 20_estimate → 30_value → 40_report`` are executed with the case's
-parameters; the executed notebooks (with code) are kept in ``reports/<case>/`` and
-``40_report`` is exported to ``report.html`` with the code hidden (for reviewers and municipal
-readers). The portfolio notebook ``50_portfolio`` runs once over all cases.
+For each case ``10_clean → 20_estimate → 30_value → 40_report`` are executed with the case's
+parameters; ``40_report`` is exported to HTML with the code hidden (for reviewers and municipal
+readers), and the effects and value tables are exported as CSV and XLSX. The portfolio notebook
+``50_portfolio`` renders the cross-case overview from whatever case results exist.
 
-Before any HTML is written it is scanned for personal data (:func:`fou_analysis.privacy.scan`);
-a finding stops the run and nothing is written. Every file is written atomically (temporary
-file in the same folder, then ``os.replace``), so a failed run never leaves a half-written report.
+A run goes through three steps, so that a report with personal data is never published and a
+failed or interrupted run never leaves a half-written or mixed set:
+
+1. **Stage.** Everything is written into a private staging folder (0700, ``mkdtemp`` under
+   ``data/processed/<case>/``, on the project's file system): the executed notebooks, the HTML
+   report, ``tables/*.csv|xlsx``, and the text of every figure (titles, labels, tick labels,
+   legends — recorded when the figure is drawn, see :mod:`fou_analysis.report.figure_text`).
+2. **Scan.** :func:`fou_analysis.privacy.check_report` looks at every staged file and at every
+   figure text. A finding stops the run: nothing is published, the previous reports stay, the
+   error lists each finding's place with its value masked.
+3. **Publish.** The clean set is moved into ``reports/<case>/`` file by file with
+   :func:`os.replace` (each file atomic); files of the previous set of the same language that the
+   new set lacks are removed only after the new set is complete.
+
+Languages sit side by side: the default language's files are ``report.html`` and
+``<notebook>.ipynb``; the other language's carry its code, ``report.en.html`` and
+``<notebook>.en.ipynb`` (``.nb.`` when English is the default). Tables are the same in both.
+
+Concurrency and interruption: a run holds a per-case lock (``fcntl.flock`` on
+``data/processed/<case>/.fou-run.lock``); a second run of the same case refuses at once. Each
+kernel talks over IPC sockets in its own private temporary folder (not next to the notebooks).
+Leftovers of killed runs (staging folders, temporary notebooks, old ``notebooks/kernel-ipc-*``
+sockets, kernel folders of dead processes) are removed when the next run starts, and a run
+cleans up after itself on any exit, ``KeyboardInterrupt`` and ``SIGTERM`` included. Runs of
+different cases may go in parallel as separate processes (``fou run a & fou run b``); within one
+process run one case at a time, because kernels learn where to record figure texts from the
+process environment.
 
 A failing cell raises :class:`StepError` naming the notebook, the cell number and the error, so
-``fou run`` can exit non-zero with one line saying what failed and where.
+``fou run`` can exit non-zero with one line saying what failed and where; the failing executed
+notebook is kept for debugging in the private ``data/processed/<case>/`` folder (0600), never in
+``reports/``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import json
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fou_analysis.config import Project
-from fou_analysis.exceptions import FouError
+from fou_analysis.exceptions import FouError, SpecificationError
 
 CASE_NOTEBOOKS = ("10_clean", "20_estimate", "30_value", "40_report")
 PORTFOLIO_NOTEBOOK = "50_portfolio"
+PORTFOLIO = "portfolio"
 KERNEL = "python3"
+LANGS = ("nb", "en")
+DEFAULT_LANG = "nb"
+LOCK_NAME = ".fou-run.lock"
+STAGING_PREFIX = ".staging-"
+KERNEL_DIR_PREFIX = "fou-kernel-"
+FIGURE_TEXT_LOG = ".figure-text.jsonl"
+MANIFEST = ".published-{lang}.json"
 
 
 def _kernel_manager_base() -> type:
@@ -35,21 +76,57 @@ def _kernel_manager_base() -> type:
     return AsyncKernelManager
 
 
+_kernel_dirs: set[Path] = set()  # private kernel folders of this process (removed at exit)
+
+
 class LocalKernelManager(_kernel_manager_base()):  # type: ignore[misc]
-    """Kernels over local IPC sockets: nothing listens on TCP, and no unencrypted-TCP warning."""
+    """Kernels over local IPC sockets in a private folder of their own.
+
+    Nothing listens on TCP. The connection file and the sockets live in a fresh ``mkdtemp``
+    folder (0700) per kernel, so two runs at once never pick the same socket path (jupyter's
+    default, ``kernel-ipc-<n>`` relative to the working directory, is shared by every kernel
+    started in ``notebooks/``). The folder is in the system temporary directory because a
+    Unix socket path must be short (about 100 bytes).
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("transport", "ipc")
         super().__init__(*args, **kwargs)
+        folder = Path(tempfile.mkdtemp(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-"))
+        _kernel_dirs.add(folder)
+        self._fou_folder = folder
+        self.connection_file = str(folder / "kernel.json")
+        self.ip = str(folder / "ipc")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._fou_folder, ignore_errors=True)
+            _kernel_dirs.discard(self._fou_folder)
+
+    cleanup_resources = _async_cleanup_resources
 
 
 class StepError(FouError):
     """A notebook cell failed during ``fou run``."""
 
-    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str) -> None:
-        self.notebook, self.cell, self.ename, self.evalue = notebook, cell, ename, evalue
+    def __init__(
+        self, notebook: str, cell: int | None, ename: str, evalue: str, *, kept: Path | None = None
+    ) -> None:
+        self.notebook, self.cell, self.ename, self.evalue, self.kept = notebook, cell, ename, evalue, kept
         where = f"{notebook}" + (f", cell {cell}" if cell is not None else "")
-        super().__init__(f"{where}: {ename}: {evalue}".strip())
+        msg = f"{where}: {ename}: {evalue}".strip()
+        if kept is not None:
+            msg += f" (nothing published; the executed notebook is kept, private, at {kept})"
+        super().__init__(msg)
+
+
+class CaseBusyError(FouError):
+    """Another run of the same case holds its lock."""
+
+
+class UncheckedFiguresError(FouError):
+    """A notebook drew figures whose text could not be scanned for personal data."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +134,24 @@ class RunOutput:
     case: str
     report: Path
     notebooks: tuple[Path, ...]
+    tables: tuple[Path, ...] = ()
 
 
+def lang_suffix(lang: str, default_lang: str = DEFAULT_LANG) -> str:
+    """``""`` for the default language, else ``".<lang>"`` (``report.en.html``).
+
+    Examples
+    --------
+    >>> lang_suffix("nb"), lang_suffix("en"), lang_suffix("nb", default_lang="en")
+    ('', '.en', '.nb')
+    """
+    for value, what in ((lang, "lang"), (default_lang, "default_lang")):
+        if value not in LANGS:
+            raise SpecificationError(f"{what} must be 'nb' or 'en', not {value!r}")
+    return "" if lang == default_lang else f".{lang}"
+
+
+# --------------------------------------------------------------------------- notebooks
 def _failed_cell(nb_path: Path) -> tuple[int | None, str, str]:
     """Find the first cell with an error output in an executed notebook."""
     import nbformat
@@ -78,33 +171,48 @@ def _failed_cell(nb_path: Path) -> tuple[int | None, str, str]:
     return None, "", ""
 
 
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    """Set environment variables (inherited by kernels) for the duration of the block."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object], *, cwd: Path) -> Path:
     """Execute one notebook with papermill into ``output`` (atomically).
 
     Raises :class:`StepError` naming the notebook and the failing code cell (counted from 1,
-    as JupyterLab shows them, the injected-parameters cell included).
+    as JupyterLab shows them, the injected-parameters cell included); the executed notebook
+    with the traceback is then left at ``output``.
     """
     import papermill as pm
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    # Kernels inherit the environment: a non-interactive MPLBACKEND (Agg, as CI and tests set)
-    # would silently drop every figure from the report.
-    saved_backend = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.stem}.", suffix=".ipynb")
     os.close(fd)
     tmp = Path(tmp_name)
+    # Kernels inherit the environment: a non-interactive MPLBACKEND (Agg, as CI and tests set)
+    # would silently drop every figure from the report.
     try:
-        pm.execute_notebook(
-            str(notebook),
-            str(tmp),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class="fou_analysis.report.runner.LocalKernelManager",
-        )
+        with _environ(MPLBACKEND="module://matplotlib_inline.backend_inline"):
+            pm.execute_notebook(
+                str(notebook),
+                str(tmp),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class="fou_analysis.report.runner.LocalKernelManager",
+            )
     except pm.PapermillExecutionError as e:
         cell, ename, evalue = _failed_cell(tmp)
         os.replace(tmp, output)  # keep the executed notebook with the traceback for debugging
@@ -114,12 +222,6 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    finally:
-        if saved_backend is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = saved_backend
-    os.chmod(tmp, 0o644)  # executed notebooks are for reviewers to read
     os.replace(tmp, output)
     return output
 
@@ -142,13 +244,13 @@ def export_html(executed: Path, *, hide_code: bool) -> str:
 
 
 def write_report_html(executed: Path, target: Path, *, hide_code: bool = True) -> Path:
-    """Export, scan for personal data, then write atomically."""
+    """Export, scan for personal data, then write atomically (0644: a report is for reading)."""
     from fou_analysis import io, privacy
 
     html = export_html(executed, hide_code=hide_code)
     privacy.check_report(html)  # raises PersonalDataError: nothing is written
     target.parent.mkdir(parents=True, exist_ok=True)
-    io.atomic_write_bytes(target, html.encode("utf-8"), mode=0o644)  # a report is for reading
+    io.atomic_write_bytes(target, html.encode("utf-8"), mode=0o644)
     return target
 
 
@@ -160,53 +262,425 @@ def case_parameters(project: Project, case: str, *, lang: str, seed: int | None 
     return params
 
 
+# --------------------------------------------------------------------------- lock and clean-up
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _acquire_lock(path: Path, case: str) -> int:
+    """Take the case's lock without waiting; raise :class:`CaseBusyError` naming the holder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # not inherited by kernels (O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        raise CaseBusyError(f"case {case} is already running (pid {holder})") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode("ascii"))
+    return fd
+
+
+def _release_lock(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def clean_stale(project: Project, case: str, out_dir: Path) -> list[Path]:
+    """Remove what killed runs left behind; call only while holding the case's lock.
+
+    Staging folders of the case, temporary files in its report folder (``.*.ipynb``,
+    ``.*.tmp``), the ``kernel-ipc-*`` sockets older versions left in ``notebooks/``, and kernel
+    folders in the temporary directory whose process is gone.
+    """
+    removed: list[Path] = []
+    for p in project.processed_dir(case).glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    if out_dir.is_dir():
+        for pattern in (".*.ipynb", ".*.tmp", "tables/.*.tmp"):
+            for p in out_dir.glob(pattern):
+                if p.is_file():
+                    p.unlink(missing_ok=True)
+                    removed.append(p)
+    for p in project.notebooks_dir().glob("kernel-ipc-*"):
+        if not p.is_dir():
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    for p in Path(tempfile.gettempdir()).glob(f"{KERNEL_DIR_PREFIX}*-*"):
+        pid = p.name[len(KERNEL_DIR_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+            continue
+        try:
+            if not p.is_dir() or p.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+class _Terminated(BaseException):
+    """SIGTERM, turned into an exception so that clean-up code runs."""
+
+
+@contextlib.contextmanager
+def _on_sigterm() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated(f"terminated by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except _Terminated:
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def run_area(project: Project, case: str, out_dir: Path) -> Iterator[Path]:
+    """Lock the case, clean leftovers, and yield a fresh private staging folder.
+
+    On exit — success, failure, ``KeyboardInterrupt`` or ``SIGTERM`` — the staging folder and
+    this process's kernel folders are removed and the lock released.
+    """
+    private = project.processed_dir(case)
+    lock = _acquire_lock(private / LOCK_NAME, case)
+    stage: Path | None = None
+    try:
+        with _on_sigterm():
+            try:
+                clean_stale(project, case, out_dir)
+                stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=private))
+                yield stage
+            finally:
+                if stage is not None:
+                    shutil.rmtree(stage, ignore_errors=True)
+                for folder in list(_kernel_dirs):
+                    shutil.rmtree(folder, ignore_errors=True)
+                    _kernel_dirs.discard(folder)
+    finally:
+        _release_lock(lock)
+
+
+# --------------------------------------------------------------------------- scan
+def _scan_xlsx(path: Path) -> list[object]:
+    """Scan every cell of a workbook, sheet names included.
+
+    Text cells are scanned as text; whole numbers of 10 or 11 digits are scanned as an
+    11-digit string too (an identity number stored as a number loses its leading zero).
+    """
+    from openpyxl import load_workbook
+
+    from fou_analysis.privacy import Finding, scan
+
+    findings: list[object] = []
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            for f in scan(ws.title + "\n"):  # "\n": never taken for a file name
+                findings.append(Finding(f.kind, f.value, f"sheet name {ws.title!r}", f.context, f.confidence))
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    if value is None or isinstance(value, bool | float):
+                        continue
+                    if isinstance(value, int):
+                        if not 10**9 <= value < 10**11:
+                            continue
+                        value = f"{value:011d}"
+                    for f in scan(str(value) + "\n"):
+                        where = f"sheet {ws.title!r}, row {r}, column {c}"
+                        findings.append(
+                            Finding(f.kind, f.value, where, f.context, f.confidence, r, c, str(path))
+                        )
+    finally:
+        wb.close()
+    return findings
+
+
+def _figure_texts(stage: Path) -> tuple[list[dict[str, object]], set[str]]:
+    path = stage / FIGURE_TEXT_LOG
+    texts: list[dict[str, object]] = []
+    installed: set[str] = set()
+    if not path.exists():
+        return texts, installed
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if rec.get("installed"):
+            installed.add(str(rec.get("source", "")))
+        else:
+            texts.append(rec)
+    return texts, installed
+
+
+def _cell_positions(stage: Path) -> dict[tuple[str, str], int]:
+    """``(notebook, cell key) → 1-based cell number`` (all cells counted, as the scan counts them)."""
+    from fou_analysis.report.figure_text import cell_key
+
+    out: dict[tuple[str, str], int] = {}
+    for nb in stage.glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+        for i, c in enumerate(cells, start=1):
+            src = c.get("source", "")
+            src = "".join(src) if isinstance(src, list) else str(src)
+            out.setdefault((nb.name, cell_key(src)), i)  # identical cells: the first
+    return out
+
+
+def _has_figures(notebook: Path) -> bool:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return any(
+        mime.startswith("image/")
+        for cell in nb.get("cells", [])
+        for out in cell.get("outputs", [])
+        for mime in out.get("data", {})
+    )
+
+
+def scan_outputs(stage: Path) -> None:
+    """Scan every staged file and every recorded figure text; raise on any finding.
+
+    Raises
+    ------
+    PersonalDataError
+        Listing up to 12 findings as ``file: kind at place (masked value)``.
+    UncheckedFiguresError
+        A notebook shows figures but its figure texts were not recorded (its first cell must
+        call :func:`fou_analysis.report.set_style`).
+    """
+    from fou_analysis.privacy import Finding, PersonalDataError, check_report, scan
+
+    found: list[tuple[str, Finding]] = []
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        rel = path.relative_to(stage).as_posix()
+        if any(part.startswith(".") for part in Path(rel).parts):
+            continue  # internal files of the run (figure-text log, temporary files)
+        if path.suffix.lower() == ".xlsx":
+            found += [(rel, f) for f in _scan_xlsx(path)]  # type: ignore[misc]
+            continue
+        try:
+            check_report(path)
+        except PersonalDataError as e:
+            found += [(rel, f) for f in e.findings]
+    texts, installed = _figure_texts(stage)
+    positions = _cell_positions(stage)
+    for rec in texts:
+        for f in scan(str(rec["text"]) + "\n"):
+            cell = positions.get((str(rec.get("source")), str(rec.get("cell"))))
+            where = f"cell {cell}, in a figure" if cell else "a figure"
+            found.append(
+                (str(rec.get("source", "?")), Finding(f.kind, f.value, where, f.context, f.confidence))
+            )
+    if found:
+        shown = "; ".join(f"{rel}: {f.kind} at {f.location} ({f.value})" for rel, f in found[:12])
+        more = f"; and {len(found) - 12} more" if len(found) > 12 else ""
+        raise PersonalDataError(
+            f"privacy scan: {len(found)} possible personal data finding(s), nothing published "
+            f"(the previous report is unchanged): {shown}{more}",
+            findings=[f for _, f in found],
+        )
+    for nb in sorted(stage.glob("*.ipynb")):
+        if _has_figures(nb) and nb.name not in installed:
+            raise UncheckedFiguresError(
+                f"{nb.name}: shows figures whose text was not recorded for the privacy scan "
+                "(call fou_analysis.report.set_style() in its first cell); nothing published"
+            )
+
+
+# --------------------------------------------------------------------------- publish
+def _move(src: Path, dst: Path) -> None:
+    """``os.replace``; across file systems, copy beside the target first, then replace."""
+    try:
+        os.replace(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, dst)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def publish(stage: Path, out_dir: Path, *, lang: str) -> list[Path]:
+    """Move the staged set into ``out_dir``; then drop files of the previous set it lacks.
+
+    The previous set of the same language is read from ``out_dir/.published-<lang>.json``;
+    files of the other language are never touched.
+    """
+    from fou_analysis import io
+
+    new = sorted(
+        p.relative_to(stage).as_posix()
+        for p in stage.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(stage).parts)
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = out_dir / MANIFEST.format(lang=lang)
+    try:
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        old = []
+    published = []
+    for rel in new:
+        src, dst = stage / rel, out_dir / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(src, 0o644)  # reports, notebooks and tables are for reading
+        _move(src, dst)
+        published.append(dst)
+    io.atomic_write_bytes(manifest, json.dumps(new, indent=0).encode("utf-8"), mode=0o644)
+    for rel in sorted(set(old) - set(new)):
+        target = (out_dir / rel).resolve()
+        if isinstance(rel, str) and target.is_relative_to(out_dir.resolve()):
+            target.unlink(missing_ok=True)
+    return published
+
+
+# --------------------------------------------------------------------------- runs
+def _execute_all(
+    project: Project,
+    names: Sequence[str],
+    params: dict[str, object],
+    stage: Path,
+    suffix: str,
+    keep_dir: Path,
+) -> list[Path]:
+    executed = []
+    for name in names:
+        src = project.notebooks_dir() / f"{name}.ipynb"
+        if not src.exists():
+            raise StepError(f"{name}.ipynb", None, "FileNotFoundError", f"no notebook {src}")
+        out = stage / f"{name}{suffix}.ipynb"
+        (stage / FIGURE_TEXT_LOG).touch(mode=0o600, exist_ok=True)
+        env = {
+            "FOU_FIGURE_TEXT_LOG": str(stage / FIGURE_TEXT_LOG),
+            "FOU_FIGURE_TEXT_SOURCE": out.name,
+        }
+        try:
+            with _environ(**env):
+                executed.append(execute_notebook(src, out, params, cwd=project.notebooks_dir()))
+        except StepError as e:
+            kept = None
+            if out.exists():
+                kept = keep_dir / f"failed-{out.name}"
+                os.chmod(out, 0o600)
+                _move(out, kept)
+                os.chmod(kept, 0o600)
+            raise StepError(e.notebook, e.cell, e.ename, e.evalue, kept=kept) from None
+    return executed
+
+
+def _stage_report(executed: Path, target: Path) -> Path:
+    from fou_analysis import io
+
+    html = export_html(executed, hide_code=True)
+    return io.atomic_write_bytes(target, html.encode("utf-8"))
+
+
 def run_case(
     project: Project,
     case: str,
     *,
-    lang: str = "nb",
+    lang: str = DEFAULT_LANG,
+    default_lang: str = DEFAULT_LANG,
     out_dir: Path | None = None,
     notebooks: Sequence[str] = CASE_NOTEBOOKS,
+    tables: bool = True,
 ) -> RunOutput:
-    """Run the case notebooks in order and write ``report.html``.
+    """Run the case notebooks in order; stage, scan and publish the report set.
 
-    ``out_dir`` defaults to ``reports/<case>``.
+    Parameters
+    ----------
+    project, case
+        The project and the case slug.
+    lang, default_lang
+        Report language; files of a language other than ``default_lang`` carry its code
+        (``report.en.html``).
+    out_dir
+        Where the set is published (default ``reports/<case>``).
+    notebooks
+        The notebooks to run, the last one exported as the report.
+    tables
+        Export the effects and value tables (``tables/*.csv|xlsx``).
+
+    Raises
+    ------
+    CaseBusyError, StepError, PersonalDataError, UncheckedFiguresError
+        Nothing is published in each case.
     """
     from fou_analysis.config import load_plan
 
+    suffix = lang_suffix(lang, default_lang)
     plan = load_plan(case, project=project)  # fail early with a clear message
     out_dir = out_dir or project.reports_dir(case)
-    params = case_parameters(project, case, lang=lang, seed=plan.seed)
-    params["reports"] = str(out_dir)
-    executed = []
-    for name in notebooks:
-        src = project.notebooks_dir() / f"{name}.ipynb"
-        if not src.exists():
-            raise StepError(f"{name}.ipynb", None, "FileNotFoundError", f"no notebook {src}")
-        executed.append(execute_notebook(src, out_dir / f"{name}.ipynb", params, cwd=project.notebooks_dir()))
-    report = write_report_html(executed[-1], out_dir / "report.html", hide_code=True)
-    return RunOutput(case=case, report=report, notebooks=tuple(executed))
+    with run_area(project, case, out_dir) as stage:
+        params = case_parameters(project, case, lang=lang, seed=plan.seed)
+        params["reports"] = str(stage)
+        executed = _execute_all(project, notebooks, params, stage, suffix, project.processed_dir(case))
+        report = _stage_report(executed[-1], stage / f"report{suffix}.html")
+        table_files = []
+        if tables:
+            from fou_analysis.report.tables import export_tables
+
+            table_files = export_tables(plan, project, stage / "tables")
+        scan_outputs(stage)
+        publish(stage, out_dir, lang=lang)
+    return RunOutput(
+        case=case,
+        report=out_dir / report.name,
+        notebooks=tuple(out_dir / p.name for p in executed),
+        tables=tuple(out_dir / "tables" / p.name for p in table_files),
+    )
 
 
 def run_portfolio(
     project: Project,
-    cases: Sequence[str],
+    cases: Sequence[str] | None = None,
     *,
-    lang: str = "nb",
+    lang: str = DEFAULT_LANG,
+    default_lang: str = DEFAULT_LANG,
     out_dir: Path | None = None,
     reports_root: Path | None = None,
 ) -> RunOutput:
-    """Run the cross-case overview notebook."""
-    out_dir = out_dir or project.root / "reports" / "portfolio"
-    params: dict[str, object] = {
-        "root": str(project.root),
-        "lang": lang,
-        "cases": list(cases),
-        "reports": str(reports_root or project.root / "reports"),
-    }
-    src = project.notebooks_dir() / f"{PORTFOLIO_NOTEBOOK}.ipynb"
-    executed = execute_notebook(
-        src, out_dir / f"{PORTFOLIO_NOTEBOOK}.ipynb", params, cwd=project.notebooks_dir()
-    )
-    report = write_report_html(executed, out_dir / "report.html", hide_code=True)
-    return RunOutput(case="portfolio", report=report, notebooks=(executed,))
+    """Render the cross-case overview from the registry and whatever case results exist.
+
+    No case is re-run: cases without results are listed as not run. ``cases`` defaults to
+    every case plan in ``cases/``.
+    """
+    suffix = lang_suffix(lang, default_lang)
+    cases = list(cases) if cases is not None else project.case_slugs()
+    out_dir = out_dir or project.reports_dir(PORTFOLIO)
+    with run_area(project, PORTFOLIO, out_dir) as stage:
+        params: dict[str, object] = {
+            "root": str(project.root),
+            "lang": lang,
+            "cases": cases,
+            "reports": str(reports_root or project.root / "reports"),
+        }
+        executed = _execute_all(
+            project, [PORTFOLIO_NOTEBOOK], params, stage, suffix, project.processed_dir(PORTFOLIO)
+        )
+        report = _stage_report(executed[-1], stage / f"report{suffix}.html")
+        scan_outputs(stage)
+        publish(stage, out_dir, lang=lang)
+    return RunOutput(case=PORTFOLIO, report=out_dir / report.name, notebooks=(out_dir / executed[0].name,))

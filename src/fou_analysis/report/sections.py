@@ -51,7 +51,7 @@ class Html:
 
 
 def set_style() -> None:
-    """One figure style for every report."""
+    """One figure style for every report (and, inside ``fou run``, record the figures' texts)."""
     import matplotlib as mpl
     import seaborn as sns
 
@@ -61,6 +61,9 @@ def set_style() -> None:
     )
     # Labels come from plans and data: a "$" is text, never mathtext to parse (or fail on).
     mpl.rcParams["text.parse_math"] = False
+    from fou_analysis.report import figure_text
+
+    figure_text.install()  # inside `fou run`: record figure texts for the privacy scan
 
 
 def header(plan: CasePlan, lang: str) -> Html:
