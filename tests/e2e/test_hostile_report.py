@@ -55,7 +55,7 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
         timeout=1200,
     )
     assert res.returncode == 0, res.stderr[-3000:]
-    return (root / "reports" / "noen" / "report.html").read_text(encoding="utf-8")
+    return (root / "reports" / "noen" / "report.en.html").read_text(encoding="utf-8")
 
 
 def test_no_payload_is_live_in_the_report(report_html: str) -> None:
