@@ -49,10 +49,11 @@ import statsmodels.api as sm
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
 from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.effects._ri import RI_CAP, randomisation_inference
 from fou_analysis.effects._wild import wild_cluster_bootstrap
 from fou_analysis.exceptions import SpecificationError
 
-_SE = ("classical", "hc1", "cluster", "wild")
+_SE = ("classical", "hc1", "cluster", "wild", "ri")
 _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 
 
@@ -63,6 +64,8 @@ class DidResult(EffectResult):
     Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient), ``design``
     (``"2x2"`` or ``"twfe"``), ``se_type``, ``clusters``, ``treated_clusters``, ``bootstrap``
     (dict with the wild bootstrap's p-value, interval, draws, weights, enumeration; or None),
+    ``ri`` (dict with the randomisation-inference p-values (RI-t and RI-β), interval, number of
+    assignments, enumeration, seed; or None),
     ``means`` (mean outcome by group and period, used by :meth:`plot`).
     """
 
@@ -72,6 +75,7 @@ class DidResult(EffectResult):
     clusters: int | None = None
     treated_clusters: int | None = None
     bootstrap: dict[str, Any] | None = None
+    ri: dict[str, Any] | None = None
     means: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def plot(self, ax: Any = None) -> Any:
@@ -122,6 +126,7 @@ def did(
     reps: int = 9999,
     seed: int = 0,
     level: float = 0.95,
+    ri_cap: int = RI_CAP,
 ) -> DidResult:
     """Difference-in-differences effect (2×2 or two-way fixed effects).
 
@@ -143,10 +148,15 @@ def did(
     cluster
         Cluster column; defaults to ``unit`` for ``se="cluster"`` and ``se="wild"``.
     se
-        ``"classical"``, ``"hc1"``, ``"cluster"`` or ``"wild"``.
+        ``"classical"``, ``"hc1"``, ``"cluster"``, ``"wild"`` or ``"ri"`` (randomisation
+        inference across clusters, TWFE only; for one or few treated clusters).
     wild_weights, reps, seed
         Wild bootstrap weights (``"rademacher"`` or ``"webb"``), draws and seed. With Rademacher
-        weights and at most 12 clusters all ``2^G`` sign vectors are used (exact).
+        weights and at most 12 clusters all ``2^G`` sign vectors are used (exact). For
+        ``se="ri"``: the number of random assignments and their seed when there are more than
+        ``ri_cap`` distinct assignments (else all are enumerated and the test is exact).
+    ri_cap
+        Enumerate every assignment when there are at most this many (``se="ri"``).
     level
         Confidence level.
 
@@ -183,7 +193,12 @@ def did(
     if post is None and not twfe:
         raise SpecificationError("post=None is only allowed with unit and time (TWFE with D_it in `treated`)")
     cl_col = cluster if cluster is not None else unit
-    if se in ("cluster", "wild") and cl_col is None:
+    if se == "ri" and not twfe:
+        raise SpecificationError(
+            "se='ri' needs unit and time (two-way fixed effects): the 2×2 model's treated-group "
+            "dummy would change with every permutation; give unit and time for panel data"
+        )
+    if se in ("cluster", "wild", "ri") and cl_col is None:
         raise SpecificationError(f"se={se!r} needs `cluster` or `unit`")
     cols = [c for c in [outcome, treated, post, unit, time, cl_col, *covariates] if c is not None]
     df, dropped = dc.complete_rows(data, cols)
@@ -196,7 +211,7 @@ def did(
     z = np.column_stack([dc.numeric(df, c) for c in covariates]) if covariates else None
     clus = df[cl_col].to_numpy() if cl_col is not None else None
     term = f"{treated}:{post}" if post is not None else treated
-    fit_se = "cluster" if se == "wild" else se
+    fit_se = "cluster" if se in ("wild", "ri") else se
 
     if twfe:
         absorber = Absorber([df[unit].to_numpy(), df[time].to_numpy()])
@@ -224,7 +239,21 @@ def did(
         partial = Partialler(None, zfull, len(y))
 
     ci, p = dc.t_inference(est, se_val, df_inf, level)
-    boot = None
+    boot = ri = None
+    if se == "ri":
+        rr = randomisation_inference(
+            partial.resid(y),
+            d,
+            clus,
+            df[time].to_numpy(),
+            partial,
+            cap=ri_cap,
+            reps=reps,
+            seed=seed,
+            level=level,
+        )
+        ri = rr.as_dict() | {"draws": rr}
+        ci, p = rr.ci, rr.p_value
     if se == "wild":
         wb = wild_cluster_bootstrap(
             partial.resid(y),
@@ -248,7 +277,7 @@ def did(
     else:
         n_treated, n_control = int(group.sum()), int((group == 0).sum())
     n_cl = n_tcl = None
-    if clus is not None and se in ("cluster", "wild"):
+    if clus is not None and se in ("cluster", "wild", "ri"):
         cl_treated = pd.Series(d if post is None else tr).groupby(clus).max()
         n_cl, n_tcl = len(cl_treated), int(cl_treated.sum())
     diags = dc.cluster_diagnostics(n_cl, n_tcl, se)
@@ -264,7 +293,21 @@ def did(
                 f"Wild cluster bootstrap med {boot['weights']}-vekter, {boot['reps']} trekninger.",
             )
         )
-    if clus is None or se not in ("cluster", "wild"):
+    if ri is not None:
+        diags.append(
+            Diagnostic(
+                "randomisation_inference",
+                ri["p_value"],
+                "info",
+                f"Randomisation inference (RI-t): {ri['reps']} assignments of the treatment patterns to "
+                f"{ri['clusters']} clusters"
+                + (" (all enumerated: exact)" if ri["enumerated"] else f" (random, seed {seed})")
+                + f"; the smallest attainable p-value is {1 / ri['reps']:.3g}. RI-β p = {ri['p_value_coef']:.3g}.",
+                f"Randomiseringsinferens (RI-t): {ri['reps']} tildelinger av behandlingsmønstrene til "
+                f"{ri['clusters']} klynger; minste mulige p-verdi er {1 / ri['reps']:.3g}.",
+            )
+        )
+    if clus is None or se not in ("cluster", "wild", "ri"):
         diags.append(
             Diagnostic(
                 "independence",
@@ -330,6 +373,7 @@ def did(
         clusters=n_cl,
         treated_clusters=n_tcl,
         bootstrap=boot,
+        ri=ri,
         means=means,
     )
 
@@ -364,4 +408,7 @@ def _se_note(se: str, cl_col: str | None, weights: str) -> str:
         "cluster": f"Cluster-robust standard errors by {cl_col!r} (statsmodels small-sample factor); t with G−1 df.",
         "wild": f"p-value and interval from the restricted wild cluster bootstrap by {cl_col!r} ({weights} "
         "weights, interval by test inversion); se is the cluster-robust one.",
+        "ri": f"p-value and interval from randomisation inference (RI-t): the assignment of treatment "
+        f"patterns to clusters {cl_col!r} is permuted (Fisher's sharp null; MacKinnon & Webb 2020), interval "
+        "by test inversion; se is the cluster-robust one.",
     }[se]
