@@ -48,7 +48,7 @@ import statsmodels.api as sm
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
-from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
 from fou_analysis.effects._ri import RI_CAP, randomisation_inference
 from fou_analysis.effects._wild import wild_cluster_bootstrap
 from fou_analysis.exceptions import SpecificationError
@@ -77,6 +77,21 @@ class DidResult(EffectResult):
     bootstrap: dict[str, Any] | None = None
     ri: dict[str, Any] | None = None
     means: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Interval at another level: t-based, or by inverting the kept bootstrap / permutation draws."""
+        kind = self.inference.get("dist")
+        if kind in ("wild", "ri"):
+            if not 0 < level < 1:
+                raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
+            draws = (self.bootstrap if kind == "wild" else self.ri or {}).get("draws")
+            if draws is None:
+                raise SpecificationError(
+                    "the bootstrap / permutation draws were not kept; refit with this level"
+                )
+            lo, hi = draws.conf_int(level)
+            return (float(lo), float(hi))
+        return super().conf_int(level)
 
     def plot(self, ax: Any = None) -> Any:
         """Mean outcome of treated and comparison group by period (2×2: the four means)."""
@@ -221,6 +236,7 @@ def did(
         est, se_val = float(fit.coef[0]), float(fit.se[0])
         df_inf = fit.df_inference
         model_table = _table_from_fit(names, fit.coef, fit.se, df_inf, level)
+        cov = cov_frame(fit.vcov, names)
         partial = Partialler(absorber, z, len(y))
     else:
         xdf = pd.DataFrame({"Intercept": 1.0, treated: tr, post: po, term: d}, index=df.index)
@@ -235,6 +251,7 @@ def did(
         model_table = _table_from_fit(
             list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level
         )
+        cov = cov_frame(res.cov_params().to_numpy(), list(xdf.columns))
         zfull = xdf.drop(columns=[term]).to_numpy()
         partial = Partialler(None, zfull, len(y))
 
@@ -265,7 +282,7 @@ def did(
             seed=seed,
             level=level,
         )
-        boot = wb.as_dict()
+        boot = wb.as_dict() | {"draws": wb}
         ci, p = wb.ci, wb.p_value
     model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [p, ci[0], ci[1]]
 
@@ -367,6 +384,8 @@ def did(
         table=model_table[model_table["term"] == term].reset_index(drop=True),
         mde=dc.mde(se_val),
         level=level,
+        inference={"dist": se} if se in ("wild", "ri") else {"dist": "t", "df": float(df_inf)},
+        cov=cov,
         model_table=model_table,
         design="twfe" if twfe else "2x2",
         se_type=se,
