@@ -16,7 +16,11 @@ Standard errors (``se``)
     ``se="cluster"`` without ``cluster`` clusters by ``unit``. ``se="wild"`` reports the
     cluster-robust SE but takes the p-value and interval from the restricted wild cluster
     bootstrap (``_wild.py``: Rademacher — enumerated exactly when G ≤ 12 — or Webb weights,
-    interval by test inversion).
+    interval by test inversion). ``se="ri"`` (TWFE only) also reports the cluster-robust SE but
+    takes the p-value and interval from randomisation inference (``_ri.py``): which clusters carry
+    the observed treatment-timing patterns is permuted, all assignments when there are at most
+    ``ri_cap`` (exact), else ``reps`` seeded draws; RI-t statistic; interval by test inversion.
+    Meant for one or few treated clusters (MacKinnon & Webb 2020).
 
 Assumptions (in ``notes``)
     Parallel trends, no anticipation, no spill-over (SUTVA); for TWFE with staggered timing also
@@ -24,7 +28,7 @@ Assumptions (in ``notes``)
 
 Diagnostics
     ``clusters`` (< 30 → warn, suggests the wild bootstrap), ``treated_clusters`` (1 → fail,
-    MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use randomisation inference or
+    MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use ``se="ri"`` or
     synthetic control; < 5 → warn), ``pre_trend`` (when ``time`` is given: the coefficient of
     treated-group × linear time trend in the pre-period, with unit and time effects; see
     ``event_study`` for the period-by-period version), ``staggered_timing`` (TWFE with
