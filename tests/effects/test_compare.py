@@ -60,7 +60,10 @@ def test_text_in_both_languages(fits):
     assert "Estimate" in en and "(std. error)" in en and "t(19), cluster" in en
     assert "Estimat" in nb and "standardfeil" in nb and "95 % intervall" in nb
     est = fits[0].estimate
-    assert f"{est:.3f}".replace("-", "\u2212") in en and f"{est:.3f}".replace(".", ",").replace("-", "\u2212") in nb
+    assert (
+        f"{est:.3f}".replace("-", "\u2212") in en
+        and f"{est:.3f}".replace(".", ",").replace("-", "\u2212") in nb
+    )
 
 
 def test_html_and_latex_escape_names(fits):
