@@ -5,10 +5,12 @@ n, diagnostics, notes, table, mde`` and ``.summary(lang)``, ``.plot(ax=None)``, 
 
 Designs: :func:`prepost`, :func:`did`, :func:`event_study`, :func:`staggered_did`,
 :func:`synthetic_control`, :func:`synthetic_did`, :func:`its`, :func:`weighting`,
-:func:`survival`; :mod:`~fou_analysis.effects.power` gives power and minimum detectable effects.
+:func:`survival`; :func:`compare` puts several results side by side (text, HTML, LaTeX); every
+result's ``conf_int(level)`` gives its interval at another level without refitting; :mod:`~fou_analysis.effects.power` gives power and minimum detectable effects.
 """
 
 from fou_analysis.effects import power
+from fou_analysis.effects._compare import Comparison, compare
 from fou_analysis.effects._its_model import ItsResult
 from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, Summary
 from fou_analysis.effects._synth_results import SyntheticControlResult, SyntheticDidResult
@@ -24,6 +26,7 @@ from fou_analysis.effects.synthetic_did import synthetic_did
 from fou_analysis.effects.weighting import WeightingResult, weighting
 
 __all__ = [
+    "Comparison",
     "Diagnostic",
     "DidResult",
     "EffectResult",
@@ -37,6 +40,7 @@ __all__ = [
     "SyntheticControlResult",
     "SyntheticDidResult",
     "WeightingResult",
+    "compare",
     "did",
     "event_study",
     "its",

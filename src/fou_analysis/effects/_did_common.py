@@ -121,10 +121,12 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
                 "fail",
                 f"{g1} treated and {g0} untreated cluster(s): with a single treated (or untreated) "
                 "cluster both the cluster-robust standard error and the wild cluster bootstrap are "
-                "unreliable (MacKinnon & Webb 2017). Use randomisation inference or synthetic_control.",
+                "unreliable (MacKinnon & Webb 2017). Use randomisation inference (se='ri', with unit and time) "
+                "or synthetic_control.",
                 f"{g1} behandlede og {g0} ubehandlede klynge(r): med én behandlet (eller ubehandlet) "
                 "klynge er både klyngerobuste standardfeil og wild cluster bootstrap upålitelige "
-                "(MacKinnon & Webb 2017). Bruk randomiseringsinferens eller syntetisk kontroll.",
+                "(MacKinnon & Webb 2017). Bruk randomiseringsinferens (se='ri', med unit og time) eller "
+                "syntetisk kontroll.",
             )
         )
     elif min(g1, g0) < 5:
@@ -135,8 +137,8 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
                 "warn",
                 f"Only {min(g1, g0)} {'treated' if g1 <= g0 else 'untreated'} clusters: cluster-robust "
                 "standard errors over-reject badly and the wild cluster bootstrap (Rademacher) tends to be "
-                "conservative (MacKinnon & Webb 2017); prefer se='wild' with wild_weights='webb' and read "
-                "the interval with care.",
+                "conservative (MacKinnon & Webb 2017); prefer se='wild' with wild_weights='webb' or "
+                "randomisation inference (se='ri') and read the interval with care.",
                 f"Bare {min(g1, g0)} {'behandlede' if g1 <= g0 else 'ubehandlede'} klynger: klyngerobuste "
                 "standardfeil forkaster for ofte, og wild cluster bootstrap (Rademacher) er gjerne "
                 "konservativ (MacKinnon & Webb 2017); bruk se='wild' med wild_weights='webb'.",

@@ -13,7 +13,7 @@ from fou_analysis.exceptions import SpecificationError
 
 #: ``{design: {argument: allowed values}}`` for the arguments that take one of a fixed set.
 OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "did": {"se": ("classical", "hc1", "cluster", "wild"), "wild_weights": ("rademacher", "webb")},
+    "did": {"se": ("classical", "hc1", "cluster", "wild", "ri"), "wild_weights": ("rademacher", "webb")},
     "event_study": {"se": ("classical", "hc1", "cluster")},
     "staggered_did": {"control": ("never", "notyet")},
     "synthetic_did": {"se": ("placebo", "jackknife"), "estimator": ("sdid", "sc", "did")},

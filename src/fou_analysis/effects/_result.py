@@ -145,6 +145,13 @@ class EffectResult:
         :class:`Labels` for plain-language text.
     level
         Confidence level of ``ci``.
+    inference
+        How ``ci`` was computed, so that :meth:`conf_int` can give another level without
+        refitting: ``{"dist": "t", "df": df}``, ``{"dist": "normal"}``, or a design-specific
+        entry (bootstrap, permutation and placebo draws are kept on the result).
+    cov
+        Covariance matrix of the model's coefficients (a square frame labelled by term) where
+        the model has one; ``None`` elsewhere.
     """
 
     method: str
@@ -163,8 +170,37 @@ class EffectResult:
     mde: float | None = None
     labels: Labels = field(default_factory=Labels)
     level: float = 0.95
+    inference: Mapping[str, Any] = field(default_factory=dict)
+    cov: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     # ----------------------------------------------------------------- convenience
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Interval for ``estimate`` at another confidence level, without refitting.
+
+        Uses the reference distribution of the fit (t with the design's df, or normal) with
+        ``se``; designs whose interval comes from draws (bootstrap, permutation, placebo) invert
+        their kept draws at the new level. ``conf_int(self.level)`` equals ``ci``.
+        """
+        from scipy import stats
+
+        from fou_analysis.exceptions import SpecificationError
+
+        if not (isinstance(level, float | int) and 0 < level < 1):
+            raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
+        dist = self.inference.get("dist")
+        if dist == "t":
+            q = float(stats.t.ppf(0.5 + level / 2, self.inference["df"]))
+        elif dist == "normal":
+            q = float(stats.norm.ppf(0.5 + level / 2))
+        else:
+            raise SpecificationError(
+                f"{type(self).__name__} does not record how its interval was computed ({dist!r}); refit "
+                "with the level you need"
+            )
+        if not (self.se > 0) or not math.isfinite(self.se):
+            return (math.nan, math.nan)
+        return (self.estimate - q * self.se, self.estimate + q * self.se)
+
     @property
     def significant(self) -> bool:
         """True when the interval excludes zero."""
@@ -315,6 +351,12 @@ def tidy_frame(rows: list[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
             df[c] = np.nan
     rest = [c for c in df.columns if c not in TIDY_COLUMNS]
     return df[list(TIDY_COLUMNS) + rest].reset_index(drop=True)
+
+
+def cov_frame(vcov: np.ndarray, names: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """A covariance matrix as a square frame labelled by term."""
+    names = [str(n) for n in names]
+    return pd.DataFrame(np.asarray(vcov, float), index=names, columns=names)
 
 
 def normal_ci(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:

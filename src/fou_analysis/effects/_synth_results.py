@@ -51,6 +51,20 @@ class SyntheticControlResult(EffectResult):
     treated_unit: Any = None
     treatment_start: Any = None
 
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Interval at another level by inverting the kept placebo ratios (Firpo & Possebom 2018)."""
+        from fou_analysis.effects.synthetic_control import _inverted_ci
+        from fou_analysis.exceptions import SpecificationError
+
+        if not 0 < level < 1:
+            raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
+        if self.placebos.empty:
+            return (math.nan, math.nan)
+        post = self.path["post"].to_numpy(dtype=bool)
+        gpost = self.path["effect"].to_numpy(dtype=float)[post]
+        lo, hi = _inverted_ci(gpost, self.pre_rmspe, self.placebos["ratio"].to_numpy(dtype=float), 1 - level)
+        return (float(lo), float(hi))
+
     def plot(self, ax: Any = None) -> Any:
         """Observed vs synthetic path with a line at the treatment start."""
         ax = _axes(ax)

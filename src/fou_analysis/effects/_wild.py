@@ -63,6 +63,17 @@ class WildResult:
     weights: str
     enumerated: bool
     clusters: int
+    inverter: _Inverter | None = None
+
+    def conf_int(self, level: float) -> tuple[float, float]:
+        """Test-inversion interval at another level from the same draws."""
+        inv = self.inverter
+        if inv is None:
+            return (float("nan"), float("nan"))
+        return (
+            _bound(inv, inv.beta, inv.se_ref, 1 - level, -1),
+            _bound(inv, inv.beta, inv.se_ref, 1 - level, +1),
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -197,6 +208,7 @@ def wild_cluster_bootstrap(
         weights=weights,
         enumerated=enumerated,
         clusters=g,
+        inverter=inv,
     )
 
 

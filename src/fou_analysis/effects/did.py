@@ -16,7 +16,11 @@ Standard errors (``se``)
     ``se="cluster"`` without ``cluster`` clusters by ``unit``. ``se="wild"`` reports the
     cluster-robust SE but takes the p-value and interval from the restricted wild cluster
     bootstrap (``_wild.py``: Rademacher — enumerated exactly when G ≤ 12 — or Webb weights,
-    interval by test inversion).
+    interval by test inversion). ``se="ri"`` (TWFE only) also reports the cluster-robust SE but
+    takes the p-value and interval from randomisation inference (``_ri.py``): which clusters carry
+    the observed treatment-timing patterns is permuted, all assignments when there are at most
+    ``ri_cap`` (exact), else ``reps`` seeded draws; RI-t statistic; interval by test inversion.
+    Meant for one or few treated clusters (MacKinnon & Webb 2020).
 
 Assumptions (in ``notes``)
     Parallel trends, no anticipation, no spill-over (SUTVA); for TWFE with staggered timing also
@@ -24,7 +28,7 @@ Assumptions (in ``notes``)
 
 Diagnostics
     ``clusters`` (< 30 → warn, suggests the wild bootstrap), ``treated_clusters`` (1 → fail,
-    MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use randomisation inference or
+    MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use ``se="ri"`` or
     synthetic control; < 5 → warn), ``pre_trend`` (when ``time`` is given: the coefficient of
     treated-group × linear time trend in the pre-period, with unit and time effects; see
     ``event_study`` for the period-by-period version), ``staggered_timing`` (TWFE with
@@ -49,7 +53,8 @@ import statsmodels.api as sm
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, check_option
-from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
+from fou_analysis.effects._ri import RI_CAP, randomisation_inference
 from fou_analysis.effects._wild import wild_cluster_bootstrap
 from fou_analysis.exceptions import SpecificationError
 
@@ -64,6 +69,8 @@ class DidResult(EffectResult):
     Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient), ``design``
     (``"2x2"`` or ``"twfe"``), ``se_type``, ``clusters``, ``treated_clusters``, ``bootstrap``
     (dict with the wild bootstrap's p-value, interval, draws, weights, enumeration; or None),
+    ``ri`` (dict with the randomisation-inference p-values (RI-t and RI-β), interval, number of
+    assignments, enumeration, seed; or None),
     ``means`` (mean outcome by group and period, used by :meth:`plot`).
     """
 
@@ -73,7 +80,23 @@ class DidResult(EffectResult):
     clusters: int | None = None
     treated_clusters: int | None = None
     bootstrap: dict[str, Any] | None = None
+    ri: dict[str, Any] | None = None
     means: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Interval at another level: t-based, or by inverting the kept bootstrap / permutation draws."""
+        kind = self.inference.get("dist")
+        if kind in ("wild", "ri"):
+            if not 0 < level < 1:
+                raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
+            draws = (self.bootstrap if kind == "wild" else self.ri or {}).get("draws")
+            if draws is None:
+                raise SpecificationError(
+                    "the bootstrap / permutation draws were not kept; refit with this level"
+                )
+            lo, hi = draws.conf_int(level)
+            return (float(lo), float(hi))
+        return super().conf_int(level)
 
     def plot(self, ax: Any = None) -> Any:
         """Mean outcome of treated and comparison group by period (2×2: the four means)."""
@@ -123,6 +146,7 @@ def did(
     reps: int = 9999,
     seed: int = 0,
     level: float = 0.95,
+    ri_cap: int = RI_CAP,
 ) -> DidResult:
     """Difference-in-differences effect (2×2 or two-way fixed effects).
 
@@ -144,10 +168,15 @@ def did(
     cluster
         Cluster column; defaults to ``unit`` for ``se="cluster"`` and ``se="wild"``.
     se
-        ``"classical"``, ``"hc1"``, ``"cluster"`` or ``"wild"``.
+        ``"classical"``, ``"hc1"``, ``"cluster"``, ``"wild"`` or ``"ri"`` (randomisation
+        inference across clusters, TWFE only; for one or few treated clusters).
     wild_weights, reps, seed
         Wild bootstrap weights (``"rademacher"`` or ``"webb"``), draws and seed. With Rademacher
-        weights and at most 12 clusters all ``2^G`` sign vectors are used (exact).
+        weights and at most 12 clusters all ``2^G`` sign vectors are used (exact). For
+        ``se="ri"``: the number of random assignments and their seed when there are more than
+        ``ri_cap`` distinct assignments (else all are enumerated and the test is exact).
+    ri_cap
+        Enumerate every assignment when there are at most this many (``se="ri"``).
     level
         Confidence level.
 
@@ -183,7 +212,12 @@ def did(
     if post is None and not twfe:
         raise SpecificationError("post=None is only allowed with unit and time (TWFE with D_it in `treated`)")
     cl_col = cluster if cluster is not None else unit
-    if se in ("cluster", "wild") and cl_col is None:
+    if se == "ri" and not twfe:
+        raise SpecificationError(
+            "se='ri' needs unit and time (two-way fixed effects): the 2×2 model's treated-group "
+            "dummy would change with every permutation; give unit and time for panel data"
+        )
+    if se in ("cluster", "wild", "ri") and cl_col is None:
         raise SpecificationError(f"se={se!r} needs `cluster` or `unit`")
     cols = [c for c in [outcome, treated, post, unit, time, cl_col, *covariates] if c is not None]
     df, dropped = dc.complete_rows(data, cols)
@@ -196,7 +230,7 @@ def did(
     z = np.column_stack([dc.numeric(df, c) for c in covariates]) if covariates else None
     clus = df[cl_col].to_numpy() if cl_col is not None else None
     term = f"{treated}:{post}" if post is not None else treated
-    fit_se = "cluster" if se == "wild" else se
+    fit_se = "cluster" if se in ("wild", "ri") else se
 
     if twfe:
         absorber = Absorber([df[unit].to_numpy(), df[time].to_numpy()])
@@ -206,6 +240,7 @@ def did(
         est, se_val = float(fit.coef[0]), float(fit.se[0])
         df_inf = fit.df_inference
         model_table = _table_from_fit(names, fit.coef, fit.se, df_inf, level)
+        cov = cov_frame(fit.vcov, names)
         partial = Partialler(absorber, z, len(y))
     else:
         xdf = pd.DataFrame({"Intercept": 1.0, treated: tr, post: po, term: d}, index=df.index)
@@ -220,11 +255,26 @@ def did(
         model_table = _table_from_fit(
             list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level
         )
+        cov = cov_frame(res.cov_params().to_numpy(), list(xdf.columns))
         zfull = xdf.drop(columns=[term]).to_numpy()
         partial = Partialler(None, zfull, len(y))
 
     ci, p = dc.t_inference(est, se_val, df_inf, level)
-    boot = None
+    boot = ri = None
+    if se == "ri":
+        rr = randomisation_inference(
+            partial.resid(y),
+            d,
+            clus,
+            df[time].to_numpy(),
+            partial,
+            cap=ri_cap,
+            reps=reps,
+            seed=seed,
+            level=level,
+        )
+        ri = rr.as_dict() | {"draws": rr}
+        ci, p = rr.ci, rr.p_value
     if se == "wild":
         wb = wild_cluster_bootstrap(
             partial.resid(y),
@@ -236,7 +286,7 @@ def did(
             seed=seed,
             level=level,
         )
-        boot = wb.as_dict()
+        boot = wb.as_dict() | {"draws": wb}
         ci, p = wb.ci, wb.p_value
     model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [p, ci[0], ci[1]]
 
@@ -248,7 +298,7 @@ def did(
     else:
         n_treated, n_control = int(group.sum()), int((group == 0).sum())
     n_cl = n_tcl = None
-    if clus is not None and se in ("cluster", "wild"):
+    if clus is not None and se in ("cluster", "wild", "ri"):
         cl_treated = pd.Series(d if post is None else tr).groupby(clus).max()
         n_cl, n_tcl = len(cl_treated), int(cl_treated.sum())
     diags = dc.cluster_diagnostics(n_cl, n_tcl, se)
@@ -264,7 +314,21 @@ def did(
                 f"Wild cluster bootstrap med {boot['weights']}-vekter, {boot['reps']} trekninger.",
             )
         )
-    if clus is None or se not in ("cluster", "wild"):
+    if ri is not None:
+        diags.append(
+            Diagnostic(
+                "randomisation_inference",
+                ri["p_value"],
+                "info",
+                f"Randomisation inference (RI-t): {ri['reps']} assignments of the treatment patterns to "
+                f"{ri['clusters']} clusters"
+                + (" (all enumerated: exact)" if ri["enumerated"] else f" (random, seed {seed})")
+                + f"; the smallest attainable p-value is {1 / ri['reps']:.3g}. RI-β p = {ri['p_value_coef']:.3g}.",
+                f"Randomiseringsinferens (RI-t): {ri['reps']} tildelinger av behandlingsmønstrene til "
+                f"{ri['clusters']} klynger; minste mulige p-verdi er {1 / ri['reps']:.3g}.",
+            )
+        )
+    if clus is None or se not in ("cluster", "wild", "ri"):
         diags.append(
             Diagnostic(
                 "independence",
@@ -324,12 +388,15 @@ def did(
         table=model_table[model_table["term"] == term].reset_index(drop=True),
         mde=dc.mde(se_val),
         level=level,
+        inference={"dist": se} if se in ("wild", "ri") else {"dist": "t", "df": float(df_inf)},
+        cov=cov,
         model_table=model_table,
         design="twfe" if twfe else "2x2",
         se_type=se,
         clusters=n_cl,
         treated_clusters=n_tcl,
         bootstrap=boot,
+        ri=ri,
         means=means,
     )
 
@@ -364,4 +431,7 @@ def _se_note(se: str, cl_col: str | None, weights: str) -> str:
         "cluster": f"Cluster-robust standard errors by {cl_col!r} (statsmodels small-sample factor); t with G−1 df.",
         "wild": f"p-value and interval from the restricted wild cluster bootstrap by {cl_col!r} ({weights} "
         "weights, interval by test inversion); se is the cluster-robust one.",
+        "ri": f"p-value and interval from randomisation inference (RI-t): the assignment of treatment "
+        f"patterns to clusters {cl_col!r} is permuted (Fisher's sharp null; MacKinnon & Webb 2020), interval "
+        "by test inversion; se is the cluster-robust one.",
     }[se]

@@ -43,7 +43,7 @@ from scipy import stats
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._fe import Absorber, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, allowed_text
-from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
+from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
 
 
@@ -330,6 +330,8 @@ def event_study(
         table=table,
         mde=dc.mde(se_val),
         level=level,
+        inference={"dist": "t", "df": float(dfi)},
+        cov=cov_frame(fit.vcov, names),
         event_table=table,
         pretrend_test=pre,
         reference=reference,

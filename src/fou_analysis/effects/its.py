@@ -62,7 +62,7 @@ from fou_analysis.effects._its_model import (
 )
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._panel import numeric_column, require_columns
-from fou_analysis.effects._result import tidy_frame
+from fou_analysis.effects._result import cov_frame, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
 
 __all__ = ["its", "ItsResult"]
@@ -314,6 +314,8 @@ def its(
         table=table,
         mde=2.8 * float(main["std_error"]),
         level=level,
+        inference={"dist": "t", "df": df_resid} if np.isfinite(df_resid) else {"dist": "normal"},
+        cov=cov_frame(V, list(X.columns)),
         fitted=fitted,
         family=family,
         hac_lags=lags if cov == "hac" else None,

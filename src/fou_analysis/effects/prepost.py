@@ -361,6 +361,7 @@ def prepost(
         table=table,
         mde=mde,
         level=level,
+        inference={"dist": "t", "df": float(df)},
         d_z=float(d_z),
         d_z_ci=(float(d_z_ci[0]), float(d_z_ci[1])),
         g_av=float(g_av),

@@ -360,6 +360,7 @@ def staggered_did(
         table=dyn_t,
         mde=dc.mde(se_val),
         level=level,
+        inference={"dist": "normal"},
         group_time=gt_t,
         dynamic=dyn_t,
         pretrend_test=pre_test,

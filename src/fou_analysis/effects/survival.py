@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from fou_analysis.effects._options import check_option
-from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, normal_p, tidy_frame
+from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, cov_frame, normal_p, tidy_frame
 
 # the function, not the module attribute: effects/__init__ may export a function named `power`
 from fou_analysis.effects.power import mde as _design_mde
@@ -422,6 +422,8 @@ def survival(
         table=table,
         mde=mde,
         level=level,
+        inference={"dist": "normal"},
+        cov=cov_frame(np.asarray(fit.cov_params()), names) if exog_parts else None,
         # the estimate is a log hazard ratio: say so in the plain-language sentence
         labels=Labels(
             outcome={"en": f"log hazard of '{event}'", "nb": f"log-hasard for '{event}'"},

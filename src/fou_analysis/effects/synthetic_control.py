@@ -306,6 +306,7 @@ def synthetic_control(
         table=table,
         mde=mde,
         level=level,
+        inference={"dist": "placebo"},
         weights=weights,
         path=path,
         pre_rmspe=pre_rmspe,

@@ -372,6 +372,7 @@ def synthetic_did(
         table=table,
         mde=float(z * se_val),
         level=level,
+        inference={"dist": "normal"},
         unit_weights=unit_weights,
         time_weights=time_weights,
         path=path,

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._options import check_option
-from fou_analysis.effects._result import Diagnostic, EffectResult, normal_ci, normal_p, tidy_frame
+from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._weighting_core import (
     _bootstrap,
     _design,
@@ -356,6 +356,8 @@ def weighting(
         table=table,
         mde=mde_from_se(se, level=level),
         level=level,
+        inference={"dist": "normal"},
+        cov=None if bootstrap is not None else cov_frame(cov[-2:, -2:], ["mu1", "mu0"]),
         naive=naive,
         balance=balance,
         propensity=pd.Series(e, index=idx, name="propensity"),
