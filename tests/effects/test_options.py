@@ -30,6 +30,6 @@ def test_every_design_lists_its_column_arguments() -> None:
 
 def test_check_option_names_the_allowed_values() -> None:
     with pytest.raises(
-        SpecificationError, match=r"se must be 'classical', 'hc1', 'cluster' or 'wild', not 'hc3'"
+        SpecificationError, match=r"se must be 'classical', 'hc1', 'cluster', 'wild' or 'ri', not 'hc3'"
     ):
         check_option("did", "se", "hc3")
