@@ -192,6 +192,8 @@ class BreakEven:
     table: pd.DataFrame
     unit: Mapping[str, str] = field(default_factory=dict)
     base_year: int | None = None
+    #: what the yearly quantity counts, per language (e.g. ``{"nb": "utlån", "en": "loans"}``)
+    quantity_unit: Mapping[str, str] = field(default_factory=dict)
 
     def sentence(self, lang: str = "nb") -> str:
         check_lang(lang)
@@ -211,8 +213,9 @@ class BreakEven:
                 else f"The initiative pays off even with no effect on '{self.outcome}': the other outcomes cover the investment."
             )
         word = ("minst" if up else "høyst") if nb else ("at least" if up else "at most")
-        q_star = format_number(self.quantity_per_year, 1, lang)
-        q_now = format_number(self.current_quantity_per_year, 1, lang)
+        q_unit = self.quantity_unit.get(lang, "")
+        q_star = " ".join(x for x in (format_number(self.quantity_per_year, 1, lang), q_unit) if x)
+        q_now = " ".join(x for x in (format_number(self.current_quantity_per_year, 1, lang), q_unit) if x)
         has_mult = self.current_multiplier != 1
         if nb:
             if has_mult:
@@ -284,6 +287,7 @@ def break_even(
     unit: str | Mapping[str, str] | None = None,
     base_year: int | None = None,
     price_index: Any = None,
+    quantity_unit: Mapping[str, str] | None = None,
 ) -> BreakEven:
     """The quantity of one outcome row at which the NPV is zero.
 
@@ -296,6 +300,9 @@ def break_even(
     unit
         What the multiplier counts, for the sentence (``"unge"`` or ``{"nb": "unge", "en":
         "young people"}``); default "participants".
+    quantity_unit
+        What the yearly quantity counts, per language (``{"nb": "sykehjemsår", "en":
+        "nursing-home place-years"}``), so that the sentence carries a unit.
 
     Returns
     -------
@@ -346,6 +353,7 @@ def break_even(
         table=pd.DataFrame(rows),
         unit=unit_map,
         base_year=x.base_year,
+        quantity_unit=dict(quantity_unit or {}),
     )
 
 
