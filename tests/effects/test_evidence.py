@@ -110,3 +110,24 @@ def test_reader_n_counts_units_in_a_panel_not_unit_periods() -> None:
     cross = reader_n(_result(n=209, n_treated=70, n_control=139), "weighting")
     assert (cross.count, cross.text("en")) == (209, "209 persons")
     assert reader_n(_result(n=40, n_treated=1, n_control=39), "synthetic_control").unit[1] == "municipalities"
+
+
+@pytest.mark.parametrize(
+    ("cls", "nb", "en"),
+    [
+        ("ItsResult", "enn trenden før endringen tilsa", "than the trend before the change predicted"),
+        ("SyntheticControlResult", "syntetisk sammenligningskommune", "synthetic comparison municipality"),
+        ("SyntheticDidResult", "syntetisk sammenligningskommune", "synthetic comparison municipality"),
+    ],
+)
+def test_designs_that_cannot_show_the_counterfactual_do_not_claim_it(cls: str, nb: str, en: str) -> None:
+    from fou_analysis.effects import _its_model, _synth_results
+
+    klass = getattr(_its_model, cls, None) or getattr(_synth_results, cls)
+    res = klass(
+        method="x", estimand="e", outcome="y", estimate=1.0, se=0.5, ci=(0.1, 1.9), p_value=0.04, n=10
+    )
+    assert nb in res.sentence("nb") and en in res.sentence("en")
+    assert "uten tiltaket" not in res.sentence("nb") and "without the initiative" not in res.sentence("en")
+    # the designs with a comparison group keep the counterfactual wording
+    assert "without the initiative" in _result().sentence("en")
