@@ -151,7 +151,8 @@ def test_friskgarden_one_headline_per_question_and_persons_not_person_months() -
     assert len(items) == 2  # never three competing lines for one question
     assert "750 persons (63,000 observations)" in items[0] and "347 municipalities" in items[1]
     assert "Same question, 2 other methods: they point the same way" in items[0]
-    assert "context, not proof" in items[1]  # the plan's own caveat joins the municipal line
+    # the plan's own caveat joins the municipal line, labelled
+    assert "What it cannot show: A municipal rate is moved by much more" in items[1]
     table = headlines.robustness_table(plan, res, [groups[0][1], *groups[0][2]], "nb")
     assert len(table) == 3 and table["Evidens"].tolist() == [
         "Evidensnivå 3 av 5",

@@ -183,7 +183,7 @@ def _headline_item(
     if not g.causal:
         text += " " + g.caveat(lang)
     if o.design in CONTEXT_DESIGNS and o.cannot_show:
-        text += " " + o.cannot_show.get(lang)
+        text += f" {t('cannot_show', lang)}: {o.cannot_show.get(lang)}"
     if others:
         text += " " + agreement_sentence(plan, results, [head, *others], lang)
     return f"<li>{g.badge(lang)} {_e(text)}</li>"
