@@ -90,6 +90,8 @@ def test_before_after_is_never_called_causal_and_lists_its_threats() -> None:
     ):
         assert all(w in g.caveat(lang) for w in words)
     assert grade(res, "did").caveat("en") == "" and grade(res, "did").causal
+    # the result's own sentence says it too, wherever it is shown (notebooks, portfolio)
+    assert "not a causal effect" in res.sentence("en") and "ikke en årsakseffekt" in res.sentence("nb")
 
 
 def test_badge_is_escaped_and_bilingual() -> None:

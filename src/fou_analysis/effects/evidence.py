@@ -175,13 +175,13 @@ class EvidenceGrade:
         return tuple(t[0 if lang == "nb" else 1] for t in BEFORE_AFTER_THREATS)
 
     def caveat(self, lang: str = "nb") -> str:
-        """For before/after results: "not a causal effect" and the threats, in one sentence."""
+        """For before/after results: the threats to reading the change as an effect, in one sentence."""
         if self.causal:
             return ""
         threats = "; ".join(self.threats(lang))
         if lang == "nb":
-            return f"Dette er ikke en årsakseffekt: endringen kan også skyldes {threats}."
-        return f"This is not a causal effect: the change can also be due to {threats}."
+            return f"Før–etter uten sammenligningsgruppe: endringen kan også skyldes {threats}."
+        return f"Before–after with no comparison group: the change can also be due to {threats}."
 
     def badge(self, lang: str = "nb") -> str:
         """The grade as an escaped HTML badge (with the meaning as its tooltip)."""
