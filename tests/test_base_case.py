@@ -62,6 +62,8 @@ def test_utstyrsbu_before_after_wellby_row_is_a_scenario(estimated) -> None:
     # the plan's break-even row is the WELLBY row: computed with scenarios, and says so
     assert valued.break_even_scenario and valued.break_even.outcome.endswith("Høyere livstilfredshet")
     assert "WELLBY" in valued.break_even.sentence("en")
+    assert f"{valued.break_even.current_effect_per_unit:.3f} points" in valued.break_even.sentence("en")
+    assert "poeng" in valued.break_even.sentence("nb")
 
 
 def test_noen_nursing_home_row_is_a_scenario(estimated) -> None:

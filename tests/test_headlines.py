@@ -97,6 +97,11 @@ def test_value_section_shows_base_or_scenario_per_row_and_each_source_once(cases
     assert "2024" in body and (("kostnad i 2024" if lang == "nb" else "a cost in 2024") in body)
     # the plan's break-even row is a scenario row and is labelled so, with the unit of its quantity
     assert ("Med scenarioer:" if lang == "nb" else "With scenarios:") in body and "WELLBY" in body
+    assert (
+        "uten sammenligningsgruppe, så dødvekt er trukket fra"
+        if lang == "nb"
+        else "so deadweight is subtracted"
+    ) in body
 
 
 def test_text_reaching_html_is_escaped(cases) -> None:

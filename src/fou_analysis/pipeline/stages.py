@@ -585,6 +585,11 @@ def _break_even(plan: CasePlan, vs: ValueSet, position: int, effects: Mapping[st
     vp = plan.value
     row = vp.impact_map[vp.break_even_row]
     quantity_unit = {"nb": row.unit.nb, "en": row.unit.en} if row.unit else {}
+    effect_unit: dict[str, str] = {}
+    ref = str(row.quantity)
+    if ref.startswith("effect:"):
+        unit = plan.outcome(ref.removeprefix("effect:")).labels.unit
+        effect_unit = {"nb": unit.nb, "en": unit.en} if unit else {}
     return value.break_even(
         vs.impact_map,
         investment=vp.investment_nok,
@@ -593,6 +598,7 @@ def _break_even(plan: CasePlan, vs: ValueSet, position: int, effects: Mapping[st
         discount_rate=vp.discount_rate,
         base_year=vp.base_year,
         quantity_unit=quantity_unit,
+        effect_unit=effect_unit,
     )
 
 

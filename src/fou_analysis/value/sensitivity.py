@@ -194,6 +194,8 @@ class BreakEven:
     base_year: int | None = None
     #: what the yearly quantity counts, per language (e.g. ``{"nb": "utlån", "en": "loans"}``)
     quantity_unit: Mapping[str, str] = field(default_factory=dict)
+    #: the unit of the effect per participant, per language (e.g. ``{"nb": "poeng", "en": "points"}``)
+    effect_unit: Mapping[str, str] = field(default_factory=dict)
 
     def sentence(self, lang: str = "nb") -> str:
         check_lang(lang)
@@ -217,11 +219,16 @@ class BreakEven:
         q_star = " ".join(x for x in (format_number(self.quantity_per_year, 1, lang), q_unit) if x)
         q_now = " ".join(x for x in (format_number(self.current_quantity_per_year, 1, lang), q_unit) if x)
         has_mult = self.current_multiplier != 1
+        e_now = " ".join(
+            x
+            for x in (format_number(self.current_effect_per_unit, 3, lang), self.effect_unit.get(lang, ""))
+            if x
+        )
         if nb:
             if has_mult:
                 s = (
                     f"Tiltaket lønner seg (netto nåverdi ≥ 0) hvis {word} {format_number(self.multiplier, 1, lang)} {unit} "
-                    f"per år er med, gitt anslått virkning per deltaker på {format_number(self.current_effect_per_unit, 3, lang)} "
+                    f"per år er med, gitt anslått virkning per deltaker på {e_now} "
                     f"for «{self.outcome}» (planlagt: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" Det tilsvarer {q_star} per år mot anslått {q_now}, alt annet likt."
@@ -231,7 +238,7 @@ class BreakEven:
             if has_mult:
                 s = (
                     f"The initiative pays off (NPV ≥ 0) if {word} {format_number(self.multiplier, 1, lang)} {unit} a year take part, "
-                    f"given the estimated effect per participant of {format_number(self.current_effect_per_unit, 3, lang)} "
+                    f"given the estimated effect per participant of {e_now} "
                     f"on '{self.outcome}' (planned: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" That is {q_star} a year against the estimated {q_now}, all else equal."
@@ -288,6 +295,7 @@ def break_even(
     base_year: int | None = None,
     price_index: Any = None,
     quantity_unit: Mapping[str, str] | None = None,
+    effect_unit: Mapping[str, str] | None = None,
 ) -> BreakEven:
     """The quantity of one outcome row at which the NPV is zero.
 
@@ -303,6 +311,9 @@ def break_even(
     quantity_unit
         What the yearly quantity counts, per language (``{"nb": "sykehjemsår", "en":
         "nursing-home place-years"}``), so that the sentence carries a unit.
+    effect_unit
+        The unit of an effect quantity per participant, per language (``{"nb": "poeng", "en":
+        "points"}``).
 
     Returns
     -------
@@ -354,6 +365,7 @@ def break_even(
         unit=unit_map,
         base_year=x.base_year,
         quantity_unit=dict(quantity_unit or {}),
+        effect_unit=dict(effect_unit or {}),
     )
 
 
