@@ -169,3 +169,19 @@ def test_friskgarden_one_headline_per_question_and_persons_not_person_months() -
     assert "they disagree" in headlines.agreement_sentence(
         plan, res, ["work_or_education", "work_or_education_twfe"], "en"
     )
+
+
+def test_a_plan_with_only_scenario_rows_has_an_empty_base_case_and_says_so(cases, tmp_path: Path) -> None:
+    from fou_analysis.config import parse_plan
+
+    plan, res, _ = cases["utstyrsbu"]
+    data = plan.model_dump(mode="json", exclude_none=True)
+    data["value"]["impact_map"] = data["value"]["impact_map"][1:]  # the before/after WELLBY row only
+    data["value"]["break_even_row"] = 0
+    only = parse_plan(data)
+    valued = pipeline.valuate(only, Project.at(tmp_path), effects=res, write=False)
+    assert valued.base_empty and valued.scenario is None and valued.break_even_scenario
+    en = headlines.value_summary_text(valued, "en")
+    assert en.startswith("No valued outcome has evidence strong enough") and "Base case" not in en
+    assert "Scenarios only" in en
+    assert "Bare scenarioer" in headlines.value_summary_text(valued, "nb")

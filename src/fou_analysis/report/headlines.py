@@ -209,22 +209,33 @@ def value_summary_text(valued: Any, lang: str) -> str:
     ratio = fmt_number(float(s.ratio), 2, lang)
     lo, hi = fmt_number(float(r["ci_low"]), 2, lang), fmt_number(float(r["ci_high"]), 2, lang)
     per_krone = "–" if cba is None else fmt_number(float(cba.npv_per_budget_krone), 2, lang)
-    if getattr(valued, "base_empty", False):
+    empty = bool(getattr(valued, "base_empty", False))
+    if empty:
         parts.append(
-            "Ingen verdsatt virkning har sterkt nok grunnlag til grunnberegningen; alle tall under er scenarioer."
+            "Ingen verdsatt virkning har sterkt nok grunnlag til en grunnberegning, så den er tom (0 kroner per krone)."
             if nb
-            else "No valued outcome has evidence strong enough for the base case; every number below is a scenario."
+            else "No valued outcome has evidence strong enough for a base case, so it is empty (0 kroner per krone)."
         )
     if nb:
+        label = (
+            "Bare scenarioer (svakere evidens eller intervall som omfatter null)"
+            if empty
+            else "Grunnberegning (dokumenterte antall og effekter med sammenligningsgruppe som skiller seg fra null)"
+        )
         parts.append(
-            f"Grunnberegning (dokumenterte antall og effekter med sammenligningsgruppe som skiller seg fra null): "
+            f"{label}: "
             f"{ratio} kroner i samfunnsverdi per investert krone ({pct} % usikkerhetsintervall {lo} til {hi}; "
             f"sannsynlighet {fmt_number(p, 0, lang)} % for at verdien overstiger kostnaden). "
             f"Etter R-109 (med skattefinansieringskostnad): netto nåverdi {per_krone} kroner per budsjettkrone."
         )
     else:
+        label = (
+            "Scenarios only (weaker evidence or an interval that includes zero)"
+            if empty
+            else "Base case (documented counts and effects with a comparison group that are distinguishable from zero)"
+        )
         parts.append(
-            f"Base case (documented counts and effects with a comparison group that are distinguishable from zero): "
+            f"{label}: "
             f"{ratio} kroner of social value per krone invested ({pct} % uncertainty interval {lo} to {hi}; "
             f"probability {fmt_number(p, 0, lang)} % that value exceeds cost). "
             f"Under R-109 (with the cost of tax financing): net present value {per_krone} kroner per budget krone."
