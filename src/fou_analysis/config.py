@@ -174,6 +174,9 @@ class OutcomeLabels(_Strict):
     decimals: int = 1
     unit: Text | None = None
     higher_is_better: bool = True
+    # what a reader counts in "n" (e.g. persons, municipalities); default from the design
+    # (fou_analysis.effects.evidence.READER_UNIT)
+    n_unit: Text | None = None
 
 
 class Outcome(_Strict):
@@ -188,7 +191,16 @@ class Outcome(_Strict):
     labels: OutcomeLabels = Field(default_factory=OutcomeLabels)
     can_show: Text | None = None
     cannot_show: Text | None = None
+    # the design whose result answers the outcome question in the summary; other outcomes with the
+    # same ``question`` are robustness checks shown beside it (at most one headline per question)
     headline: bool = False
+    # groups several designs that answer one question (default: the outcome is its own question)
+    question: str | None = None
+
+    @property
+    def question_id(self) -> str:
+        """The question this outcome answers: ``question`` or, without one, its own id."""
+        return self.question or self.id
 
 
 class Describe(_Strict):
@@ -223,6 +235,8 @@ class ImpactRow(_Strict):
     displacement_high: float | None = None
     drop_off_low: float | None = None
     drop_off_high: float | None = None
+    # what the quantity counts, for break-even sentences (e.g. {nb: "utlån", en: "loans"})
+    unit: Text | None = None
 
 
 class ValuePlan(_Strict):
@@ -239,6 +253,10 @@ class ValuePlan(_Strict):
     unpriced: list[Text] = Field(default_factory=list)
     break_even_row: int | None = None
     draws: int = 100_000
+    # base case: rows whose quantity is a documented count, or an estimate graded at least
+    # ``min_grade`` on the Maryland SMS (3 = comparison group) whose interval excludes zero;
+    # other rows are a scenario (fou_analysis.value.evidence_rows)
+    min_grade: int = Field(default=3, ge=1, le=5)
 
 
 class CasePlan(_Strict):
@@ -303,6 +321,16 @@ class CasePlan(_Strict):
                 problems.append(
                     f"outcome {o.id!r}: table {o.table!r} is not defined under 'tables'"
                     + did_you_mean(o.table, table_ids)
+                )
+        heads: dict[str, list[str]] = {}
+        for o in self.outcomes:
+            if o.headline:
+                heads.setdefault(o.question_id, []).append(o.id)
+        for q, ids in heads.items():
+            if len(ids) > 1:
+                problems.append(
+                    f"question {q!r} has {len(ids)} headline outcomes ({', '.join(ids)}); mark one with "
+                    "'headline: true', the others are robustness checks"
                 )
         for d in self.describe:
             if d.table not in table_ids:

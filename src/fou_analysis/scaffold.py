@@ -110,8 +110,9 @@ outcomes:
     table: survey
     design: prepost           # før–etter på de samme personene / before–after on the same people
     args: {outcome: score, subject: pseudonym, wave: wave, pre: pre, post: post}
-    labels: {scale: 1, decimals: 1, unit: {nb: "poeng", en: "points"}, higher_is_better: true}
+    labels: {scale: 1, decimals: 1, unit: {nb: "poeng", en: "points"}, higher_is_better: true, n_unit: {nb: "personer", en: "persons"}}
     headline: true            # hovedeffekten i porteføljen / the headline effect in the portfolio
+    question: main_outcome    # samme spørsmål, andre metoder: én headline per spørsmål / one headline per question
     can_show: {nb: "Endring hos de samme personene fra før til etter.", en: "Change in the same people from before to after."}
     cannot_show: {nb: "Hva som ville skjedd uten tiltaket (ingen sammenligningsgruppe).", en: "What would have happened without the initiative (no comparison group)."}
 
@@ -201,6 +202,7 @@ value:
   public_share: 1.0           # andel netto offentlig finansiert / share that is net public spending
   tax_cost: 0.20              # skattefinansieringskostnad (R-109/2021) / cost of tax financing
   draws: 100000               # Monte Carlo-trekk / draws
+  min_grade: 3                # grunnberegning: evidensnivå ≥ 3 og intervall uten null / base case: grade >= 3, interval excludes zero
   # [example field:bank] egen verdibank-CSV i stedet for pakkens / a value-bank CSV of your own instead of the package's
   # bank: data/value_bank.csv
 
@@ -226,6 +228,7 @@ value:
       displacement: 0.0                # fortrengning / displacement
       drop_off: 0.5                    # årlig avtagning / yearly drop-off
       duration_years: 2
+      unit: {nb: "WELLBY", en: "WELLBYs"}   # hva mengden teller / what the quantity counts
     # [example field:impact_row] en rad med egen verdsetting i stedet for verdibanken / a row with its own price instead of the value bank
     # - stakeholder: "Kommunen"
     #   outcome: "Sparte tjenester"

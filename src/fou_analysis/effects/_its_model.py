@@ -6,8 +6,9 @@ The estimator and its documentation live in :mod:`fou_analysis.effects.its`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,13 @@ class ItsResult(EffectResult):
     family: str = "gaussian"
     hac_lags: int | None = None
     intervention_start: Any = None
+
+    # one series, no comparison: the contrast is the pre-change trend carried forward, which
+    # measures the change at that date (e.g. longer opening hours), not the initiative as such
+    contrast: ClassVar[Mapping[str, str]] = {
+        "nb": "enn trenden før endringen tilsa",
+        "en": "than the trend before the change predicted",
+    }
 
     def plot(self, ax: Any = None) -> Any:
         """Observed points, fitted segments and the counterfactual trend after the start."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,13 @@ class SyntheticControlResult(EffectResult):
     leave_one_out
         One row per donor with non-zero weight: the estimate and pre-RMSPE without it.
     """
+
+    # a municipal rate against a weighted mix of other municipalities: many things besides one
+    # initiative move it, so the sentence names the comparison, not "without the initiative"
+    contrast: ClassVar[Mapping[str, str]] = {
+        "nb": "enn i en syntetisk sammenligningskommune",
+        "en": "than in a synthetic comparison municipality",
+    }
 
     weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     path: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -133,6 +141,13 @@ class SyntheticDidResult(EffectResult):
     replications
         The placebo or jackknife estimates the standard error was computed from.
     """
+
+    # a municipal rate against a weighted mix of other municipalities: many things besides one
+    # initiative move it, so the sentence names the comparison, not "without the initiative"
+    contrast: ClassVar[Mapping[str, str]] = {
+        "nb": "enn i en syntetisk sammenligningskommune",
+        "en": "than in a synthetic comparison municipality",
+    }
 
     unit_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     time_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))

@@ -87,8 +87,8 @@ class PrePostResult(EffectResult):
 
     # no comparison group: the contrast is with the same people before, not a counterfactual
     contrast: ClassVar[Mapping[str, str]] = {
-        "nb": "etter enn før (samme personer)",
-        "en": "after than before (same people)",
+        "nb": "etter enn før (samme personer; ikke en årsakseffekt)",
+        "en": "after than before (same people; not a causal effect)",
     }
 
     def plot(self, ax: Any = None, *, max_lines: int = 300, individual_min: int | None = None) -> Any:

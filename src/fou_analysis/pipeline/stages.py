@@ -37,6 +37,15 @@ class ValueOutputs:
     impact_map: Any
     notes: tuple[str, ...] = ()
     cba: Any = None
+    #: per impact-map row: source, evidence grade, base or scenario (pipeline.base_case)
+    evidence: pd.DataFrame | None = None
+    #: every row valued, scenarios included (None when every row is in the base case)
+    scenario: Any = None
+    #: no row meets the evidence rule: the numbers above are the scenario's
+    base_empty: bool = False
+    #: the break-even row is a scenario row, so break-even is computed with scenarios
+    break_even_scenario: bool = False
+    min_grade: int = 3
 
 
 # --------------------------------------------------------------------------- reading
@@ -435,7 +444,7 @@ def impact_rows(plan: CasePlan) -> tuple[list[dict[str, Any]], list[str]]:
     rows = []
     notes = []
     for r in vp.impact_map:
-        row = {k: ("" if v is None else v) for k, v in r.model_dump().items()}
+        row = {k: ("" if v is None else v) for k, v in r.model_dump(exclude={"unit"}).items()}
         ref = str(row["quantity"])
         if ref.startswith("effect:"):
             design = plan.outcome(ref.removeprefix("effect:")).design
@@ -467,15 +476,74 @@ def value_bank(plan: CasePlan, project: Project) -> pd.DataFrame | None:
 def valuate(
     plan: CasePlan, project: Project, *, effects: Mapping[str, Any] | None = None, write: bool = True
 ) -> ValueOutputs:
-    """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even."""
-    from fou_analysis import value
+    """Value the plan's impact map with SROI, Monte Carlo, tornado and break-even.
+
+    The base case (``sroi``, ``simulation``, ``tornado``, ``cba``) uses only rows whose quantity
+    is a documented count or an estimate graded at least ``value.min_grade`` whose interval
+    excludes zero (:func:`fou_analysis.pipeline.base_case.evidence_rows`, kept in ``evidence``).
+    When some rows fall short, ``scenario`` values every row ("with scenarios"). When no row
+    qualifies, the base case is empty (``base_empty``) and every number is the scenario's.
+    """
+    from fou_analysis.pipeline.base_case import evidence_rows
 
     if plan.value is None:
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
     vp = plan.value
     effects = effects if effects is not None else load_artefact(plan, project, "effects")
     rows, notes = impact_rows(plan)
+    ev = evidence_rows(plan, effects)
     bank = value_bank(plan, project)
+    base_pos = [int(i) for i in ev.loc[ev["base"], "row"]]
+    base_empty = not base_pos
+    everything = _value_set(plan, rows, effects, bank)
+    if base_empty or len(base_pos) == len(rows):
+        base, scenario = everything, None
+    else:
+        base = _value_set(plan, [rows[i] for i in base_pos], effects, bank)
+        scenario = everything
+    be = None
+    be_scenario = False
+    if vp.break_even_row is not None:
+        if vp.break_even_row in base_pos and not base_empty:
+            be = _break_even(plan, base, base_pos.index(vp.break_even_row), effects)
+        else:
+            be = _break_even(plan, everything, vp.break_even_row, effects)
+            be_scenario = True
+    out = ValueOutputs(
+        sroi=base.sroi,
+        simulation=base.simulation,
+        tornado=base.tornado,
+        break_even=be,
+        impact_map=base.impact_map,
+        notes=tuple(notes),
+        cba=base.cba,
+        evidence=ev,
+        scenario=scenario,
+        base_empty=base_empty,
+        break_even_scenario=be_scenario,
+        min_grade=vp.min_grade,
+    )
+    if write:
+        save_artefact(plan, project, "value", out)
+    return out
+
+
+@dataclass
+class ValueSet:
+    """SROI, Monte Carlo, tornado and R-109 view of one set of impact-map rows."""
+
+    impact_map: Any
+    sroi: Any
+    simulation: Any
+    tornado: pd.DataFrame
+    cba: Any
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _value_set(plan: CasePlan, rows: list[dict[str, Any]], effects: Mapping[str, Any], bank: Any) -> ValueSet:
+    from fou_analysis import value
+
+    vp = plan.value
     imap = value.load_impact_map(rows, bank=bank)
     rate_range = (
         (vp.discount_rate_low, vp.discount_rate, vp.discount_rate_high)
@@ -505,28 +573,33 @@ def valuate(
         discount_rate=rate_range or vp.discount_rate,
         base_year=vp.base_year,
     )
-    be = None
-    if vp.break_even_row is not None:
-        be = value.break_even(
-            imap,
-            investment=vp.investment_nok,
-            outcome_row=vp.break_even_row,
-            effects=effects,
-            discount_rate=vp.discount_rate,
-            base_year=vp.base_year,
-        )
-    out = ValueOutputs(
-        sroi=sroi,
-        simulation=sim,
-        tornado=torn,
-        break_even=be,
-        impact_map=imap,
-        notes=tuple(notes),
-        cba=_cost_benefit(plan, sroi),
+    return ValueSet(
+        impact_map=imap, sroi=sroi, simulation=sim, tornado=torn, cba=_cost_benefit(plan, sroi), rows=rows
     )
-    if write:
-        save_artefact(plan, project, "value", out)
-    return out
+
+
+def _break_even(plan: CasePlan, vs: ValueSet, position: int, effects: Mapping[str, Any]) -> Any:
+    """Break-even of one row of a value set; the sentence names the unit of its quantity."""
+    from fou_analysis import value
+
+    vp = plan.value
+    row = vp.impact_map[vp.break_even_row]
+    quantity_unit = {"nb": row.unit.nb, "en": row.unit.en} if row.unit else {}
+    effect_unit: dict[str, str] = {}
+    ref = str(row.quantity)
+    if ref.startswith("effect:"):
+        unit = plan.outcome(ref.removeprefix("effect:")).labels.unit
+        effect_unit = {"nb": unit.nb, "en": unit.en} if unit else {}
+    return value.break_even(
+        vs.impact_map,
+        investment=vp.investment_nok,
+        outcome_row=position,
+        effects=effects,
+        discount_rate=vp.discount_rate,
+        base_year=vp.base_year,
+        quantity_unit=quantity_unit,
+        effect_unit=effect_unit,
+    )
 
 
 def _cost_benefit(plan: CasePlan, sroi: Any) -> Any:

@@ -1,5 +1,12 @@
 """Reports: papermill runner, nbconvert export, figure style, nb/en text and report sections."""
 
+from fou_analysis.report.headlines import (
+    graded_effects_table,
+    graded_outcome_box,
+    graded_value_section,
+    headline_summary,
+    robustness_section,
+)
 from fou_analysis.report.html_safety import add_csp, style_table, table_html
 from fou_analysis.report.sections import (
     Html,
@@ -35,11 +42,16 @@ __all__ = [
     "effects_table",
     "fmt_nok",
     "fmt_number",
+    "graded_effects_table",
+    "graded_outcome_box",
+    "graded_value_section",
+    "headline_summary",
     "header",
     "logic_model_table",
     "outcome_box",
     "plain_summary",
     "reliability_table",
+    "robustness_section",
     "set_style",
     "style_table",
     "t",

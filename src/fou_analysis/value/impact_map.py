@@ -77,7 +77,8 @@ class ImpactMap:
     ``table`` has one row per outcome with the fixed columns plus ``row`` (the row number in the
     source, header = 1), ``effect_key`` (``""`` unless the quantity refers to an effect),
     ``quantity_from_effect``, ``quantity_multiplier``, ``proxy_id``, ``proxy_low``,
-    ``proxy_high``, ``proxy_note`` (the bank's transferability note) and ``<col>_low`` /
+    ``proxy_high``, ``proxy_note`` (the bank's transferability note), ``proxy_population`` (the
+    population the bank value was made for) and ``<col>_low`` /
     ``<col>_high`` for every ranged column (equal to the central value when no range is given).
     ``quantity`` is NaN for effect references until they are resolved.
     """
@@ -339,6 +340,7 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
             raise DataError("every proxy needs a source", file=file, row=row, column="proxy_source")
         out["proxy_source"] = s_text
         out["proxy_note"] = "" if bank_rec is None else str(bank_rec["transferability"])
+        out["proxy_population"] = "" if bank_rec is None else str(bank_rec["population"])
 
         for col in SHARES:
             v = _number(rec[col], file=file, row=row, column=col)
@@ -375,6 +377,7 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         "proxy_year",
         "proxy_source",
         "proxy_note",
+        "proxy_population",
         *[c for s in SHARES for c in (s, f"{s}_low", f"{s}_high")],
         "duration_years",
     ]

@@ -192,6 +192,10 @@ class BreakEven:
     table: pd.DataFrame
     unit: Mapping[str, str] = field(default_factory=dict)
     base_year: int | None = None
+    #: what the yearly quantity counts, per language (e.g. ``{"nb": "utlån", "en": "loans"}``)
+    quantity_unit: Mapping[str, str] = field(default_factory=dict)
+    #: the unit of the effect per participant, per language (e.g. ``{"nb": "poeng", "en": "points"}``)
+    effect_unit: Mapping[str, str] = field(default_factory=dict)
 
     def sentence(self, lang: str = "nb") -> str:
         check_lang(lang)
@@ -211,14 +215,20 @@ class BreakEven:
                 else f"The initiative pays off even with no effect on '{self.outcome}': the other outcomes cover the investment."
             )
         word = ("minst" if up else "høyst") if nb else ("at least" if up else "at most")
-        q_star = format_number(self.quantity_per_year, 1, lang)
-        q_now = format_number(self.current_quantity_per_year, 1, lang)
+        q_unit = self.quantity_unit.get(lang, "")
+        q_star = " ".join(x for x in (format_number(self.quantity_per_year, 1, lang), q_unit) if x)
+        q_now = " ".join(x for x in (format_number(self.current_quantity_per_year, 1, lang), q_unit) if x)
         has_mult = self.current_multiplier != 1
+        e_now = " ".join(
+            x
+            for x in (format_number(self.current_effect_per_unit, 3, lang), self.effect_unit.get(lang, ""))
+            if x
+        )
         if nb:
             if has_mult:
                 s = (
                     f"Tiltaket lønner seg (netto nåverdi ≥ 0) hvis {word} {format_number(self.multiplier, 1, lang)} {unit} "
-                    f"per år er med, gitt anslått virkning per deltaker på {format_number(self.current_effect_per_unit, 3, lang)} "
+                    f"per år er med, gitt anslått virkning per deltaker på {e_now} "
                     f"for «{self.outcome}» (planlagt: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" Det tilsvarer {q_star} per år mot anslått {q_now}, alt annet likt."
@@ -228,7 +238,7 @@ class BreakEven:
             if has_mult:
                 s = (
                     f"The initiative pays off (NPV ≥ 0) if {word} {format_number(self.multiplier, 1, lang)} {unit} a year take part, "
-                    f"given the estimated effect per participant of {format_number(self.current_effect_per_unit, 3, lang)} "
+                    f"given the estimated effect per participant of {e_now} "
                     f"on '{self.outcome}' (planned: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" That is {q_star} a year against the estimated {q_now}, all else equal."
@@ -284,6 +294,8 @@ def break_even(
     unit: str | Mapping[str, str] | None = None,
     base_year: int | None = None,
     price_index: Any = None,
+    quantity_unit: Mapping[str, str] | None = None,
+    effect_unit: Mapping[str, str] | None = None,
 ) -> BreakEven:
     """The quantity of one outcome row at which the NPV is zero.
 
@@ -296,6 +308,12 @@ def break_even(
     unit
         What the multiplier counts, for the sentence (``"unge"`` or ``{"nb": "unge", "en":
         "young people"}``); default "participants".
+    quantity_unit
+        What the yearly quantity counts, per language (``{"nb": "sykehjemsår", "en":
+        "nursing-home place-years"}``), so that the sentence carries a unit.
+    effect_unit
+        The unit of an effect quantity per participant, per language (``{"nb": "poeng", "en":
+        "points"}``).
 
     Returns
     -------
@@ -346,6 +364,8 @@ def break_even(
         table=pd.DataFrame(rows),
         unit=unit_map,
         base_year=x.base_year,
+        quantity_unit=dict(quantity_unit or {}),
+        effect_unit=dict(effect_unit or {}),
     )
 
 

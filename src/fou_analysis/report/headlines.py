@@ -1,0 +1,405 @@
+"""Honest headlines: an evidence grade on every number, one headline per outcome question, and a
+value summary that separates the base case from scenarios.
+
+The functions here only present what ``effects``, ``value`` and ``pipeline`` returned (grades
+come from :mod:`fou_analysis.effects.evidence`, base case and scenarios from
+:func:`fou_analysis.pipeline.valuate`). Every text exists in bokmål and English and is escaped
+before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from fou_analysis.config import CasePlan
+from fou_analysis.effects.evidence import BEFORE_AFTER_ONLY, SMS_CITATION, grade, reader_n
+from fou_analysis.report.sections import (
+    Html,
+    data_origin_text,
+    effects_table,
+    outcome_box,
+    value_map_table,
+)
+from fou_analysis.report.text import fmt_nok, fmt_number, t
+
+#: A valuation carrying more than this share of the present value is named in words.
+DOMINANT_SHARE = 0.5
+
+#: Designs whose number is not the initiative's effect as such: their "cannot show" joins the summary.
+CONTEXT_DESIGNS = frozenset({"its", "synthetic_control", "synthetic_did"})
+
+
+def _e(text: str) -> str:
+    return html.escape(str(text))
+
+
+def _n_unit(plan: CasePlan, oid: str) -> tuple[str, str] | None:
+    u = plan.outcome(oid).labels.n_unit
+    return (u.nb, u.en) if u else None
+
+
+def outcome_grade(plan: CasePlan, oid: str, result: Any) -> Any:
+    """The evidence grade of one outcome's result (its plan design)."""
+    return grade(result, plan.outcome(oid).design)
+
+
+def question_groups(plan: CasePlan, results: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """Outcomes grouped by question: ``(question, headline_id, other_ids)`` in plan order.
+
+    The headline is the outcome marked ``headline: true`` in the group, else the first one in the
+    plan; outcomes without ``question`` are their own question. Only estimated outcomes count.
+    """
+    groups: dict[str, list[str]] = {}
+    for o in plan.outcomes:
+        if o.id in results:
+            groups.setdefault(o.question_id, []).append(o.id)
+    out = []
+    for q, ids in groups.items():
+        marked = [i for i in ids if plan.outcome(i).headline]
+        head = marked[0] if marked else ids[0]
+        out.append((q, head, [i for i in ids if i != head]))
+    return out
+
+
+def agreement(results: Sequence[Any]) -> bool:
+    """True when every estimate has the same sign and all intervals overlap pairwise."""
+    signs = {r.estimate > 0 for r in results}
+    low = max(r.ci[0] for r in results)
+    high = min(r.ci[1] for r in results)
+    return len(signs) == 1 and low <= high
+
+
+def agreement_sentence(plan: CasePlan, results: Mapping[str, Any], ids: Sequence[str], lang: str) -> str:
+    """One line: do the methods answering one question agree (same sign, overlapping intervals)?"""
+    k = len(ids) - 1
+    ok = agreement([results[i] for i in ids])
+    if lang == "nb":
+        head = f"Samme spørsmål, {k} {'annen metode' if k == 1 else 'andre metoder'}: "
+        return head + (
+            "de peker samme vei og intervallene overlapper."
+            if ok
+            else "de spriker (ulikt fortegn eller intervaller som ikke overlapper) – les hovedtallet med forsiktighet."
+        )
+    head = f"Same question, {k} other method{'s' if k != 1 else ''}: "
+    return head + (
+        "they point the same way and the intervals overlap."
+        if ok
+        else "they disagree (different sign or intervals that do not overlap) – read the headline with care."
+    )
+
+
+def robustness_table(
+    plan: CasePlan, results: Mapping[str, Any], ids: Sequence[str], lang: str
+) -> pd.DataFrame:
+    """ "Samme spørsmål, andre metoder": every design answering one question in one small table."""
+    nb = lang == "nb"
+    rows = []
+    for i, oid in enumerate(ids):
+        r = results[oid]
+        o = plan.outcome(oid)
+        k, d = r.labels.scale, r.labels.decimals
+        role = ("hovedtall" if nb else "headline") if i == 0 else ("kontroll" if nb else "check")
+        rows.append(
+            {
+                t("design", lang): f"{t('design_' + o.design, lang)} ({role})",
+                t("estimate", lang): fmt_number(r.estimate * k, d, lang),
+                t("ci95", lang): f"{fmt_number(r.ci[0] * k, d, lang)} – {fmt_number(r.ci[1] * k, d, lang)}",
+                "n": reader_n(r, o.design, _n_unit(plan, oid)).text(lang),
+                ("Evidens" if nb else "Evidence"): outcome_grade(plan, oid, r).label(lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def robustness_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Html:
+    """One small table per question answered by more than one design, with its verdict line."""
+    parts = []
+    for _q, head, others in question_groups(plan, results):
+        if not others:
+            continue
+        ids = [head, *others]
+        title = plan.outcome(head).label.get(lang)
+        sub = "samme spørsmål, andre metoder" if lang == "nb" else "same question, other methods"
+        parts.append(
+            f"<h4>{_e(title[:1].upper() + title[1:])} – {sub}</h4>"
+            + robustness_table(plan, results, ids, lang).to_html(index=False, border=0)
+            + f"<p>{_e(agreement_sentence(plan, results, ids, lang))}</p>"
+        )
+    return Html("".join(parts))
+
+
+def graded_effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.DataFrame:
+    """:func:`~fou_analysis.report.sections.effects_table` with the reader's n and the grade."""
+    df = effects_table(results, plan, lang)
+    df["n"] = [
+        reader_n(r, plan.outcome(oid).design, _n_unit(plan, oid)).text(lang) for oid, r in results.items()
+    ]
+    df["Evidens" if lang == "nb" else "Evidence"] = [
+        outcome_grade(plan, oid, r).label(lang) for oid, r in results.items()
+    ]
+    return df
+
+
+def graded_outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html:
+    """The evidence badge and its meaning, the before/after caveat, then the outcome box."""
+    g = outcome_grade(plan, outcome_id, result)
+    o = plan.outcome(outcome_id)
+    n = reader_n(result, o.design, _n_unit(plan, outcome_id)).text(lang)
+    head = f"<p>{g.badge(lang)} {_e(g.meaning(lang))} · n = {_e(n)}</p>"
+    if not g.causal:
+        head += f'<p style="background:#fff4d6;padding:6px;border-radius:4px">{_e(g.caveat(lang))}</p>'
+    return Html(head + outcome_box(result, plan, outcome_id, lang).body)
+
+
+def evidence_scale_note(lang: str) -> Html:
+    """One paragraph on the scale behind the badges, with its citation."""
+    if lang == "nb":
+        text = (
+            "Evidensnivået (1–5) sier hvor godt metoden skiller tiltakets effekt fra andre forklaringer; "
+            "nivået senkes ett trinn for hver kontroll som ikke holder. Skala: " + SMS_CITATION
+        )
+    else:
+        text = (
+            "The evidence level (1–5) says how well the design separates the initiative's effect from "
+            "other explanations; it drops one step for each check that fails. Scale: Maryland Scientific "
+            "Methods Scale (Sherman et al. 1997), levels as in What Works Centre for Local Economic Growth "
+            "(2016): Guide to scoring evidence using the Maryland Scientific Methods Scale."
+        )
+    return Html(f"<p><i>{_e(text)}</i></p>")
+
+
+def _headline_item(
+    plan: CasePlan, results: Mapping[str, Any], head: str, others: list[str], lang: str
+) -> str:
+    r = results[head]
+    o = plan.outcome(head)
+    g = grade(r, o.design)
+    n = reader_n(r, o.design, _n_unit(plan, head)).text(lang)
+    text = f"{r.sentence(lang)} (n = {n}.)"
+    if not g.causal:
+        text += " " + g.caveat(lang)
+    if o.design in CONTEXT_DESIGNS and o.cannot_show:
+        text += f" {t('cannot_show', lang)}: {o.cannot_show.get(lang)}"
+    if others:
+        text += " " + agreement_sentence(plan, results, [head, *others], lang)
+    return f"<li>{g.badge(lang)} {_e(text)}</li>"
+
+
+def _largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+    pv = by_outcome["present_value"].astype(float)
+    total = float(pv.sum())
+    i = int(pv.abs().idxmax())
+    share = float(pv.loc[i] / total) if total else float("nan")
+    return str(by_outcome.loc[i, "outcome"]), share
+
+
+def value_summary_text(valued: Any, lang: str) -> str:
+    """The value headline in words (not escaped): base SROI and R-109 NPV per budget krone together,
+    the share resting on the largest row (named when above 50 %), and the scenario separately."""
+    nb = lang == "nb"
+    parts = []
+    s, sim, cba = valued.sroi, valued.simulation, valued.cba
+    r = sim.intervals.set_index("metric").loc["ratio"]
+    pct = int(round(100 * sim.level))
+    p = 100 * float(sim.prob_value_exceeds_cost)
+    ratio = fmt_number(float(s.ratio), 2, lang)
+    lo, hi = fmt_number(float(r["ci_low"]), 2, lang), fmt_number(float(r["ci_high"]), 2, lang)
+    per_krone = "–" if cba is None else fmt_number(float(cba.npv_per_budget_krone), 2, lang)
+    empty = bool(getattr(valued, "base_empty", False))
+    if empty:
+        parts.append(
+            "Ingen verdsatt virkning har sterkt nok grunnlag til en grunnberegning, så den er tom (0 kroner per krone)."
+            if nb
+            else "No valued outcome has evidence strong enough for a base case, so it is empty (0 kroner per krone)."
+        )
+    if nb:
+        label = (
+            "Bare scenarioer (svakere evidens eller intervall som omfatter null)"
+            if empty
+            else "Grunnberegning (dokumenterte antall og effekter med sammenligningsgruppe som skiller seg fra null)"
+        )
+        parts.append(
+            f"{label}: "
+            f"{ratio} kroner i samfunnsverdi per investert krone ({pct} % usikkerhetsintervall {lo} til {hi}; "
+            f"sannsynlighet {fmt_number(p, 0, lang)} % for at verdien overstiger kostnaden). "
+            f"Etter R-109 (med skattefinansieringskostnad): netto nåverdi {per_krone} kroner per budsjettkrone."
+        )
+    else:
+        label = (
+            "Scenarios only (weaker evidence or an interval that includes zero)"
+            if empty
+            else "Base case (documented counts and effects with a comparison group that are distinguishable from zero)"
+        )
+        parts.append(
+            f"{label}: "
+            f"{ratio} kroner of social value per krone invested ({pct} % uncertainty interval {lo} to {hi}; "
+            f"probability {fmt_number(p, 0, lang)} % that value exceeds cost). "
+            f"Under R-109 (with the cost of tax financing): net present value {per_krone} kroner per budget krone."
+        )
+    name, share = _largest_row(s.by_outcome)
+    share_txt = fmt_number(100 * share, 0, lang)
+    if share > DOMINANT_SHARE:
+        parts.append(
+            f"Én verdsetting bærer mesteparten: «{name}» står for {share_txt} % av nåverdien."
+            if nb
+            else f"One valuation carries most of it: '{name}' accounts for {share_txt} % of the present value."
+        )
+    else:
+        parts.append(
+            f"Den største virkningen («{name}») står for {share_txt} % av nåverdien."
+            if nb
+            else f"The largest outcome ('{name}') accounts for {share_txt} % of the present value."
+        )
+    sc = getattr(valued, "scenario", None)
+    ev = getattr(valued, "evidence", None)
+    if sc is not None and ev is not None:
+        names = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ev.loc[~ev["base"], "outcome"])
+        sc_ratio = fmt_number(float(sc.sroi.ratio), 2, lang)
+        sc_krone = fmt_number(float(sc.cba.npv_per_budget_krone), 2, lang)
+        sc_name, sc_share = _largest_row(sc.sroi.by_outcome)
+        parts.append(
+            f"Med scenarioer ({names}; svakere evidens eller intervall som omfatter null): {sc_ratio} kroner per krone, "
+            f"R-109 {sc_krone} per budsjettkrone; «{sc_name}» står da for {fmt_number(100 * sc_share, 0, lang)} %."
+            if nb
+            else f"With scenarios ({names}; weaker evidence or an interval that includes zero): {sc_ratio} kroner per krone, "
+            f"R-109 {sc_krone} per budget krone; '{sc_name}' then accounts for {fmt_number(100 * sc_share, 0, lang)} %."
+        )
+    return " ".join(parts)
+
+
+def headline_summary(
+    plan: CasePlan,
+    results: Mapping[str, Any],
+    valued: Any,
+    lang: str,
+    sources: Sequence[Mapping[str, Any]] | None = None,
+) -> Html:
+    """The first screen: one graded line per outcome question, then the value in words.
+
+    Robustness checks of a question appear only as a one-line verdict next to its headline (their
+    table is :func:`robustness_section`); before/after results say they are not a causal effect
+    and list their threats.
+    """
+    items = [
+        _headline_item(plan, results, head, others, lang)
+        for _q, head, others in question_groups(plan, results)
+    ]
+    val = "" if valued is None else f"<p>{_e(value_summary_text(valued, lang))}</p>"
+    origin = "" if sources is None else f"<p><i>{_e(data_origin_text(sources, lang))}</i></p>"
+    return Html(
+        f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}"
+        f"{evidence_scale_note(lang).body}{origin}"
+    )
+
+
+def _validity(note: str, lang: str) -> str:
+    if "VERIFY" in note:
+        return "MÅ KONTROLLERES (VERIFY)" if lang == "nb" else "VERIFY before publishing"
+    if "ILLUSTRATIVE" in note:
+        return "ILLUSTRASJON (ILLUSTRATIVE)" if lang == "nb" else "ILLUSTRATIVE"
+    return ""
+
+
+def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
+    """Each proxy once: citation, price year, validity flag and note, the population it was made for."""
+    nb = lang == "nb"
+    tab = impact_map.table.drop_duplicates(subset=["proxy_id", "proxy_source"])
+    rows = []
+    for rec in tab.itertuples():
+        rows.append(
+            {
+                ("Verdi" if nb else "Proxy"): rec.proxy_id or "–",
+                ("Kilde" if nb else "Source"): rec.proxy_source,
+                ("Prisår" if nb else "Price year"): str(rec.proxy_year),
+                ("Gyldighet" if nb else "Validity"): " ".join(
+                    x for x in (_validity(rec.proxy_note, lang), rec.proxy_note) if x
+                )
+                or "–",
+                ("Laget for" if nb else "Made for"): getattr(rec, "proxy_population", "") or "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def graded_value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
+    """Value map with each row's evidence and whether it is base case or scenario; the value in
+    words; the investment with its period; R-109; break-even; proxies cited once; caveats."""
+    nb = lang == "nb"
+    vp = plan.value
+    parts = [f"<h2>{t('societal_value', lang)}</h2>"]
+    parts.append(f"<p><b>{_e(value_summary_text(valued, lang))}</b></p>")
+    sc = valued.scenario
+    full = (sc.sroi if sc is not None else valued.sroi).by_outcome.reset_index(drop=True)
+    table = value_map_table(full, lang)
+    ev = valued.evidence
+    if ev is not None and len(ev) == len(table):
+        col = "Grunnlag" if nb else "Basis"
+        table[col] = [r.reason_nb if nb else r.reason_en for r in ev.itertuples()]
+        table["Beregning" if nb else "Case"] = [
+            ("grunnberegning" if nb else "base case") if b else "scenario" for b in ev["base"]
+        ]
+    parts.append(f"<h3>{t('value_map', lang)}</h3>")
+    parts.append(table.to_html(index=False, border=0, na_rep="–"))
+    if vp is not None:
+        years = int(max(r.duration_years for r in vp.impact_map))
+        inv = fmt_nok(vp.investment_nok, lang)
+        parts.append(
+            "<p>"
+            + _e(
+                f"Investering: {inv}, kostnad i {vp.investment_year} (år 0), i {vp.base_year}-kroner; "
+                f"nyttene regnes over opptil {years} år fra da. Nåverdi i grunnberegningen: "
+                f"{fmt_nok(float(valued.sroi.present_value), lang)}; netto nåverdi: {fmt_nok(float(valued.sroi.npv), lang)}."
+                if nb
+                else f"Investment: {inv}, a cost in {vp.investment_year} (year 0), in {vp.base_year} kroner; "
+                f"benefits are counted over up to {years} years from then. Present value in the base case: "
+                f"{fmt_nok(float(valued.sroi.present_value), lang)}; net present value: {fmt_nok(float(valued.sroi.npv), lang)}."
+            )
+            + "</p>"
+        )
+    be = valued.break_even
+    if be is not None:
+        text = be.sentence(lang)
+        if getattr(valued, "break_even_scenario", False):
+            text = "Med scenarioer: " + text if nb else "With scenarios: " + text
+        parts.append(f"<p>{_e(text)}</p>")
+    parts.append(f"<h4>{'Verdsettinger og kilder' if nb else 'Valuations and sources'}</h4>")
+    parts.append(
+        proxy_sources(valued.impact_map if sc is None else sc.impact_map, lang).to_html(index=False, border=0)
+    )
+    s = valued.sroi
+    notes = list(getattr(s, "notes_nb" if nb else "notes", ()) or getattr(s, "notes", ()))
+    if ev is not None:
+        for r in ev[ev["design"].isin(sorted(BEFORE_AFTER_ONLY))].itertuples():
+            notes.append(
+                f"«{r.outcome}»: mengden er en før–etter-endring uten sammenligningsgruppe, så dødvekt er trukket fra."
+                if nb
+                else f"'{r.outcome}': the quantity is a before–after change with no comparison group, so deadweight is subtracted."
+            )
+    parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>")
+    if vp and vp.unpriced:
+        parts.append(
+            f"<h4>{t('unpriced', lang)}</h4><ul>"
+            + "".join(f"<li>{_e(u.get(lang))}</li>" for u in vp.unpriced)
+            + "</ul>"
+        )
+    return Html("".join(parts))
+
+
+__all__ = [
+    "agreement",
+    "agreement_sentence",
+    "evidence_scale_note",
+    "graded_effects_table",
+    "graded_outcome_box",
+    "graded_value_section",
+    "headline_summary",
+    "proxy_sources",
+    "question_groups",
+    "robustness_section",
+    "robustness_table",
+    "value_summary_text",
+]

@@ -1,0 +1,187 @@
+"""Honest headlines (#10): graded numbers, one headline per question, value base case vs scenario.
+
+In-process on the demo data of Utstyrsbu and Noen; Friskgården's three designs of one question
+are checked with constructed results (its real estimation takes minutes)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fou_analysis import demo, pipeline
+from fou_analysis.config import Project, load_plan
+from fou_analysis.effects import Diagnostic, EffectResult, Labels
+from fou_analysis.report import fmt_number, headlines
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
+    root = tmp_path_factory.mktemp("headlines")
+    shutil.copytree(ROOT / "cases", root / "cases")
+    demo.write_demo(root, cases=["utstyrsbu", "noen"])
+    proj = Project.at(root)
+    out = {}
+    for slug in ("utstyrsbu", "noen"):
+        plan = load_plan(slug, project=proj)
+        prepared = pipeline.prepare(plan, proj)
+        res = pipeline.estimate(plan, proj, tables=prepared.tables, write=False)
+        out[slug] = (plan, res, pipeline.valuate(plan, proj, effects=res, write=False))
+    return out
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", " ", fragment)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_utstyrsbu_summary_grades_every_line_and_calls_before_after_not_causal(cases, lang: str) -> None:
+    plan, res, valued = cases["utstyrsbu"]
+    body = headlines.headline_summary(plan, res, valued, lang).body
+    items = re.findall(r"<li>(.*?)</li>", body)
+    assert len(items) == len(plan.outcomes)  # no question groups: one line per outcome
+    assert all('class="fou-evidence"' in i for i in items)
+    not_causal = "ikke en årsakseffekt" if lang == "nb" else "not a causal effect"
+    prepost_lines = [i for i in items if ("samme personer" if lang == "nb" else "same people") in i]
+    assert len(prepost_lines) == 2 and all(not_causal in i for i in prepost_lines)
+    assert all(
+        ("regresjon mot gjennomsnittet" if lang == "nb" else "regression to the mean") in i
+        for i in prepost_lines
+    )
+    its_line = next(i for i in items if i not in prepost_lines)
+    assert ("uten tiltaket" if lang == "nb" else "without the initiative") not in its_line
+
+
+def test_utstyrsbu_value_headline_is_the_base_case_and_names_the_scenario(cases) -> None:
+    plan, res, valued = cases["utstyrsbu"]
+    text = headlines.value_summary_text(valued, "en")
+    base = fmt_number(valued.sroi.ratio, 2, "en")
+    scen = fmt_number(valued.scenario.sroi.ratio, 2, "en")
+    assert base != scen
+    assert text.index(base) < text.index("With scenarios") < text.index(scen)
+    assert "'Høyere livstilfredshet'" in text.split("With scenarios")[1]
+    # the R-109 view sits next to the SROI ratio
+    assert fmt_number(valued.cba.npv_per_budget_krone, 2, "en") in text.split("With scenarios")[0]
+    # the base case has one row, which therefore carries everything: said in words
+    assert "One valuation carries most of it" in text and "100 %" in text
+    nb = headlines.value_summary_text(valued, "nb")
+    assert "Med scenarioer" in nb and "Én verdsetting bærer mesteparten" in nb
+
+
+def test_noen_summary_states_the_dominant_scenario_share(cases) -> None:
+    plan, res, valued = cases["noen"]
+    text = headlines.value_summary_text(valued, "en")
+    share = valued.scenario.sroi.by_outcome.set_index("outcome")["share_of_present_value"]
+    assert share.idxmax() == "Utsatt sykehjemsinnleggelse"
+    assert f"'Utsatt sykehjemsinnleggelse' then accounts for {100 * share.max():.0f} %" in text
+    n_line = next(
+        i
+        for i in re.findall(r"<li>(.*?)</li>", headlines.headline_summary(plan, res, valued, "en").body)
+        if "carer burden" in i.lower()
+    )
+    assert f"n = {res['carer_burden'].n} persons" in _text(n_line)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_value_section_shows_base_or_scenario_per_row_and_each_source_once(cases, lang: str) -> None:
+    plan, res, valued = cases["utstyrsbu"]
+    body = headlines.graded_value_section(plan, valued, lang).body
+    assert body.count("HM Treasury (2021)") == 1  # the WELLBY citation, once
+    assert "VERIFY" in body and "ILLUSTRATIVE" in body
+    assert "UK adult population" in body  # the population the WELLBY was made for
+    assert ("grunnberegning" if lang == "nb" else "base case") in body and "scenario" in body
+    assert "2024" in body and (("kostnad i 2024" if lang == "nb" else "a cost in 2024") in body)
+    # the plan's break-even row is a scenario row and is labelled so, with the unit of its quantity
+    assert ("Med scenarioer:" if lang == "nb" else "With scenarios:") in body and "WELLBY" in body
+    assert (
+        "uten sammenligningsgruppe, så dødvekt er trukket fra"
+        if lang == "nb"
+        else "so deadweight is subtracted"
+    ) in body
+
+
+def test_text_reaching_html_is_escaped(cases) -> None:
+    import dataclasses
+
+    from fou_analysis.config import parse_plan
+
+    plan, res, valued = cases["utstyrsbu"]
+    data = plan.model_dump(mode="json", exclude_none=True)
+    data["value"]["unpriced"][0]["en"] = "<i>reuse</i>"
+    evil = parse_plan(data)
+    # the scenario row's name reaches the value sentence; the plan's unpriced text its list
+    v2 = dataclasses.replace(valued, evidence=valued.evidence.assign(outcome=["x", "<b>spart</b>"]))
+    body = headlines.graded_value_section(evil, v2, "en").body
+    assert "<b>spart</b>" not in body and "&#x27;&lt;b&gt;spart&lt;/b&gt;&#x27;" in body
+    assert "<i>reuse</i>" not in body and "&lt;i&gt;reuse&lt;/i&gt;" in body
+
+
+def _fake(est: float, low: float, high: float, *, n=63_000, nt=150, nc=600, verdict="ok") -> EffectResult:
+    return EffectResult(
+        method="m",
+        estimand="ATT",
+        outcome="y",
+        estimate=est,
+        se=0.02,
+        ci=(low, high),
+        p_value=0.01,
+        n=n,
+        n_treated=nt,
+        n_control=nc,
+        diagnostics=(Diagnostic("pre_trend", 0.1, verdict),),
+        labels=Labels(outcome={"nb": "arbeid", "en": "work"}, scale=100, decimals=1),
+    )
+
+
+def test_friskgarden_one_headline_per_question_and_persons_not_person_months() -> None:
+    plan = load_plan("friskgarden", project=Project.at(ROOT))
+    res = {
+        "work_or_education": _fake(0.085, 0.001, 0.169, verdict="warn"),
+        "work_or_education_twfe": _fake(0.061, 0.002, 0.120),
+        "work_or_education_event": _fake(0.094, 0.026, 0.162, verdict="fail"),
+        "neet_rate": _fake(-0.014, -0.032, 0.004, n=5552, nt=1, nc=346),
+        "neet_rate_sdid": _fake(-0.014, -0.030, 0.002, n=5552, nt=1, nc=346),
+    }
+    groups = headlines.question_groups(plan, res)
+    assert [(q, h) for q, h, _ in groups] == [
+        ("work_or_education", "work_or_education"),
+        ("neet_rate", "neet_rate"),
+    ]
+    body = headlines.headline_summary(plan, res, None, "en").body
+    items = re.findall(r"<li>(.*?)</li>", body)
+    assert len(items) == 2  # never three competing lines for one question
+    assert "750 persons (63,000 observations)" in items[0] and "347 municipalities" in items[1]
+    assert "Same question, 2 other methods: they point the same way" in items[0]
+    # the plan's own caveat joins the municipal line, labelled
+    assert "What it cannot show: A municipal rate is moved by much more" in items[1]
+    table = headlines.robustness_table(plan, res, [groups[0][1], *groups[0][2]], "nb")
+    assert len(table) == 3 and table["Evidens"].tolist() == [
+        "Evidensnivå 3 av 5",
+        "Evidensnivå 3 av 5",
+        "Evidensnivå 2 av 5",
+    ]
+    # a disagreeing check (opposite sign) is reported as such
+    res["work_or_education_twfe"] = _fake(-0.05, -0.09, -0.01)
+    assert "they disagree" in headlines.agreement_sentence(
+        plan, res, ["work_or_education", "work_or_education_twfe"], "en"
+    )
+
+
+def test_a_plan_with_only_scenario_rows_has_an_empty_base_case_and_says_so(cases, tmp_path: Path) -> None:
+    from fou_analysis.config import parse_plan
+
+    plan, res, _ = cases["utstyrsbu"]
+    data = plan.model_dump(mode="json", exclude_none=True)
+    data["value"]["impact_map"] = data["value"]["impact_map"][1:]  # the before/after WELLBY row only
+    data["value"]["break_even_row"] = 0
+    only = parse_plan(data)
+    valued = pipeline.valuate(only, Project.at(tmp_path), effects=res, write=False)
+    assert valued.base_empty and valued.scenario is None and valued.break_even_scenario
+    en = headlines.value_summary_text(valued, "en")
+    assert en.startswith("No valued outcome has evidence strong enough") and "Base case" not in en
+    assert "Scenarios only" in en
+    assert "Bare scenarioer" in headlines.value_summary_text(valued, "nb")
