@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import EffectResult
+from fou_analysis.formatting import check_lang
 
 
 def _axes(ax: Any, size: tuple[float, float] = (6, 3.5)) -> Any:
@@ -39,6 +40,10 @@ class SyntheticControlResult(EffectResult):
         Long frame ``unit, time, gap`` of every placebo's path (the spaghetti plot).
     leave_one_out
         One row per donor with non-zero weight: the estimate and pre-RMSPE without it.
+    donor_names
+        Display name per unit, where the data had them (``names=``).
+    n_fitted
+        Number of pre-period quantities the weights were fitted to (pre-periods or predictors).
     """
 
     weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
@@ -50,6 +55,22 @@ class SyntheticControlResult(EffectResult):
     leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     treated_unit: Any = None
     treatment_start: Any = None
+    donor_names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    n_fitted: int = 0
+
+    def donor_table(self, lang: str = "en") -> pd.DataFrame:
+        """The donors that make up the synthetic unit: weight >= 1 %, largest first, at most 10.
+
+        Columns ``unit, name, weight`` (``lang="en"``) or ``enhet, navn, vekt`` (``"nb"``);
+        ``name`` is the unit itself where the data had no names.
+        """
+        from fou_analysis.effects._synth_diagnostics import top_donors
+
+        check_lang(lang)
+        top = top_donors(self.weights, self.donor_names)
+        return (
+            top.rename(columns={"unit": "enhet", "name": "navn", "weight": "vekt"}) if lang == "nb" else top
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Observed vs synthetic path with a line at the treatment start."""
