@@ -136,3 +136,16 @@ def test_donor_table_lists_top_donors_with_names():
     # at most 10 donors, even when more carry weight
     many = synthetic_control(_planted(), **KW, placebo=False, leave_one_out=False)
     assert len(many.donor_table()) <= 10
+
+
+def test_synthetic_did_takes_the_same_pool_arguments():
+    from fou_analysis.effects import synthetic_did
+
+    df = _planted().assign(d=lambda f: ((f["unit"] == "tr") & (f["t"] >= T0)).astype(int))
+    kw = dict(outcome="y", unit="unit", time="t", treated="d", reps=20)
+    full = synthetic_did(df, **kw)
+    res = synthetic_did(df, **kw, exclude=["d0"], donors=[f"d{j}" for j in range(10)])
+    assert (full.n_control, res.n_control) == (J, 9)
+    assert "d0" not in res.unit_weights.index and "excluding d0" in res.notes[-1]
+    with pytest.raises(SpecificationError, match="control units only"):
+        synthetic_did(df, **kw, exclude=["tr"])

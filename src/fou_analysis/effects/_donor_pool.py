@@ -10,9 +10,10 @@ over-fitting, and to leave out units that may have been affected by the interven
 (spill-over, e.g. neighbours sharing the service).
 
 :func:`comparable_donors` implements one documented rule for that restriction: the ``k`` units
-closest to the treated unit in pre-period **level** (mean outcome) and **trend** (OLS slope of
-the outcome on time over the pre-period), each standardised by its standard deviation over the
-candidate donors, with Euclidean distance. Hand-written because no installed library selects a
+closest to the treated unit in pre-period **level** (mean outcome), **trend** (OLS slope of
+the outcome on time over the pre-period) and, with ``size``, **log size** (e.g. the log of the
+mean population before treatment — so Oslo is not a donor for a town whatever its rate), each
+standardised by its standard deviation over the candidate donors, with Euclidean distance. Hand-written because no installed library selects a
 synthetic-control donor pool; the computation is a few lines of numpy.
 """
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._panel import wide_panel
-from fou_analysis.exceptions import SpecificationError
+from fou_analysis.exceptions import DataError, SpecificationError
 
 
 def _as_list(values: Any, name: str) -> list[Any]:
@@ -110,12 +111,13 @@ def comparable_donors(
     *,
     k: int = 40,
     exclude: Any = (),
+    size: str | None = None,
 ) -> list[Any]:
     """The ``k`` units most like the treated one before treatment, as a donor pool.
 
     Rule (documented in the module docstring): for every candidate (every unit but the treated
-    one and ``exclude``) take the pre-period mean of ``outcome`` and its OLS slope on ``time``;
-    standardise both by their standard deviation over the candidates; keep the ``k`` candidates
+    one and ``exclude``) take the pre-period mean of ``outcome``, its OLS slope on ``time`` and
+    (with ``size``) the log of the pre-period mean of ``size``; standardise each by their standard deviation over the candidates; keep the ``k`` candidates
     with the smallest Euclidean distance to the treated unit. Restricting the pool to similar
     units reduces interpolation bias (Abadie 2021, JEL 59(2), sec. 3–4).
 
@@ -131,6 +133,9 @@ def comparable_donors(
         Number of donors to keep (all candidates if fewer).
     exclude
         Units never to use (e.g. neighbours with spill-over).
+    size
+        Optional column of positive sizes (e.g. population); the log of its pre-period mean is
+        a third similarity feature.
 
     Returns
     -------
@@ -155,5 +160,32 @@ def comparable_donors(
         raise SpecificationError("comparable_donors needs at least 2 pre-treatment periods for a trend")
     i1 = int(units.get_loc(treated_unit))
     pool = select_pool(units, i1, exclude=exclude, unit=unit)
-    chosen = nearest_rows(level_and_trend(Y, times, pre), i1, pool, int(k))
+    feats = similarity_features(data, Y, units, times, pre, unit=unit, time=time, size=size)
+    chosen = nearest_rows(feats, i1, pool, int(k))
     return [units[i] for i in chosen]
+
+
+def similarity_features(
+    data: pd.DataFrame,
+    Y: np.ndarray,
+    units: pd.Index,
+    times: pd.Index,
+    pre: np.ndarray,
+    *,
+    unit: str,
+    time: str,
+    size: str | None,
+) -> np.ndarray:
+    """Level and trend of ``Y`` before treatment, plus log mean ``size`` when given."""
+    feats = level_and_trend(Y, times, pre)
+    if size is None:
+        return feats
+    S, su, st = wide_panel(data, value=size, unit=unit, time=time)
+    S = S[su.get_indexer(units)][:, st.get_indexer(times)]
+    m = S[:, pre].mean(axis=1)
+    if (m <= 0).any():
+        bad = units[int(np.flatnonzero(m <= 0)[0])]
+        raise DataError(
+            f"size must be positive to take its log; unit {bad!r} has mean {m[m <= 0][0]:g}", column=size
+        )
+    return np.column_stack([feats, np.log(m)])

@@ -35,8 +35,17 @@ Assumptions (in ``notes``)
     convex hull); pre-period fit over a long pre-period, so fitting noise is not mistaken for
     structure.
 
+Donor pool
+    ``exclude`` (units with possible spill-over), ``donors`` (an explicit list) and ``nearest``
+    (the units closest in pre-period level, trend and optionally size,
+    :func:`~fou_analysis.effects.comparable_donors`) restrict the pool; placebos use the same
+    pool. Abadie (2021, JEL 59(2)) advises a pool of similar units: with hundreds of donors and
+    a short pre-period the weights interpolate between dissimilar units.
+
 Diagnostics
-    pre-period fit (pre-RMSPE relative to the pooled pre-period sd of the outcome), convex
+    pre-period fit (pre-RMSPE relative to the pooled pre-period sd of the outcome; a fit below
+    1 % of that sd with at least as many donors as fitted quantities is flagged as over-fitting,
+    see :mod:`~fou_analysis.effects._synth_diagnostics`), convex
     hull (share of pre-periods where the treated unit is above every donor or below every
     donor), permutation resolution 1/(J + 1), leave-one-out range over donors with non-zero
     weight, weight concentration.
@@ -55,7 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fou_analysis.effects._donor_pool import comparable_donors, level_and_trend, nearest_rows, select_pool
+from fou_analysis.effects._donor_pool import comparable_donors, nearest_rows, select_pool, similarity_features
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
@@ -134,7 +143,9 @@ def _unit_names(data: pd.DataFrame, names: str | Mapping[Any, str] | None, *, un
     return {u: str(n) for u, n in zip(pairs[unit], pairs[names], strict=True) if pd.notna(n)}
 
 
-def _pool_note(candidates: int, J: int, exclude: Any, *, donors_given: Any, nearest: int | None) -> str:
+def _pool_note(
+    candidates: int, J: int, exclude: Any, *, donors_given: Any, nearest: int | None, size: str | None
+) -> str:
     parts = [f"Donor pool: {J} of {candidates} other units"]
     if donors_given is not None:
         parts.append("restricted to the units listed in donors")
@@ -143,7 +154,7 @@ def _pool_note(candidates: int, J: int, exclude: Any, *, donors_given: Any, near
         parts.append(f"excluding {', '.join(map(str, excl))} (possible spill-over)")
     if nearest is not None:
         parts.append(
-            f"the {nearest} closest in pre-period level and trend (Abadie 2021: a pool of similar "
+            f"the {nearest} closest in pre-period level and trend{' and size' if size else ''} (Abadie 2021: a pool of similar "
             "units reduces interpolation bias)"
         )
     return "; ".join(parts) + "."
@@ -164,6 +175,7 @@ def synthetic_control(
     exclude: Sequence[Any] = (),
     donors: Sequence[Any] | None = None,
     nearest: int | None = None,
+    size: str | None = None,
     names: str | Mapping[Any, str] | None = None,
 ) -> SyntheticControlResult:
     """Synthetic control estimate for one treated unit.
@@ -196,6 +208,9 @@ def synthetic_control(
         Keep only the ``nearest`` candidates closest to the treated unit in pre-period level and
         trend (:func:`~fou_analysis.effects.comparable_donors`; Abadie 2021, JEL 59(2)): with
         hundreds of municipalities as donors the fit interpolates between dissimilar units.
+    size
+        With ``nearest``: a column of sizes (e.g. population) whose log pre-period mean is also
+        compared, so units of a very different size are not "close".
     names
         Display names of the units for :meth:`SyntheticControlResult.donor_table`: a column of
         ``data`` (one name per unit) or a mapping ``unit -> name``.
@@ -241,7 +256,8 @@ def synthetic_control(
     if nearest is not None:
         if not isinstance(nearest, int | np.integer) or isinstance(nearest, bool) or nearest < 1:
             raise SpecificationError(f"nearest must be a positive whole number, not {nearest!r}")
-        pool = nearest_rows(level_and_trend(Y, times, pre), i1, pool, int(nearest))
+        feats = similarity_features(data, Y, units, times, pre, unit=unit, time=time, size=size)
+        pool = nearest_rows(feats, i1, pool, int(nearest))
     if len(pool) < 2:
         raise SpecificationError(f"synthetic control needs at least 2 donor units, found {len(pool)}")
     keep = np.concatenate([[i1], pool])
@@ -353,7 +369,7 @@ def synthetic_control(
         "assume the treated unit is exchangeable with the donors.",
         f"Weights fitted on {'the outcome in every pre-treatment period' if predictors is None else 'the standardised pre-period means of ' + ', '.join(predictors)}, "
         "non-negative and summing to one, no intercept; solved exactly (active set).",
-        _pool_note(n_units - 1, J, exclude, donors_given=donors_arg, nearest=nearest),
+        _pool_note(n_units - 1, J, exclude, donors_given=donors_arg, nearest=nearest, size=size),
         "mde: smallest constant effect that would rank first among the placebos, assuming post-period "
         "noise the size of the pre-period fit error.",
     )
