@@ -11,6 +11,7 @@ import pandas as pd
 
 from fou_analysis.effects._result import EffectResult
 from fou_analysis.formatting import check_lang
+from fou_analysis.plotting import localise, method_name, outcome_label, words
 
 
 def _axes(ax: Any, size: tuple[float, float] = (6, 3.5)) -> Any:
@@ -72,32 +73,39 @@ class SyntheticControlResult(EffectResult):
             top.rename(columns={"unit": "enhet", "name": "navn", "weight": "vekt"}) if lang == "nb" else top
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def _treated_name(self) -> str:
+        return str(self.donor_names.get(self.treated_unit, self.treated_unit))
+
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Observed vs synthetic path with a line at the treatment start."""
         ax = _axes(ax)
         k = self.labels.scale
-        ax.plot(self.path["time"], self.path["observed"] * k, color="black", label=str(self.treated_unit))
-        ax.plot(self.path["time"], self.path["synthetic"] * k, color="C0", ls="--", label="synthetic")
+        ax.plot(self.path["time"], self.path["observed"] * k, color="black", label=self._treated_name())
+        ax.plot(
+            self.path["time"], self.path["synthetic"] * k, color="C0", ls="--", label=words("synthetic", lang)
+        )
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title("Synthetic control")
-        return ax
+        ax.set_title(method_name("synthetic_control", lang))
+        return localise(ax, lang)
 
-    def plot_gaps(self, ax: Any = None) -> Any:
+    def plot_gaps(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Gap (observed minus synthetic) over time."""
         ax = _axes(ax)
         k = self.labels.scale
         ax.plot(self.path["time"], self.path["effect"] * k, color="black")
         ax.axhline(0, color="grey", lw=1)
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel("gap")
-        ax.set_title("Gap: treated minus synthetic")
-        return ax
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(words("gap", lang))
+        ax.set_title("Avvik: faktisk minus syntetisk" if lang == "nb" else "Gap: treated minus synthetic")
+        return localise(ax, lang)
 
-    def plot_placebos(self, ax: Any = None, *, exclude_mspe_above: float | None = 5.0) -> Any:
+    def plot_placebos(
+        self, ax: Any = None, *, exclude_mspe_above: float | None = 5.0, lang: str = "en"
+    ) -> Any:
         """Placebo gaps (grey) and the treated gap (black).
 
         ``exclude_mspe_above`` drops placebos whose pre-period MSPE exceeds this multiple of
@@ -113,13 +121,16 @@ class SyntheticControlResult(EffectResult):
         for u in keep["unit"]:
             g = gaps[gaps["unit"] == u]
             ax.plot(g["time"], g["gap"] * k, color="grey", alpha=0.4, lw=0.8)
-        ax.plot(self.path["time"], self.path["effect"] * k, color="black", lw=2, label=str(self.treated_unit))
+        ax.plot(self.path["time"], self.path["effect"] * k, color="black", lw=2, label=self._treated_name())
         ax.axhline(0, color="grey", lw=1, ls="--")
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel("gap")
-        ax.set_title(f"In-space placebos ({len(keep)} of {len(self.placebos)} shown)")
-        return ax
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(words("gap", lang))
+        if lang == "nb":
+            ax.set_title(f"Placebo-enheter ({len(keep)} av {len(self.placebos)} vist)")
+        else:
+            ax.set_title(f"In-space placebos ({len(keep)} of {len(self.placebos)} shown)")
+        return localise(ax, lang)
 
 
 @dataclass(frozen=True, repr=False)
@@ -147,13 +158,20 @@ class SyntheticDidResult(EffectResult):
     replications: np.ndarray = field(default_factory=lambda: np.empty(0))
     treatment_start: Any = None
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Treated mean vs (shifted) synthetic control, time weights as bars at the bottom."""
         ax = _axes(ax)
         k = self.labels.scale
         p = self.path
-        ax.plot(p["time"], p["observed"] * k, color="black", label="treated")
-        ax.plot(p["time"], p["synthetic_shifted"] * k, color="C0", ls="--", label="synthetic control")
+        nb = lang == "nb"
+        ax.plot(p["time"], p["observed"] * k, color="black", label=words("treated", lang))
+        ax.plot(
+            p["time"],
+            p["synthetic_shifted"] * k,
+            color="C0",
+            ls="--",
+            label="syntetisk kontroll" if nb else "synthetic control",
+        )
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
         lo, hi = ax.get_ylim()
         tw = self.time_weights
@@ -164,10 +182,10 @@ class SyntheticDidResult(EffectResult):
                 bottom=lo,
                 color="C1",
                 alpha=0.5,
-                label="time weights",
+                label="tidsvekter" if nb else "time weights",
             )
-        ax.set_xlabel("time")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title(f"{self.method}")
-        return ax
+        ax.set_title(method_name(self.method, lang) if nb else f"{self.method}")
+        return localise(ax, lang)

@@ -87,23 +87,27 @@ class PrePostResult(EffectResult):
         "en": "after than before (same people)",
     }
 
-    def plot(self, ax: Any = None, *, max_lines: int = 300) -> Any:
+    def plot(self, ax: Any = None, *, max_lines: int = 300, lang: str = "en") -> Any:
         """Paired before/after plot: one grey line per subject, the mean change in colour."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import format_number
+        from fou_analysis.plotting import localise, method_name, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(4.5, 4))
+        ax = new_axes(ax, (4.5, 4))
         p = self.pairs
         shown = p if len(p) <= max_lines else p.sample(max_lines, random_state=0)
         k = self.labels.scale
         for pre, post in zip(shown["pre"], shown["post"], strict=True):
             ax.plot([0, 1], [pre * k, post * k], color="grey", alpha=0.35, lw=0.8)
         ax.plot([0, 1], [p["pre"].mean() * k, p["post"].mean() * k], color="C0", lw=3, marker="o")
-        ax.set_xticks([0, 1], ["pre", "post"])
+        ax.set_xticks([0, 1], [words("pre", lang), words("post", lang)])
         ax.set_xlim(-0.2, 1.2)
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
-        ax.set_title(f"{self.method}: mean change {self.estimate * k:.3g} (n = {self.n})")
-        return ax
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
+        change = format_number(self.estimate * k, self.labels.decimals, lang)
+        if lang == "nb":
+            ax.set_title(f"{method_name(self.method, lang)}: gjennomsnittlig endring {change} (n = {self.n})")
+        else:
+            ax.set_title(f"{self.method}: mean change {self.estimate * k:.3g} (n = {self.n})")
+        return localise(ax, lang)
 
 
 def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
