@@ -299,6 +299,7 @@ def test_nb_ticks_have_decimal_comma_and_space_groups(figures):
     assert tick_number(-1.5, 1, "nb") == "−1,5"
     fmt = number_formatter("nb")
     assert fmt.format_ticks([0.0, 0.5, 1.0]) == ["0,0", "0,5", "1,0"]
+    assert fmt.format_ticks([0.0, 1.5e6, 3e6]) == ["0,0", "1,5\u00a0mill.", "3,0\u00a0mill."]
     _, res = figures
     ax = res["sc"].plot(lang="nb")
     ax.figure.canvas.draw()

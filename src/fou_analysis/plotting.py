@@ -5,7 +5,8 @@ the figure vocabulary used by more than one design (axis names, legend entries, 
 :func:`localise` gives the number ticks the language's format, built on
 :func:`fou_analysis.formatting.format_number` (decimal comma and a space between groups of
 thousands in Norwegian). Numbers below 10 000 are not grouped (Språkrådet allows "2020", and
-years on a time axis must not read "2 020"). Matplotlib's own locale support follows the
+years on a time axis must not read "2 020"); an axis reaching a million is written in
+millions ("1,5 mill." / "1.5M") so long numbers do not run together. Matplotlib's own locale support follows the
 process locale, which a report must not depend on; hence a small formatter class here.
 
 Like :mod:`fou_analysis.formatting` this module sits at the top of the package, so ``effects``,
@@ -113,8 +114,15 @@ def number_formatter(lang: str) -> Any:
 
     class _NumberFormatter(Formatter):
         def format_ticks(self, values: Any) -> list[str]:
-            d = _decimals(values)  # one number of decimals for all ticks of an axis
-            return [tick_number(v, d, lang) for v in values]
+            vals = [float(v) for v in values]
+            if vals and max(abs(v) for v in vals) >= 1e6:
+                # "1 000 000  2 000 000" runs together under a bar chart: write millions
+                scaled = [v / 1e6 for v in vals]
+                d = _decimals(scaled)
+                unit = f"{NBSP}mill." if lang == "nb" else "M"
+                return [tick_number(v, d, lang) + (unit if v else "") for v in scaled]
+            d = _decimals(vals)  # one number of decimals for all ticks of an axis
+            return [tick_number(v, d, lang) for v in vals]
 
         def __call__(self, x: float, pos: int | None = None) -> str:
             return tick_number(x, min(_decimals([x]), 3), lang)
