@@ -101,6 +101,8 @@ def test_pool_errors_name_the_argument():
         synthetic_control(df, **KW, donors=["d1", "d2"], exclude=["d2"])
     with pytest.raises(SpecificationError, match="nearest"):
         synthetic_control(df, **KW, nearest=0)
+    with pytest.raises(SpecificationError, match="give nearest"):
+        synthetic_control(df, **KW, size="y")
 
 
 def test_comparable_donors_keeps_the_units_closest_in_level_and_trend():
@@ -149,3 +151,22 @@ def test_synthetic_did_takes_the_same_pool_arguments():
     assert "d0" not in res.unit_weights.index and "excluding d0" in res.notes[-1]
     with pytest.raises(SpecificationError, match="control units only"):
         synthetic_did(df, **kw, exclude=["tr"])
+
+
+def test_size_keeps_a_unit_of_a_very_different_size_out():
+    """'oslo' has the treated unit's exact path but 100 times its population: by level and trend
+    alone it is the nearest donor, with size it is not among the 2 nearest."""
+    t = np.arange(8)
+    base = np.sin(t)
+    units = {
+        "oslo": (0.0, 0.0, 100_000),
+        "a": (0.2, 0.0, 1_100),
+        "b": (0.0, 0.05, 900),
+        "c": (3.0, 0.5, 1_000),
+    }
+    rows = [("tr", s, base[s], 1_000) for s in t]
+    for u, (lvl, slope, pop) in units.items():
+        rows += [(u, s, base[s] + lvl + slope * s, pop) for s in t]
+    df = pd.DataFrame(rows, columns=["u", "t", "y", "pop"])
+    assert "oslo" in comparable_donors(df, "u", "t", "y", "tr", 6, k=2)
+    assert set(comparable_donors(df, "u", "t", "y", "tr", 6, k=2, size="pop")) == {"a", "b"}

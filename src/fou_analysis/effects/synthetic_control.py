@@ -253,6 +253,8 @@ def synthetic_control(
     i1 = int(units.get_loc(treated_unit))
     n_units, donors_arg = len(units), donors
     pool = select_pool(units, i1, exclude=exclude, donors=donors_arg, unit=unit)
+    if size is not None and nearest is None:
+        raise SpecificationError("size is used only to choose the nearest donors: give nearest as well")
     if nearest is not None:
         if not isinstance(nearest, int | np.integer) or isinstance(nearest, bool) or nearest < 1:
             raise SpecificationError(f"nearest must be a positive whole number, not {nearest!r}")
