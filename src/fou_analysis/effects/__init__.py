@@ -21,7 +21,7 @@ from fou_analysis.effects.power import mde_from_se
 from fou_analysis.effects.prepost import PrePostResult, prepost
 from fou_analysis.effects.staggered_did import StaggeredResult, staggered_did
 from fou_analysis.effects.survival import SurvivalResult, survival
-from fou_analysis.effects.synthetic_control import synthetic_control
+from fou_analysis.effects.synthetic_control import comparable_donors, synthetic_control
 from fou_analysis.effects.synthetic_did import synthetic_did
 from fou_analysis.effects.weighting import WeightingResult, weighting
 
@@ -40,6 +40,7 @@ __all__ = [
     "SyntheticControlResult",
     "SyntheticDidResult",
     "WeightingResult",
+    "comparable_donors",
     "compare",
     "did",
     "event_study",

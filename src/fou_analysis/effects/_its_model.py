@@ -46,25 +46,30 @@ class ItsResult(EffectResult):
         "en": "than the trend before the change predicted",
     }
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Observed points, fitted segments and the counterfactual trend after the start."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.plotting import localise, method_name, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+        ax = new_axes(ax, (6, 3.5))
         k = self.labels.scale
         f = self.fitted
         post = f["post"].to_numpy()
-        ax.scatter(f["time"], f["observed"] * k, s=10, color="grey", label="observed")
-        ax.plot(f["time"][~post], f["fitted"][~post] * k, color="C0", label="fitted")
+        ax.scatter(f["time"], f["observed"] * k, s=10, color="grey", label=words("observed", lang))
+        ax.plot(f["time"][~post], f["fitted"][~post] * k, color="C0", label=words("fitted", lang))
         ax.plot(f["time"][post], f["fitted"][post] * k, color="C0")
-        ax.plot(f["time"][post], f["counterfactual"][post] * k, color="C0", ls="--", label="counterfactual")
+        ax.plot(
+            f["time"][post],
+            f["counterfactual"][post] * k,
+            color="C0",
+            ls="--",
+            label=words("counterfactual", lang),
+        )
         ax.axvline(self.intervention_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title("Interrupted time series")
-        return ax
+        ax.set_title(method_name("its", lang))
+        return localise(ax, lang)
 
 
 def default_hac_lags(n: int) -> int:

@@ -28,7 +28,7 @@ COLUMN_ARGS: dict[str, tuple[str, ...]] = {
     "did": ("outcome", "treated", "post", "unit", "time", "covariates", "cluster"),
     "event_study": ("outcome", "unit", "time", "first_treated", "cluster"),
     "staggered_did": ("outcome", "unit", "time", "first_treated", "covariates"),
-    "synthetic_control": ("outcome", "unit", "time", "predictors"),
+    "synthetic_control": ("outcome", "unit", "time", "predictors", "size", "names"),
     "synthetic_did": ("outcome", "unit", "time", "treated"),
     "its": ("outcome", "time", "exposure"),
     "weighting": ("outcome", "treatment", "covariates"),

@@ -312,12 +312,12 @@ class EffectResult:
             row[f"diag_{d.name}"] = d.verdict
         return pd.DataFrame([row])
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Point estimate with its interval (designs override this with their standard plot)."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.plotting import localise, method_name, new_axes, outcome_label
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 1.8))
+        check_lang(lang)
+        ax = new_axes(ax, (5, 1.8))
         k = self.labels.scale
         ax.errorbar(
             [self.estimate * k],
@@ -328,9 +328,9 @@ class EffectResult:
         )
         ax.axvline(0, color="grey", lw=1, ls="--")
         ax.set_yticks([])
-        ax.set_xlabel(self.labels.outcome.get("en") or self.outcome)
-        ax.set_title(self.method)
-        return ax
+        ax.set_xlabel(outcome_label(self.labels, self.outcome, lang))
+        ax.set_title(method_name(self.method, lang))
+        return localise(ax, lang)
 
     def __repr__(self) -> str:
         return (

@@ -1,4 +1,15 @@
-"""Diagnostics of :func:`fou_analysis.effects.synthetic_control.synthetic_control`."""
+"""Diagnostics of :func:`fou_analysis.effects.synthetic_control.synthetic_control`.
+
+Over-fitting (interpolation) rule
+    A pre-period fit is not evidence when it is *too* good: with at least as many donors as
+    fitted quantities (pre-periods, or predictors), a point inside the donors' convex hull is
+    reproduced exactly by some weights whatever the donors have in common with the treated unit
+    (Abadie 2021, JEL 59(2), sec. 4: "over-fitting" and interpolation biases). Real outcomes
+    carry noise, so a synthetic unit that tracks one to a pre-RMSPE below
+    :data:`OVERFIT_REL` (1 %) of the outcome's pre-period sd while ``J >= fitted quantities``
+    has fitted the noise too. The ``pre_fit`` check is then ``warn`` ("over-fitting"), never
+    ``ok``: restrict the donor pool (``exclude``, ``donors``, ``nearest``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +19,40 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import Diagnostic
+from fou_analysis.formatting import format_number, format_percent
+
+#: Pre-RMSPE below this share of the outcome's pre-period sd, with J >= fitted quantities,
+#: is over-fitting (see the module docstring).
+OVERFIT_REL = 0.01
+#: The donors shown: weight at least this, at most :data:`TOP_DONORS_MAX` of them.
+TOP_DONOR_WEIGHT = 0.01
+TOP_DONORS_MAX = 10
+
+
+def top_donors(weights: pd.Series, names: pd.Series | None = None) -> pd.DataFrame:
+    """Donors with weight >= 1 %, largest first, at most 10: ``unit, name, weight``."""
+    w = weights[weights >= TOP_DONOR_WEIGHT].sort_values(ascending=False, kind="stable")
+    w = w.iloc[:TOP_DONORS_MAX]
+    nm = names if names is not None else pd.Series(dtype=object)
+    return pd.DataFrame(
+        {
+            "unit": list(w.index),
+            "name": [str(nm.get(u, u)) for u in w.index],
+            "weight": w.to_numpy(dtype=float),
+        }
+    )
+
+
+def _g(x: float, lang: str) -> str:
+    """Three significant digits; decimal comma and a true minus sign in Norwegian."""
+    s = f"{x:.3g}"
+    return s.replace("-", "−").replace(".", ",") if lang == "nb" else s
+
+
+def _donor_list(top: pd.DataFrame, lang: str) -> str:
+    return ", ".join(
+        f"{n} {format_number(x, 2, lang)}" for n, x in zip(top["name"], top["weight"], strict=True)
+    )
 
 
 def sc_diagnostics(
@@ -24,28 +69,43 @@ def sc_diagnostics(
     placebo: bool,
     p_value: float,
     ci: tuple[float, float],
+    *,
+    n_fitted: int,
+    names: list[str] | None = None,
 ) -> list[Diagnostic]:
     out = []
     sd = float(np.std(Y[:, pre], ddof=1))
     rel = pre_rmspe / sd if sd > 0 else math.inf
-    verdict = "ok" if rel < 0.1 else ("warn" if rel < 0.5 else "fail")
-    out.append(
-        Diagnostic(
-            "pre_fit",
-            rel,
-            verdict,
-            f"Pre-period RMSPE {pre_rmspe:.3g} is {rel:.1%} of the outcome's pre-period sd ({sd:.3g}); "
-            + (
-                "the synthetic unit tracks the treated unit."
-                if verdict == "ok"
-                else "poor pre-period fit: "
-                "the synthetic unit does not reproduce the treated unit's path, so the gap after "
-                "treatment is not a credible effect."
-            ),
-            f"RMSPE før tiltaket er {rel:.1%} av utfallets standardavvik; "
-            + ("god tilpasning." if verdict == "ok" else "dårlig tilpasning før tiltaket."),
-        )
+    overfit = rel < OVERFIT_REL and J >= n_fitted
+    verdict = "warn" if overfit else ("ok" if rel < 0.1 else ("warn" if rel < 0.5 else "fail"))
+    share_en, share_nb = f"{rel:.1%}", format_percent(rel, 1, "nb")
+    head_en = f"Pre-period RMSPE {pre_rmspe:.3g} is {share_en} of the outcome's pre-period sd ({sd:.3g}); "
+    head_nb = (
+        f"RMSPE før tiltaket er {_g(pre_rmspe, 'nb')}, {share_nb} av utfallets "
+        f"standardavvik før tiltaket ({_g(sd, 'nb')}); "
     )
+    if overfit:
+        en = (
+            f"over-fitting: with {J} donors for {n_fitted} fitted pre-period quantities the weights "
+            "can interpolate any path inside the donors' range, so a near-perfect fit is not evidence "
+            "that the synthetic unit is a good comparison. Restrict the donor pool to similar units "
+            "(exclude, donors, nearest; Abadie 2021)."
+        )
+        nb = (
+            f"overtilpasning: med {J} donorer og {n_fitted} tilpassede størrelser før tiltaket kan "
+            "vektene interpolere nesten hvilken som helst kurve, så en nesten perfekt tilpasning "
+            "viser ikke at den syntetiske enheten er en god sammenligning. Begrens donorgruppen til "
+            "lignende enheter."
+        )
+    elif verdict == "ok":
+        en, nb = "the synthetic unit tracks the treated unit.", "god tilpasning."
+    else:
+        en = (
+            "poor pre-period fit: the synthetic unit does not reproduce the treated unit's path, so "
+            "the gap after treatment is not a credible effect."
+        )
+        nb = "dårlig tilpasning før tiltaket."
+    out.append(Diagnostic("pre_fit", rel, verdict, head_en + en, head_nb + nb))
     y1 = Y[i1, pre]
     Yd = Y[donors][:, pre]
     outside = (y1 > Yd.max(axis=0)) | (y1 < Yd.min(axis=0))
@@ -75,7 +135,7 @@ def sc_diagnostics(
             "info" if res <= alpha else "warn",
             f"With {J} donors the smallest attainable p-value is 1/{J + 1} = {res:.3f}"
             + ("." if res <= alpha else f", above {alpha:g}: no effect can be significant at this level."),
-            f"Med {J} donorer er minste mulige p-verdi {res:.3f}.",
+            f"Med {J} donorer er minste mulige p-verdi {format_number(res, 3, 'nb')}.",
         )
     )
     if len(loo):
@@ -91,17 +151,19 @@ def sc_diagnostics(
                 f"Dropping one donor with non-zero weight at a time ({len(loo)} re-fits) moves the "
                 f"estimate within [{lo:.3g}, {hi:.3g}]"
                 + ("." if verdict == "ok" else "; the estimate depends on single donors."),
-                f"Uten én donor om gangen ligger anslaget mellom {lo:.3g} og {hi:.3g}.",
+                f"Uten én donor om gangen ligger anslaget mellom {_g(lo, 'nb')} og {_g(hi, 'nb')}.",
             )
         )
     n_pos = int((w > 0.01).sum())
+    idx = list(range(len(w))) if names is None else names
+    top = top_donors(pd.Series(w, index=pd.Index(idx, dtype=object)))
     out.append(
         Diagnostic(
             "weights",
             n_pos,
             "info",
-            f"{n_pos} donors carry weight above 1%; largest weight {w.max():.3f}.",
-            f"{n_pos} donorer har vekt over 1 %; største vekt {w.max():.3f}.",
+            f"{n_pos} of {J} donors carry weight above 1%; largest weights: {_donor_list(top, 'en')}.",
+            f"{n_pos} av {J} donorer har vekt over 1 %; største vekter: {_donor_list(top, 'nb')}.",
         )
     )
     if placebo and not (np.isfinite(ci[0]) and np.isfinite(ci[1])):

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._result import EffectResult
+from fou_analysis.formatting import check_lang
+from fou_analysis.plotting import localise, method_name, outcome_label, words
 
 
 def _axes(ax: Any, size: tuple[float, float] = (6, 3.5)) -> Any:
@@ -40,6 +42,10 @@ class SyntheticControlResult(EffectResult):
         Long frame ``unit, time, gap`` of every placebo's path (the spaghetti plot).
     leave_one_out
         One row per donor with non-zero weight: the estimate and pre-RMSPE without it.
+    donor_names
+        Display name per unit, where the data had them (``names=``).
+    n_fitted
+        Number of pre-period quantities the weights were fitted to (pre-periods or predictors).
     """
 
     # a municipal rate against a weighted mix of other municipalities: many things besides one
@@ -58,6 +64,8 @@ class SyntheticControlResult(EffectResult):
     leave_one_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     treated_unit: Any = None
     treatment_start: Any = None
+    donor_names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    n_fitted: int = 0
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Interval at another level by inverting the kept placebo ratios (Firpo & Possebom 2018)."""
@@ -73,32 +81,53 @@ class SyntheticControlResult(EffectResult):
         lo, hi = _inverted_ci(gpost, self.pre_rmspe, self.placebos["ratio"].to_numpy(dtype=float), 1 - level)
         return (float(lo), float(hi))
 
-    def plot(self, ax: Any = None) -> Any:
+    def donor_table(self, lang: str = "en") -> pd.DataFrame:
+        """The donors that make up the synthetic unit: weight >= 1 %, largest first, at most 10.
+
+        Columns ``unit, name, weight`` (``lang="en"``) or ``enhet, navn, vekt`` (``"nb"``);
+        ``name`` is the unit itself where the data had no names.
+        """
+        from fou_analysis.effects._synth_diagnostics import top_donors
+
+        check_lang(lang)
+        top = top_donors(self.weights, self.donor_names)
+        return (
+            top.rename(columns={"unit": "enhet", "name": "navn", "weight": "vekt"}) if lang == "nb" else top
+        )
+
+    def _treated_name(self) -> str:
+        return str(self.donor_names.get(self.treated_unit, self.treated_unit))
+
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Observed vs synthetic path with a line at the treatment start."""
         ax = _axes(ax)
         k = self.labels.scale
-        ax.plot(self.path["time"], self.path["observed"] * k, color="black", label=str(self.treated_unit))
-        ax.plot(self.path["time"], self.path["synthetic"] * k, color="C0", ls="--", label="synthetic")
+        ax.plot(self.path["time"], self.path["observed"] * k, color="black", label=self._treated_name())
+        ax.plot(
+            self.path["time"], self.path["synthetic"] * k, color="C0", ls="--", label=words("synthetic", lang)
+        )
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title("Synthetic control")
-        return ax
+        ax.set_title(method_name("synthetic_control", lang))
+        return localise(ax, lang)
 
-    def plot_gaps(self, ax: Any = None) -> Any:
+    def plot_gaps(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Gap (observed minus synthetic) over time."""
         ax = _axes(ax)
         k = self.labels.scale
         ax.plot(self.path["time"], self.path["effect"] * k, color="black")
         ax.axhline(0, color="grey", lw=1)
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel("gap")
-        ax.set_title("Gap: treated minus synthetic")
-        return ax
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(words("gap", lang))
+        ax.set_title("Avvik: faktisk minus syntetisk" if lang == "nb" else "Gap: treated minus synthetic")
+        return localise(ax, lang)
 
-    def plot_placebos(self, ax: Any = None, *, exclude_mspe_above: float | None = 5.0) -> Any:
+    def plot_placebos(
+        self, ax: Any = None, *, exclude_mspe_above: float | None = 5.0, lang: str = "en"
+    ) -> Any:
         """Placebo gaps (grey) and the treated gap (black).
 
         ``exclude_mspe_above`` drops placebos whose pre-period MSPE exceeds this multiple of
@@ -114,13 +143,16 @@ class SyntheticControlResult(EffectResult):
         for u in keep["unit"]:
             g = gaps[gaps["unit"] == u]
             ax.plot(g["time"], g["gap"] * k, color="grey", alpha=0.4, lw=0.8)
-        ax.plot(self.path["time"], self.path["effect"] * k, color="black", lw=2, label=str(self.treated_unit))
+        ax.plot(self.path["time"], self.path["effect"] * k, color="black", lw=2, label=self._treated_name())
         ax.axhline(0, color="grey", lw=1, ls="--")
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
-        ax.set_xlabel("time")
-        ax.set_ylabel("gap")
-        ax.set_title(f"In-space placebos ({len(keep)} of {len(self.placebos)} shown)")
-        return ax
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(words("gap", lang))
+        if lang == "nb":
+            ax.set_title(f"Placebo-enheter ({len(keep)} av {len(self.placebos)} vist)")
+        else:
+            ax.set_title(f"In-space placebos ({len(keep)} of {len(self.placebos)} shown)")
+        return localise(ax, lang)
 
 
 @dataclass(frozen=True, repr=False)
@@ -155,13 +187,20 @@ class SyntheticDidResult(EffectResult):
     replications: np.ndarray = field(default_factory=lambda: np.empty(0))
     treatment_start: Any = None
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Treated mean vs (shifted) synthetic control, time weights as bars at the bottom."""
         ax = _axes(ax)
         k = self.labels.scale
         p = self.path
-        ax.plot(p["time"], p["observed"] * k, color="black", label="treated")
-        ax.plot(p["time"], p["synthetic_shifted"] * k, color="C0", ls="--", label="synthetic control")
+        nb = lang == "nb"
+        ax.plot(p["time"], p["observed"] * k, color="black", label=words("treated", lang))
+        ax.plot(
+            p["time"],
+            p["synthetic_shifted"] * k,
+            color="C0",
+            ls="--",
+            label="syntetisk kontroll" if nb else "synthetic control",
+        )
         ax.axvline(self.treatment_start, color="grey", ls=":", lw=1)
         lo, hi = ax.get_ylim()
         tw = self.time_weights
@@ -172,10 +211,10 @@ class SyntheticDidResult(EffectResult):
                 bottom=lo,
                 color="C1",
                 alpha=0.5,
-                label="time weights",
+                label="tidsvekter" if nb else "time weights",
             )
-        ax.set_xlabel("time")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("time", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title(f"{self.method}")
-        return ax
+        ax.set_title(method_name(self.method, lang) if nb else f"{self.method}")
+        return localise(ax, lang)

@@ -98,19 +98,20 @@ class DidResult(EffectResult):
             return (float(lo), float(hi))
         return super().conf_int(level)
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Mean outcome of treated and comparison group by period (2×2: the four means)."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import format_number
+        from fou_analysis.plotting import localise, method_name, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+        ax = new_axes(ax, (6, 3.5))
+        period_word = {"pre": words("pre", lang), "post": words("post", lang)}
         m = self.means
         k = self.labels.scale
         numeric = pd.api.types.is_numeric_dtype(m["period"])
         for grp, colour in ((1, "C1"), (0, "C0")):
             s = m[m["group"] == grp].sort_values("period", key=_period_order)
-            x = s["period"] if numeric else s["period"].astype(str)
-            label = "treated" if grp == 1 else "comparison"
+            x = s["period"] if numeric else s["period"].astype(str).map(lambda p: period_word.get(p, p))
+            label = words("treated" if grp == 1 else "comparison", lang)
             ax.plot(x, s["mean"] * k, marker="o", color=colour, label=label)
         if self.design == "2x2" and len(m) == 4:
             # counterfactual: the treated pre-period mean moved by the comparison group's change
@@ -118,17 +119,24 @@ class DidResult(EffectResult):
             c0 = m[(m.group == 0) & (m.period == "pre")]["mean"].iloc[0]
             c1 = m[(m.group == 0) & (m.period == "post")]["mean"].iloc[0]
             ax.plot(
-                ["pre", "post"],
+                [period_word["pre"], period_word["post"]],
                 [t0 * k, (t0 + c1 - c0) * k],
                 ls="--",
                 color="C1",
                 alpha=0.6,
-                label="treated without initiative (parallel trends)",
+                label="deltakere uten tiltaket (parallelle trender)"
+                if lang == "nb"
+                else "treated without initiative (parallel trends)",
             )
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
-        ax.set_title(f"Difference-in-differences: {self.estimate * k:.3g}")
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
+        if lang == "nb":
+            ax.set_title(
+                f"{method_name('did', lang)}: {format_number(self.estimate * k, self.labels.decimals, lang)}"
+            )
+        else:
+            ax.set_title(f"Difference-in-differences: {self.estimate * k:.3g}")
         ax.legend(frameon=False)
-        return ax
+        return localise(ax, lang)
 
 
 def did(

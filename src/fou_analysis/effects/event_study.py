@@ -63,12 +63,12 @@ class EventStudyResult(EffectResult):
     clusters: int | None = None
     treated_clusters: int | None = None
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Coefficients by event time with their intervals; the reference period is hollow."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import format_number
+        from fou_analysis.plotting import localise, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 3.5))
+        ax = new_axes(ax, (6.5, 3.5))
         t = self.event_table
         k = self.labels.scale
         est = t[~t["reference"]]
@@ -79,18 +79,30 @@ class EventStudyResult(EffectResult):
             fmt="o",
             capsize=3,
             color="C0",
-            label=f"{int(round(self.level * 100))} % interval",
+            label=f"{int(round(self.level * 100))} % {words('interval', lang)}",
         )
         ref = t[t["reference"]]
-        ax.plot(ref["event_time"], [0] * len(ref), "o", mfc="white", color="C0", label="reference period")
+        ax.plot(
+            ref["event_time"],
+            [0] * len(ref),
+            "o",
+            mfc="white",
+            color="C0",
+            label=words("reference_period", lang),
+        )
         ax.axhline(0, color="grey", lw=1)
         ax.axvline(-0.5, color="grey", lw=1, ls="--")
-        ax.set_xlabel("periods relative to the start")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
+        ax.set_xlabel(words("periods_since_start", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         p = self.pretrend_test.get("p_value", float("nan"))
-        ax.set_title(f"Event study (pre-trend test p = {p:.3f})")
+        if lang == "nb":
+            ax.set_title(
+                f"Hendelsesstudie (test av ulik trend før oppstart: p = {format_number(p, 3, lang)})"
+            )
+        else:
+            ax.set_title(f"Event study (pre-trend test p = {p:.3f})")
         ax.legend(frameon=False)
-        return ax
+        return localise(ax, lang)
 
 
 def event_study(

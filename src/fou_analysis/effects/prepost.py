@@ -91,19 +91,21 @@ class PrePostResult(EffectResult):
         "en": "after than before (same people; not a causal effect)",
     }
 
-    def plot(self, ax: Any = None, *, max_lines: int = 300, individual_min: int | None = None) -> Any:
+    def plot(
+        self, ax: Any = None, *, max_lines: int = 300, individual_min: int | None = None, lang: str = "en"
+    ) -> Any:
         """Paired before/after plot: the mean change in colour, with individual lines in large groups.
 
         One grey line per person is drawn only when there are at least ``individual_min`` pairs
         (default :data:`INDIVIDUAL_LINES_MIN`, 20); in a larger group at most ``max_lines``
         of them, sampled. Below that the figure shows only the mean at each wave with its
         t interval: in a small group anyone who knows a participant can find their line, and
-        the lines together publish every person's two scores.
+        the lines together publish every person's two scores. Text in ``lang`` ("nb" or "en").
         """
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import format_number
+        from fou_analysis.plotting import localise, method_name, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(4.5, 4))
+        ax = new_axes(ax, (4.5, 4))
         p = self.pairs
         k = self.labels.scale
         means = np.array([p["pre"].mean(), p["post"].mean()]) * k
@@ -117,11 +119,15 @@ class PrePostResult(EffectResult):
             )
             ax.errorbar([0, 1], means, yerr=half / np.sqrt(len(p)), fmt="none", ecolor="C0", elinewidth=1.5)
         ax.plot([0, 1], means, color="C0", lw=3, marker="o")
-        ax.set_xticks([0, 1], ["pre", "post"])
+        ax.set_xticks([0, 1], [words("pre", lang), words("post", lang)])
         ax.set_xlim(-0.2, 1.2)
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
-        ax.set_title(f"{self.method}: mean change {self.estimate * k:.3g} (n = {self.n})")
-        return ax
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
+        change = format_number(self.estimate * k, self.labels.decimals, lang)
+        if lang == "nb":
+            ax.set_title(f"{method_name(self.method, lang)}: gjennomsnittlig endring {change} (n = {self.n})")
+        else:
+            ax.set_title(f"{self.method}: mean change {self.estimate * k:.3g} (n = {self.n})")
+        return localise(ax, lang)
 
 
 def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:

@@ -76,16 +76,20 @@ class StaggeredResult(EffectResult):
     control: str = "never"
     critical_value: float = float("nan")
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Dynamic aggregation: θ(e) by event time, pointwise intervals and the uniform band."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import format_number
+        from fou_analysis.plotting import localise, new_axes, outcome_label, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 3.5))
+        ax = new_axes(ax, (6.5, 3.5))
+        nb = lang == "nb"
         d = self.dynamic
         k = self.labels.scale
         pre = d["event_time"] < 0
-        for mask, colour, label in ((pre, "C0", "before"), (~pre, "C1", "after")):
+        for mask, colour, label in (
+            (pre, "C0", "før" if nb else "before"),
+            (~pre, "C1", "etter" if nb else "after"),
+        ):
             s = d[mask]
             ax.errorbar(
                 s["event_time"],
@@ -102,15 +106,20 @@ class StaggeredResult(EffectResult):
             d["cband_high"] * k,
             color="grey",
             alpha=0.15,
-            label="uniform band",
+            label=words("uniform_band", lang),
         )
         ax.axhline(0, color="grey", lw=1)
         ax.axvline(-0.5, color="grey", lw=1, ls="--")
-        ax.set_xlabel("periods relative to the start")
-        ax.set_ylabel(self.labels.outcome.get("en") or self.outcome)
-        ax.set_title(f"Callaway & Sant'Anna, {self.control} controls: ATT = {self.estimate * k:.3g}")
+        ax.set_xlabel(words("periods_since_start", lang))
+        ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
+        if nb:
+            ctrl = "aldri behandlede" if self.control == "never" else "ennå ikke behandlede"
+            est = format_number(self.estimate * k, self.labels.decimals, lang)
+            ax.set_title(f"Callaway & Sant'Anna, {ctrl} som sammenligning: ATT = {est}")
+        else:
+            ax.set_title(f"Callaway & Sant'Anna, {self.control} controls: ATT = {self.estimate * k:.3g}")
         ax.legend(frameon=False)
-        return ax
+        return localise(ax, lang)
 
 
 def staggered_did(

@@ -32,7 +32,7 @@ Reproduces
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,23 +134,44 @@ class SurvivalResult(EffectResult):
         s += self._assumption_warning(lang)
         return s
 
-    def plot(self, ax: Any = None, *, min_at_risk: int = 5) -> Any:
+    def plot(
+        self,
+        ax: Any = None,
+        *,
+        min_at_risk: int = 5,
+        lang: str = "en",
+        group_names: Mapping[Any, str] | None = None,
+    ) -> Any:
         """Kaplan–Meier step curves with pointwise intervals, one per group.
 
         Each curve stops where fewer than ``min_at_risk`` people (default 5, the report's
         small-cell limit) are still at risk: past that point every step is one or two identifiable
         people's event times, and the estimate is too uncertain to read anyway. A group smaller
-        than ``min_at_risk`` (at its first event) is not drawn at all; its legend entry says so. Only an uncut curve
-        is extended flat to the group's last follow-up time.
+        than ``min_at_risk`` (at its first event) is not drawn at all; its legend entry says so.
+        Only an uncut curve is extended flat to the group's last follow-up time.
+
+        The curves are unadjusted (Kaplan–Meier ignores covariates), so the title carries no
+        hazard ratio — the adjusted one is in the summary — and a note under the axes says so.
+        Groups are named by ``group_names`` (value -> name), else a 0/1 group reads
+        "Sammenligning"/"Deltakere" ("comparison"/"treated"), else the group's value.
         """
         import matplotlib.pyplot as plt
 
+        from fou_analysis.plotting import localise, outcome_label
+
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 3.8), layout="constrained")
+        nb = lang == "nb"
         for i, (g, k) in enumerate(self.km.groupby("group", sort=False)):
+            name = _group_name(g, group_names, lang)
             keep = k["at_risk"] >= min_at_risk  # at risk only falls with time: a prefix
             if not keep.any():
-                ax.plot([], [], color=f"C{i}", label=f"{g} (fewer than {min_at_risk} at risk: not drawn)")
+                note = (
+                    f"færre enn {min_at_risk} i risiko: ikke tegnet"
+                    if nb
+                    else f"fewer than {min_at_risk} at risk: not drawn"
+                )
+                ax.plot([], [], color=f"C{i}", label=f"{name} ({note})")
                 continue
             cut = not keep.all()
             k = k[keep]
@@ -162,19 +183,36 @@ class SurvivalResult(EffectResult):
             s = np.r_[1.0, k["survival"].to_numpy(), k["survival"].iloc[-1]]
             lo = np.r_[1.0, k["ci_low"].to_numpy(), k["ci_low"].iloc[-1]]
             hi = np.r_[1.0, k["ci_high"].to_numpy(), k["ci_high"].iloc[-1]]
-            ax.step(t, s, where="post", color=f"C{i}", label=str(g))
+            ax.step(t, s, where="post", color=f"C{i}", label=name)
             ax.fill_between(t, lo, hi, step="post", color=f"C{i}", alpha=0.15, lw=0)
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel(self.outcome)
-        ax.set_ylabel("share without the event")
-        title = "Kaplan–Meier"
-        if np.isfinite(self.hazard_ratio):
-            title += (
-                f" (HR {self.hazard_ratio:.2f}, {self.hazard_ratio_ci[0]:.2f}–{self.hazard_ratio_ci[1]:.2f})"
-            )
-        ax.set_title(title)
-        ax.legend(frameon=False)
-        return ax
+        ax.set_xlabel(outcome_label(self.labels, self.outcome, lang))
+        ax.set_ylabel("andel uten hendelsen" if nb else "share without the event")
+        ax.set_title("Kaplan–Meier")
+        ax.annotate(
+            "Kurvene er ujusterte (uten kovariater)." if nb else "Curves are unadjusted (no covariates).",
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -30),
+            textcoords="offset points",
+            fontsize="small",
+            color="grey",
+            va="top",
+        )
+        if len(self.km["group"].unique()) > 1:
+            ax.legend(frameon=False)
+        return localise(ax, lang)
+
+
+def _group_name(value: Any, names: Mapping[Any, str] | None, lang: str) -> str:
+    """A group's legend entry: the given name, comparison/treated for 0/1, else the value."""
+    from fou_analysis.plotting import words
+
+    if names and value in names:
+        return str(names[value])
+    if isinstance(value, bool | int | float | np.integer | np.floating) and value in (0, 1):
+        return words("treated" if value == 1 else "comparison", lang)
+    return "" if value is None else str(value)
 
 
 def _km_frame(time: np.ndarray, event: np.ndarray, label: Any, level: float) -> tuple[pd.DataFrame, dict]:

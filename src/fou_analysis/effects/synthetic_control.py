@@ -35,8 +35,17 @@ Assumptions (in ``notes``)
     convex hull); pre-period fit over a long pre-period, so fitting noise is not mistaken for
     structure.
 
+Donor pool
+    ``exclude`` (units with possible spill-over), ``donors`` (an explicit list) and ``nearest``
+    (the units closest in pre-period level, trend and optionally size,
+    :func:`~fou_analysis.effects.comparable_donors`) restrict the pool; placebos use the same
+    pool. Abadie (2021, JEL 59(2)) advises a pool of similar units: with hundreds of donors and
+    a short pre-period the weights interpolate between dissimilar units.
+
 Diagnostics
-    pre-period fit (pre-RMSPE relative to the pooled pre-period sd of the outcome), convex
+    pre-period fit (pre-RMSPE relative to the pooled pre-period sd of the outcome; a fit below
+    1 % of that sd with at least as many donors as fitted quantities is flagged as over-fitting,
+    see :mod:`~fou_analysis.effects._synth_diagnostics`), convex
     hull (share of pre-periods where the treated unit is above every donor or below every
     donor), permutation resolution 1/(J + 1), leave-one-out range over donors with non-zero
     weight, weight concentration.
@@ -49,12 +58,13 @@ Published result reproduced (tests/effects/test_synthetic_control.py)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fou_analysis.effects._donor_pool import comparable_donors, nearest_rows, select_pool, similarity_features
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
@@ -62,7 +72,7 @@ from fou_analysis.effects._synth_diagnostics import sc_diagnostics as _diagnosti
 from fou_analysis.effects._synth_results import SyntheticControlResult
 from fou_analysis.exceptions import SpecificationError
 
-__all__ = ["synthetic_control", "SyntheticControlResult"]
+__all__ = ["synthetic_control", "comparable_donors", "SyntheticControlResult"]
 
 _W_EPS = 1e-8  # weights below this are zero for leave-one-out and display
 
@@ -123,6 +133,33 @@ def _predictor_matrix(
     return np.vstack(rows)
 
 
+def _unit_names(data: pd.DataFrame, names: str | Mapping[Any, str] | None, *, unit: str) -> dict[Any, str]:
+    if names is None:
+        return {}
+    if isinstance(names, Mapping):
+        return {k: str(v) for k, v in names.items()}
+    require_columns(data, [names], role="names")
+    pairs = data[[unit, names]].drop_duplicates(unit)
+    return {u: str(n) for u, n in zip(pairs[unit], pairs[names], strict=True) if pd.notna(n)}
+
+
+def _pool_note(
+    candidates: int, J: int, exclude: Any, *, donors_given: Any, nearest: int | None, size: str | None
+) -> str:
+    parts = [f"Donor pool: {J} of {candidates} other units"]
+    if donors_given is not None:
+        parts.append("restricted to the units listed in donors")
+    excl = [exclude] if isinstance(exclude, str) else list(exclude or ())
+    if excl:
+        parts.append(f"excluding {', '.join(map(str, excl))} (possible spill-over)")
+    if nearest is not None:
+        parts.append(
+            f"the {nearest} closest in pre-period level and trend{' and size' if size else ''} (Abadie 2021: a pool of similar "
+            "units reduces interpolation bias)"
+        )
+    return "; ".join(parts) + "."
+
+
 def synthetic_control(
     data: pd.DataFrame,
     *,
@@ -135,6 +172,11 @@ def synthetic_control(
     placebo: bool = True,
     leave_one_out: bool = True,
     level: float = 0.95,
+    exclude: Sequence[Any] = (),
+    donors: Sequence[Any] | None = None,
+    nearest: int | None = None,
+    size: str | None = None,
+    names: str | Mapping[Any, str] | None = None,
 ) -> SyntheticControlResult:
     """Synthetic control estimate for one treated unit.
 
@@ -157,6 +199,21 @@ def synthetic_control(
         Re-fit without each donor that has non-zero weight.
     level
         Confidence level of the placebo-inverted interval.
+    exclude
+        Units never used as donors (e.g. neighbours that may share the intervention: spill-over).
+    donors
+        ``None`` (default): every other unit is a candidate donor. Otherwise the list of units
+        the donor pool is restricted to (``exclude`` still applies).
+    nearest
+        Keep only the ``nearest`` candidates closest to the treated unit in pre-period level and
+        trend (:func:`~fou_analysis.effects.comparable_donors`; Abadie 2021, JEL 59(2)): with
+        hundreds of municipalities as donors the fit interpolates between dissimilar units.
+    size
+        With ``nearest``: a column of sizes (e.g. population) whose log pre-period mean is also
+        compared, so units of a very different size are not "close".
+    names
+        Display names of the units for :meth:`SyntheticControlResult.donor_table`: a column of
+        ``data`` (one name per unit) or a mapping ``unit -> name``.
 
     Returns
     -------
@@ -193,11 +250,23 @@ def synthetic_control(
             f"treatment_start {treatment_start!r} leaves {T0} pre-treatment and {T1} post-treatment "
             "periods; at least 2 and 1 are needed"
         )
-    N = len(units)
-    if N < 3:
-        raise SpecificationError(f"synthetic control needs at least 2 donor units, found {N - 1}")
     i1 = int(units.get_loc(treated_unit))
-    donors = np.array([i for i in range(N) if i != i1])
+    n_units, donors_arg = len(units), donors
+    pool = select_pool(units, i1, exclude=exclude, donors=donors_arg, unit=unit)
+    if size is not None and nearest is None:
+        raise SpecificationError("size is used only to choose the nearest donors: give nearest as well")
+    if nearest is not None:
+        if not isinstance(nearest, int | np.integer) or isinstance(nearest, bool) or nearest < 1:
+            raise SpecificationError(f"nearest must be a positive whole number, not {nearest!r}")
+        feats = similarity_features(data, Y, units, times, pre, unit=unit, time=time, size=size)
+        pool = nearest_rows(feats, i1, pool, int(nearest))
+    if len(pool) < 2:
+        raise SpecificationError(f"synthetic control needs at least 2 donor units, found {len(pool)}")
+    keep = np.concatenate([[i1], pool])
+    Y, units = Y[keep], units[keep]
+    i1, N = 0, len(units)
+    donors = np.arange(1, N)
+    name_map = _unit_names(data, names, unit=unit)
     X = _predictor_matrix(data, Y, units, times, pre, unit=unit, time=time, predictors=predictors)
 
     gap, w = _gaps(Y, i1, donors, X)
@@ -205,6 +274,7 @@ def synthetic_control(
     pre_rmspe, post_rmspe = _rmspe(gap[pre]), _rmspe(gap[~pre])
     estimate = float(gap[~pre].mean())
     weights = pd.Series(w, index=units[donors], name="weight")
+    n_fitted = int(X.shape[0])
     path = pd.DataFrame({"time": times, "observed": Y[i1], "synthetic": synth, "effect": gap, "post": ~pre})
 
     alpha = 1 - level
@@ -256,7 +326,21 @@ def synthetic_control(
     loo = pd.DataFrame(loo_rows, columns=["dropped_unit", "estimate", "pre_rmspe"])
 
     diagnostics = _diagnostics(
-        Y, pre, i1, donors, w, pre_rmspe, estimate, J, alpha, loo, placebo, p_value, ci
+        Y,
+        pre,
+        i1,
+        donors,
+        w,
+        pre_rmspe,
+        estimate,
+        J,
+        alpha,
+        loo,
+        placebo,
+        p_value,
+        ci,
+        n_fitted=n_fitted,
+        names=[name_map.get(u, str(u)) for u in units[donors]],
     )
     stat = ratio1
     rows = [
@@ -287,6 +371,7 @@ def synthetic_control(
         "assume the treated unit is exchangeable with the donors.",
         f"Weights fitted on {'the outcome in every pre-treatment period' if predictors is None else 'the standardised pre-period means of ' + ', '.join(predictors)}, "
         "non-negative and summing to one, no intercept; solved exactly (active set).",
+        _pool_note(n_units - 1, J, exclude, donors_given=donors_arg, nearest=nearest, size=size),
         "mde: smallest constant effect that would rank first among the placebos, assuming post-period "
         "noise the size of the pre-period fit error.",
     )
@@ -316,4 +401,6 @@ def synthetic_control(
         leave_one_out=loo,
         treated_unit=treated_unit,
         treatment_start=treatment_start,
+        donor_names=pd.Series({u: name_map[u] for u in units if u in name_map}, dtype=object),
+        n_fitted=n_fitted,
     )

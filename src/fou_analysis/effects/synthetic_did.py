@@ -49,7 +49,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -117,6 +118,23 @@ def _block(data: pd.DataFrame, treated: str, unit: str, time: str, units: pd.Ind
     return ever, T0
 
 
+def _control_pool(
+    units: pd.Index, ever: np.ndarray, *, exclude: Any, donors: Sequence[Any] | None, unit: str
+) -> np.ndarray:
+    """Mask of units to keep: every treated unit, and the controls ``donors``/``exclude`` allow."""
+    excl = [exclude] if isinstance(exclude, str) else list(exclude or ())
+    wanted = None if donors is None else ([donors] if isinstance(donors, str) else list(donors))
+    for name, vals in (("exclude", excl), ("donors", wanted or [])):
+        unknown = [u for u in vals if u not in units]
+        if unknown:
+            raise SpecificationError(f"{name} names {unknown!r}, not values of column {unit!r}")
+        treated_named = [u for u in vals if ever[units.get_loc(u)]]
+        if treated_named:
+            raise SpecificationError(f"{name} must list control units only, not treated {treated_named!r}")
+    allowed = np.array([(wanted is None or u in wanted) and u not in excl for u in units])
+    return ever | allowed
+
+
 def synthetic_did(
     data: pd.DataFrame,
     *,
@@ -129,6 +147,8 @@ def synthetic_did(
     seed: int = 0,
     estimator: Estimator = "sdid",
     level: float = 0.95,
+    exclude: Sequence[Any] = (),
+    donors: Sequence[Any] | None = None,
 ) -> SyntheticDidResult:
     """Synthetic difference-in-differences for a block design.
 
@@ -153,6 +173,11 @@ def synthetic_did(
         ``"did"`` (plain difference-in-differences) — same data handling and inference.
     level
         Confidence level of the normal interval.
+    exclude
+        Control units never used (e.g. neighbours with spill-over).
+    donors
+        ``None`` (default): every never-treated unit is a control. Otherwise the control units
+        are restricted to this list (``exclude`` still applies).
 
     Returns
     -------
@@ -178,6 +203,9 @@ def synthetic_did(
     require_columns(data, [outcome, unit, time, treated])
     Yraw, units, times = wide_panel(data, value=outcome, unit=unit, time=time)
     ever, T0 = _block(data, treated, unit, time, units, times)
+    if donors is not None or len(exclude or ()):
+        keep = _control_pool(units, ever, exclude=exclude, donors=donors, unit=unit)
+        Yraw, units, ever = Yraw[keep], units[keep], ever[keep]
     order = np.concatenate([np.flatnonzero(~ever), np.flatnonzero(ever)])
     Y = Yraw[order]
     N0, N1 = int((~ever).sum()), int(ever.sum())
@@ -352,6 +380,17 @@ def synthetic_did(
         "Weights solved exactly (active set) rather than by synthdid's Frank-Wolfe with early stopping.",
         "mde = 2.8 x se (80 % power, 5 % two-sided, normal approximation).",
     )
+    if donors is not None or len(exclude or ()):
+        notes += (
+            f"Control pool: {N0} units"
+            + (" restricted to the units listed in donors" if donors is not None else "")
+            + (
+                f", excluding {', '.join(map(str, exclude))} (possible spill-over)"
+                if len(exclude or ())
+                else ""
+            )
+            + ".",
+        )
     return SyntheticDidResult(
         method={
             "sdid": "synthetic_did",

@@ -109,39 +109,47 @@ class WeightingResult(EffectResult):
     weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     overlap: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Love plot: |SMD| per covariate before and after weighting, with the 0.1 line."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.plotting import localise, new_axes
 
         b = self.balance
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5.5, 0.3 * len(b) + 1.2))
+        ax = new_axes(ax, (5.5, 0.3 * len(b) + 1.2))
+        nb = lang == "nb"
         y = np.arange(len(b))
-        ax.scatter(b["smd_before"].abs(), y, marker="o", facecolors="none", edgecolors="C3", label="before")
-        ax.scatter(b["smd_after"].abs(), y, marker="o", color="C0", label="after")
+        ax.scatter(
+            b["smd_before"].abs(),
+            y,
+            marker="o",
+            facecolors="none",
+            edgecolors="C3",
+            label="før vekting" if nb else "before",
+        )
+        ax.scatter(b["smd_after"].abs(), y, marker="o", color="C0", label="etter vekting" if nb else "after")
         ax.axvline(SMD_TARGET, color="grey", ls="--", lw=1)
         ax.set_yticks(y, [str(i) for i in b.index])
         ax.set_ylim(-0.7, len(b) - 0.3)
-        ax.set_xlabel("|standardised mean difference|")
-        ax.set_title(f"Balance ({self.estimand}, {self.method})")
+        ax.set_xlabel("|standardisert gjennomsnittsforskjell|" if nb else "|standardised mean difference|")
+        ax.set_title(f"{'Balanse' if nb else 'Balance'} ({self.estimand}, {self.method})")
         ax.legend(loc="best", frameon=False)
-        return ax
+        return localise(ax, lang)
 
-    def plot_overlap(self, ax: Any = None) -> Any:
+    def plot_overlap(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Histograms of the propensity score by group."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.plotting import localise, new_axes, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 3))
+        ax = new_axes(ax, (5, 3))
         bins = np.linspace(0, 1, 31)
         t = self.treated.to_numpy() == 1
         e = self.propensity.to_numpy()
-        ax.hist(e[t], bins=bins, alpha=0.55, density=True, label=f"treated (n={t.sum()})")
-        ax.hist(e[~t], bins=bins, alpha=0.55, density=True, label=f"comparison (n={(~t).sum()})")
-        ax.set_xlabel("propensity score")
-        ax.set_ylabel("density")
+        ax.hist(e[t], bins=bins, alpha=0.55, density=True, label=f"{words('treated', lang)} (n={t.sum()})")
+        ax.hist(
+            e[~t], bins=bins, alpha=0.55, density=True, label=f"{words('comparison', lang)} (n={(~t).sum()})"
+        )
+        ax.set_xlabel("tilbøyelighetsskår" if lang == "nb" else "propensity score")
+        ax.set_ylabel(words("density", lang))
         ax.legend(frameon=False)
-        return ax
+        return localise(ax, lang)
 
 
 # ----------------------------------------------------------------- public API

@@ -439,4 +439,10 @@ def jsonstat_panel(
         out["treated"] = (
             (out[code_col] == str(params["treated_unit"])) & (out["year"] >= int(params["treatment_start"]))
         ).astype(int)
+    # The 2024 name per unit, so results can show "Levanger", not "5037" (synthetic control's donors).
+    from fou_analysis.clean.municipalities import code_table
+
+    codes = code_table()
+    names = dict(zip(codes["group_code"], codes["group_name"], strict=True))
+    out["region_name"] = out[code_col].map(names).astype("string")
     return out.reset_index(drop=True)

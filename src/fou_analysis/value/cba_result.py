@@ -124,12 +124,14 @@ class CbaResult:
     def _repr_html_(self) -> str:
         return self.summary("en")._repr_html_()
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Stacked bars of the signed yearly streams with the cumulative discounted net line."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import check_lang, format_nok
+        from fou_analysis.plotting import localise, new_axes, words
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 3.5))
+        check_lang(lang)
+        nb = lang == "nb"
+        ax = new_axes(ax, (7, 3.5))
         parts = self.streams.drop(columns=["t", "discount_factor", "pv_net", "net", "net_public_spending"])
         years = parts.index.to_numpy()
         pos = np.zeros(len(years))
@@ -137,19 +139,33 @@ class CbaResult:
         for col in parts.columns:
             v = parts[col].to_numpy()
             base = np.where(v >= 0, pos, neg)
-            ax.bar(years, v, bottom=base, label=col)
+            ax.bar(years, v, bottom=base, label=_STREAM_NB.get(col, col) if nb else col)
             pos += np.where(v >= 0, v, 0)
             neg += np.where(v < 0, v, 0)
         ax.plot(
-            years, self.streams["pv_net"].cumsum(), color="black", marker="o", label="cumulative PV (net)"
+            years,
+            self.streams["pv_net"].cumsum(),
+            color="black",
+            marker="o",
+            label="akkumulert nåverdi (netto)" if nb else "cumulative PV (net)",
         )
         ax.axhline(0, color="grey", lw=1)
         ax.set_xticks(years)
-        ax.set_xlabel("year")
-        ax.set_ylabel(f"NOK ({self.base_year} prices)")
-        ax.set_title(f"NPV = {self.npv:,.0f}")
+        ax.set_xlabel(words("year", lang))
+        ax.set_ylabel(f"kr ({self.base_year}-priser)" if nb else f"NOK ({self.base_year} prices)")
+        ax.set_title(f"Netto nåverdi = {format_nok(self.npv, lang)}" if nb else f"NPV = {self.npv:,.0f}")
         ax.legend(fontsize="small")
-        return ax
+        return localise(ax, lang)
+
+
+#: Stream names the pipeline uses, in Norwegian (other names are the plan's own words).
+_STREAM_NB = {
+    "valued_outcomes": "verdsatte virkninger",
+    "benefits": "nytte",
+    "investment": "investering",
+    "costs": "kostnader",
+    "tax_financing_cost": "skattefinansieringskostnad",
+}
 
 
 _CBA_NOTES_NB = (

@@ -143,9 +143,14 @@ def tornado(
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15) -> Any:
+def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15, lang: str = "en") -> Any:
     """Horizontal tornado chart of :func:`tornado` output (largest swing at the top)."""
     import matplotlib.pyplot as plt
+
+    from fou_analysis.plotting import localise
+
+    check_lang(lang)
+    nb = lang == "nb"
 
     need = {"parameter", "metric_low", "metric_high", "base"}
     if not need <= set(df.columns):
@@ -154,18 +159,41 @@ def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15) -> Any
         _, ax = plt.subplots(figsize=(7, 0.4 * min(len(df), max_bars) + 1.2))
     d = df.head(max_bars).iloc[::-1]
     if d.empty:
-        ax.text(0.5, 0.5, "no parameter has a range", ha="center", transform=ax.transAxes)
+        msg = "ingen størrelse har et spenn" if nb else "no parameter has a range"
+        ax.text(0.5, 0.5, msg, ha="center", transform=ax.transAxes)
         return ax
     base = float(d["base"].iloc[0])
     pos = np.arange(len(d))
-    ax.barh(pos, d["metric_low"] - base, left=base, color="#c0504d", label="low value")
-    ax.barh(pos, d["metric_high"] - base, left=base, color="#2b6c8f", label="high value")
+    ax.barh(pos, d["metric_low"] - base, left=base, color="#c0504d", label="lav verdi" if nb else "low value")
+    ax.barh(
+        pos, d["metric_high"] - base, left=base, color="#2b6c8f", label="høy verdi" if nb else "high value"
+    )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(pos)
-    ax.set_yticklabels(d["parameter"], fontsize=8)
-    ax.set_xlabel(str(d["metric"].iloc[0]) if "metric" in d else "")
+    names = [_tornado_label_nb(r) for r in d.itertuples()] if nb and "column" in d else d["parameter"]
+    ax.set_yticklabels(names, fontsize=8)
+    metric = str(d["metric"].iloc[0]) if "metric" in d else ""
+    ax.set_xlabel(_METRIC_NB.get(metric, metric) if nb else metric)
     ax.legend(fontsize="small")
-    return ax
+    return localise(ax, lang)
+
+
+_METRIC_NB = {"npv": "netto nåverdi (kr)", "ratio": "SROI-forhold"}
+_PARAM_NB = {
+    "quantity": "mengde",
+    "proxy_nok": "verdi per enhet (kr)",
+    "deadweight": "dødvekt",
+    "displacement": "fortrengning",
+    "attribution": "andre bidrag",
+    "drop_off": "avtagning",
+    "discount_rate": "diskonteringsrente",
+}
+
+
+def _tornado_label_nb(row: Any) -> str:
+    """A tornado bar's name in Norwegian: "<outcome> — <parameter>" (the outcome is the plan's text)."""
+    name = _PARAM_NB.get(row.column, row.column)
+    return f"{row.outcome} — {name}" if row.outcome else name
 
 
 @dataclass(frozen=True)

@@ -164,17 +164,21 @@ class SroiResult:
         )
 
     # ------------------------------------------------------------------ plot
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Waterfall: gross value → deadweight → displacement → attribution → drop-off and
         discounting → present value, beside the investment."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.plotting import localise, new_axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 3.8))
+        check_lang(lang)
+        nb = lang == "nb"
+        ax = new_axes(ax, (8, 3.8))
         w = self.waterfall
-        labels = list(w["step"])
+        labels = [_STEP_NB.get(s, s) for s in w["step"]] if nb else list(w["step"])
         big = float(np.nanmax(np.abs(w["level"].to_numpy()))) >= 1e6
-        k, unit = (1e6, "million NOK") if big else (1.0, "NOK")
+        if nb:
+            k, unit = (1e6, "mill. kr") if big else (1.0, "kr")
+        else:
+            k, unit = (1e6, "million NOK") if big else (1.0, "NOK")
         level = w["level"].to_numpy() / k
         change = w["change"].to_numpy() / k
         level_before = np.concatenate([[0.0], level[:-1]])
@@ -185,13 +189,27 @@ class SroiResult:
                 ax.bar(i, change[i], bottom=level_before[i], color="#c0504d")
             else:
                 ax.bar(i, level[i], color="#7f7f7f")
-            ax.annotate(f"{level[i]:,.2f}", (i, max(level[i], 0)), ha="center", va="bottom", fontsize=8)
+            ax.annotate(
+                format_number(level[i], 2, lang), (i, max(level[i], 0)), ha="center", va="bottom", fontsize=8
+            )
         ax.axhline(self.investment / k, color="black", ls="--", lw=1)
         ax.set_xticks(range(len(labels)))
         ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=8)
-        ax.set_ylabel(f"{unit} ({self.base_year} prices)")
-        ax.set_title(f"SROI 1 : {self.ratio:.2f}")
-        return ax
+        ax.set_ylabel(f"{unit} ({self.base_year}-priser)" if nb else f"{unit} ({self.base_year} prices)")
+        ax.set_title(f"SROI 1 : {format_number(self.ratio, 2, lang)}")
+        return localise(ax, lang)
+
+
+#: The waterfall's steps in Norwegian (``waterfall["step"]`` is English, a data key).
+_STEP_NB = {
+    "gross value": "bruttoverdi",
+    "deadweight": "dødvekt",
+    "displacement": "fortrengning",
+    "attribution": "andre bidrag",
+    "drop-off and discounting": "avtagning og diskontering",
+    "present value": "nåverdi",
+    "investment": "investering",
+}
 
 
 __all__ = ["SroiResult"]

@@ -164,14 +164,15 @@ class SimulationResult:
         )
         return pd.DataFrame([row])
 
-    def plot(self, ax: Any = None, *, metric: str = "ratio") -> Any:
+    def plot(self, ax: Any = None, *, metric: str = "ratio", lang: str = "en") -> Any:
         """Histogram of the simulated ``ratio`` (line at 1) or ``npv`` (line at 0)."""
-        import matplotlib.pyplot as plt
+        from fou_analysis.formatting import check_lang, format_percent
+        from fou_analysis.plotting import localise, new_axes, words
 
         if metric not in ("ratio", "npv", "present_value"):
             raise SpecificationError("metric must be 'ratio', 'npv' or 'present_value'")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.2))
+        check_lang(lang)
+        ax = new_axes(ax, (6, 3.2))
         v = self.draws[metric].to_numpy()
         ax.hist(v, bins=60, color="#2b6c8f", alpha=0.85)
         ref = {"ratio": 1.0, "npv": 0.0, "present_value": self.investment}[metric]
@@ -179,10 +180,16 @@ class SimulationResult:
         iv = self.intervals.set_index("metric").loc[metric]
         for c in ("ci_low", "ci_high"):
             ax.axvline(iv[c], color="#c0504d", lw=1)
-        ax.set_xlabel(metric)
-        ax.set_ylabel("draws")
-        ax.set_title(f"P(value > investment) = {self.prob_value_exceeds_cost:.1%}")
-        return ax
+        ax.set_ylabel(words("draws", lang))
+        if lang == "nb":
+            names = {"ratio": "SROI-forhold", "npv": "netto nåverdi (kr)", "present_value": "nåverdi (kr)"}
+            ax.set_xlabel(names[metric])
+            share = format_percent(self.prob_value_exceeds_cost, 1, lang)
+            ax.set_title(f"Sannsynlighet for at verdien overstiger investeringen: {share}")
+        else:
+            ax.set_xlabel(metric)
+            ax.set_title(f"P(value > investment) = {self.prob_value_exceeds_cost:.1%}")
+        return localise(ax, lang)
 
 
 def simulate(
