@@ -49,3 +49,17 @@ def test_notebooks_are_thin(path: Path) -> None:
         if cell.cell_type == "code":
             assert "def " not in cell.source and "class " not in cell.source, path.name
             assert len(cell.source.splitlines()) <= 15, f"{path.name}: a cell is too long to be thin"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_is_valid_python(path: Path) -> None:
+    """A syntax slip in a notebook (e.g. from a merge) fails here in a second, not minutes into `fou run`."""
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        src = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+        try:
+            ast.parse(src)
+        except SyntaxError as e:
+            pytest.fail(f"{path.name}, code cell {i + 1}: {e.msg} (line {e.lineno})")
