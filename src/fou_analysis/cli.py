@@ -167,6 +167,39 @@ def describe(
     typer.echo(text, nl=False)
 
 
+@app.command("import-initiatives")
+def import_initiatives(
+    file: Annotated[
+        Path, typer.Argument(help="Staff-form export (Nettskjema CSV, CSV or XLSX), one row per initiative.")
+    ],
+    root: RootOpt = Path("."),
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace registered initiatives with the same slug.")
+    ] = False,
+    codebook: Annotated[
+        Path | None, typer.Option("--codebook", help="Nettskjema elements JSON (coded answers → labels).")
+    ] = None,
+) -> None:
+    """Merge reported initiatives into cases/portfolio.yaml (atomically; never overwrites an entry
+    without --replace)."""
+    from fou_analysis.framework.registry_import import import_registry, merge_initiatives
+
+    project = Project.at(root)
+    try:
+        found = import_registry(file, **({"codebook": codebook} if codebook else {}))
+        result = merge_initiatives(project, found, replace=replace)
+    except FouError as e:
+        _fail(str(e))
+    typer.echo(
+        f"{len(found)} initiative(s) in {file}: {len(result.added)} added, {len(result.replaced)} replaced, "
+        f"{len(result.skipped)} already registered"
+    )
+    if result.skipped:
+        typer.echo(f"kept (use --replace to overwrite): {', '.join(result.skipped)}")
+    if result.path is not None:
+        typer.echo(f"wrote {result.path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     try:
