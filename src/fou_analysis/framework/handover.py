@@ -22,7 +22,13 @@ FUNDING_HORIZON_DAYS = 365
 
 
 def stage_label(stage: str | None, lang: str) -> str:
-    """The stage in words (``"ikke oppgitt"``/``"not stated"`` when unknown)."""
+    """The stage in words (``"ikke oppgitt"``/``"not stated"`` when unknown).
+
+    Examples
+    --------
+    >>> stage_label("drift", "en")
+    'Ordinary operation'
+    """
     check_lang(lang)
     if stage is None:
         return "ikke oppgitt" if lang == "nb" else "not stated"

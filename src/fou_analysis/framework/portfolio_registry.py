@@ -30,7 +30,13 @@ def _label(vocab: dict[str, tuple[str, str]], key: str | None, lang: str) -> str
 
 
 def municipality_names(codes: list[str]) -> str:
-    """Municipality names for numbers (SSB classification, 2024 structure): ``"Steinkjer, Inderøy"``."""
+    """Municipality names for numbers (SSB classification, 2024 structure).
+
+    Examples
+    --------
+    >>> municipality_names(["5006", "5053"])
+    'Steinkjer, Inderøy'
+    """
     from fou_analysis.clean import municipality_codes
 
     tbl = municipality_codes().drop_duplicates("code", keep="first").set_index("code")

@@ -84,7 +84,13 @@ class MergeResult:
 
 
 def slugify(name: str) -> str:
-    """A registry slug from a name: ``"Språkkafé for nyankomne"`` → ``"sprakkafe-for-nyankomne"``."""
+    """A registry slug from a name.
+
+    Examples
+    --------
+    >>> slugify("Språkkafé for nyankomne")
+    'sprakkafe-for-nyankomne'
+    """
     s = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-") or "tiltak"

@@ -149,8 +149,8 @@ def code_themes(
     table = pd.DataFrame({count_col: counts}, index=labels)
     table.loc["Totalt" if lang == "nb" else "Total"] = len(answers)
     out = suppress(table, n_min, count_cols=[count_col])
-    note = out.attrs.get("suppression_note")
+    kept = {k: out.attrs.get(k) for k in ("suppression_note", "suppressed_cells")}
     out = out.rename_axis(theme_col).reset_index()
-    out.attrs["suppression_note"] = note
+    out.attrs.update(kept)
     out.attrs["n_answers"] = int(len(answers))
     return out
