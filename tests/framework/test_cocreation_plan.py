@@ -209,3 +209,18 @@ def test_old_plan_copy_is_not_modified() -> None:
     before = copy.deepcopy(d)
     parse_plan(d)
     assert d == before
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_case_report_section_shows_handover_and_consented_stories(lang: str) -> None:
+    from fou_analysis.framework import cocreation_section
+
+    plan = load_plan("utstyrsbu", project=Project.at(ROOT))
+    out = str(cocreation_section(plan, lang, today=date(2026, 1, 1)))
+    assert ("Overføring til drift" if lang == "nb" else "Hand-over to operation") in out
+    assert "Kirkens Bymisjon Steinkjer" in out
+    assert out.count("story-card") == sum(s.consent for s in plan.stories) == 2
+    assert plan.outcome("activity_days").label.get(lang) in out  # the card names its outcome
+    assert ("Mangler: forankret" if lang == "nb" else "Missing: anchored") in out  # the unmet item
+    assert ("Mangler: eier" if lang == "nb" else "Missing: owner") not in out
+    assert str(cocreation_section(parse_plan(_bare()), lang)) == ""  # old plans: no section

@@ -14,7 +14,7 @@ from fou_analysis.framework.barometer_items import (
     PROMPTS,
     SIDES,
 )
-from fou_analysis.framework.handover import handover_html
+from fou_analysis.framework.handover import cocreation_section, handover_html
 from fou_analysis.framework.registry import Initiative, Registry, load_registry, save_registry
 from fou_analysis.framework.registry_import import import_registry, merge_initiatives
 from fou_analysis.framework.stories import code_themes, story_cards
@@ -32,6 +32,7 @@ __all__ = [
     "Registry",
     "barometer",
     "barometer_long",
+    "cocreation_section",
     "code_themes",
     "handover_html",
     "import_registry",

@@ -149,3 +149,30 @@ def handover_risks(
     """
     out = [(x.name, risks(x.stage, x.handover, lang, today=today)) for x in entries]
     return sorted([o for o in out if o[1]], key=lambda o: (-len(o[1]), o[0]))
+
+
+def cocreation_section(plan: Any, lang: str, *, today: date | None = None) -> Html:
+    """The case report's co-creation section: hand-over to operation, then the consented stories
+    under the outcomes they illustrate. Empty when the plan records neither stage, hand-over nor
+    stories (plans written before issue #11).
+
+    Parameters
+    ----------
+    plan
+        A :class:`~fou_analysis.config.CasePlan`.
+    lang
+        ``"nb"`` or ``"en"``.
+    today
+        The date funding is judged against (default: today).
+    """
+    from fou_analysis.framework.stories import story_cards
+
+    check_lang(lang)
+    if plan.stage is None and plan.handover is None and not plan.stories:
+        return Html("")
+    body = str(handover_html(plan.stage, plan.handover, lang, today=today))
+    if plan.stories:
+        labels = {o.id: o.label.get(lang) for o in plan.outcomes}
+        title = "Historier fra tiltaket" if lang == "nb" else "Stories from the initiative"
+        body += f"<h2>{title}</h2>" + str(story_cards(plan.stories, lang, outcome_labels=labels))
+    return Html(body)
