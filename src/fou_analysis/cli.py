@@ -32,6 +32,12 @@ app = typer.Typer(
 
 RootOpt = Annotated[Path, typer.Option("--root", help="Project root (the folder with cases/ and data/).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: nb (Norwegian bokmål) or en.")]
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Replace registered initiatives with the same slug.")
+]
+CodebookOpt = Annotated[
+    Path | None, typer.Option("--codebook", help="Nettskjema elements JSON (coded answers → labels).")
+]
 DefaultLangOpt = Annotated[
     str,
     typer.Option(
@@ -201,10 +207,21 @@ def portfolio_cmd(
     root: RootOpt = Path("."),
     lang: LangOpt = "nb",
     default_lang: DefaultLangOpt = "nb",
+    import_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--import",
+            help="First merge a staff-form export (Nettskjema CSV, CSV or XLSX; one row per initiative) "
+            "into cases/portfolio.yaml.",
+        ),
+    ] = None,
+    replace: ReplaceOpt = False,
+    codebook: CodebookOpt = None,
 ) -> None:
     """Render reports/portfolio/report.html from cases/portfolio.yaml and existing case results.
 
-    No case is re-run; cases without results are listed as not run.
+    No case is re-run; cases without results are listed as not run. With ``--import FILE`` the
+    reported initiatives are merged into the registry first (as ``fou import-initiatives``).
     """
     from fou_analysis.report.runner import LANGS, run_portfolio
 
@@ -212,6 +229,8 @@ def portfolio_cmd(
         if value not in LANGS:
             _fail(f"{name} must be 'nb' or 'en', not {value!r}")
     project = _project(root)
+    if import_file is not None:
+        _import_into_registry(project, import_file, replace=replace, codebook=codebook)
     try:
         out = run_portfolio(project, lang=lang, default_lang=default_lang)
     except FouError as e:
@@ -277,6 +296,38 @@ def describe(
     except FouError as e:
         _fail(str(e))
     typer.echo(text, nl=False)
+
+
+@app.command("import-initiatives")
+def import_initiatives(
+    file: Annotated[
+        Path, typer.Argument(help="Staff-form export (Nettskjema CSV, CSV or XLSX), one row per initiative.")
+    ],
+    root: RootOpt = Path("."),
+    replace: ReplaceOpt = False,
+    codebook: CodebookOpt = None,
+) -> None:
+    """Merge reported initiatives into cases/portfolio.yaml (atomically; never overwrites an entry
+    without --replace)."""
+    _import_into_registry(Project.at(root), file, replace=replace, codebook=codebook)
+
+
+def _import_into_registry(project: Project, file: Path, *, replace: bool, codebook: Path | None) -> None:
+    from fou_analysis.framework.registry_import import import_registry, merge_initiatives
+
+    try:
+        found = import_registry(file, **({"codebook": codebook} if codebook else {}))
+        result = merge_initiatives(project, found, replace=replace)
+    except FouError as e:
+        _fail(str(e))
+    typer.echo(
+        f"{len(found)} initiative(s) in {file}: {len(result.added)} added, {len(result.replaced)} replaced, "
+        f"{len(result.skipped)} already registered"
+    )
+    if result.skipped:
+        typer.echo(f"kept (use --replace to overwrite): {', '.join(result.skipped)}")
+    if result.path is not None:
+        typer.echo(f"wrote {result.path}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -194,6 +194,9 @@ class Outcome(_Strict):
     # the design whose result answers the outcome question in the summary; other outcomes with the
     # same ``question`` are robustness checks shown beside it (at most one headline per question)
     headline: bool = False
+    # quality-of-life domain (DOMAINS); life satisfaction 0–10 belongs to subjective_wellbeing
+    domain: Literal[tuple(DOMAINS)] | None = None  # type: ignore[valid-type]
+
     # groups several designs that answer one question (default: the outcome is its own question)
     question: str | None = None
 
@@ -210,6 +213,118 @@ class Describe(_Strict):
     rows: str
     columns: str
     label: Text
+
+
+#: Outcome domains of the Norwegian quality-of-life framework (Barstad et al., Helsedirektoratet
+#: 2016, "Gode liv i Norge", IS-2727; measured by SSB's quality-of-life survey,
+#: Livskvalitetsundersøkelsen): an outcome's ``domain`` lets initiatives from different sectors
+#: line up. Key → (bokmål, English).
+DOMAINS: dict[str, tuple[str, str]] = {
+    "health": ("Helse", "Health"),
+    "work_education": ("Arbeid og utdanning", "Work and education"),
+    "economy": ("Økonomi", "Economy"),
+    "social_relations": ("Sosiale relasjoner", "Social relations"),
+    "safety": ("Trygghet", "Safety"),
+    "participation": ("Deltakelse", "Participation"),
+    "subjective_wellbeing": ("Subjektiv livskvalitet", "Subjective wellbeing"),
+}
+#: Where an initiative stands: idea, pilot, ordinary operation, ended. Key → (bokmål, English).
+STAGES: dict[str, tuple[str, str]] = {
+    "ide": ("Idé", "Idea"),
+    "pilot": ("Pilot", "Pilot"),
+    "drift": ("Ordinær drift", "Ordinary operation"),
+    "avsluttet": ("Avsluttet", "Ended"),
+}
+#: The hand-over checklist (#11.2): what must be in place before a project becomes operation.
+HANDOVER_CHECKS: dict[str, tuple[str, str]] = {
+    "owner_named": ("Eier i drift er navngitt", "Owner in operation named"),
+    "funding_beyond_project": ("Finansiering etter prosjektperioden", "Funding beyond the project period"),
+    "agreement": ("Avtale er inngått", "Agreement in place"),
+    "competence": ("Kompetanse er overført", "Competence transferred"),
+    "anchored_in_plans": ("Forankret i kommunens planer", "Anchored in the municipality's plans"),
+}
+
+
+class HandoverChecklist(_Strict):
+    """The five conditions of a safe hand-over from project to operation (all ``False`` = unknown)."""
+
+    owner_named: bool = False
+    funding_beyond_project: bool = False
+    agreement: bool = False
+    competence: bool = False
+    anchored_in_plans: bool = False
+
+    def missing(self) -> list[str]:
+        """Keys of :data:`HANDOVER_CHECKS` not yet in place."""
+        return [k for k in HANDOVER_CHECKS if not getattr(self, k)]
+
+
+class Handover(_Strict):
+    """Who runs the initiative after the project, on what money and agreement (#11.2)."""
+
+    operator: str | None = None  # an organisation or unit, never a person's name
+    funding_model: Text | None = None
+    funding_until: date | None = None
+    agreement: Text | None = None
+    checklist: HandoverChecklist = Field(default_factory=HandoverChecklist)
+
+
+def _refuse_personal_data(texts: dict[str, str], what: str) -> None:
+    """Raise ``ValueError`` if any text holds an identity number, e-mail or phone number."""
+    from fou_analysis.privacy.scan import scan
+
+    for where, text in texts.items():
+        found = scan(text)
+        if found:
+            kinds = ", ".join(sorted({f.kind for f in found}))
+            raise ValueError(
+                f"{what} {where} contains possible personal data ({kinds}, e.g. {found[0].value}); "
+                "remove it — stories name roles, never people or contact details"
+            )
+
+
+class Story(_Strict):
+    """A short story from the initiative (#11.3): shown only when ``consent`` is recorded.
+
+    ``told_by`` is a role ("forelder", "parent"), never a name; ``outcome`` is the outcome id (in a
+    case plan) it illustrates, ``domain`` the quality-of-life domain (in the registry).
+    """
+
+    text: Text
+    told_by: Text
+    date: date
+    consent: bool = False
+    outcome: str | None = None
+    domain: Literal[tuple(DOMAINS)] | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _no_personal_data(self) -> Story:
+        _refuse_personal_data(
+            {
+                "text (nb)": self.text.nb,
+                "text (en)": self.text.en,
+                "told_by (nb)": self.told_by.nb,
+                "told_by (en)": self.told_by.en,
+            },
+            "story",
+        )
+        return self
+
+
+class Theme(_Strict):
+    """One theme of a keyword codebook for free-text answers (a keyword matches word starts)."""
+
+    id: str
+    label: Text
+    keywords: list[str] = Field(min_length=1)
+
+
+class ThemeCodebook(_Strict):
+    """Free-text answers (``table``.``column``) coded into themes, shown as counts (#11.3)."""
+
+    table: str
+    column: str
+    themes: list[Theme] = Field(min_length=1)
 
 
 class ImpactRow(_Strict):
@@ -277,6 +392,11 @@ class CasePlan(_Strict):
     describe: list[Describe] = Field(default_factory=list)
     seed: int = 20261128
     small_cell_min: int = 5
+    # co-creation (issue #11): stage, hand-over to operation, stories, free-text themes
+    stage: Literal[tuple(STAGES)] | None = None  # type: ignore[valid-type]
+    handover: Handover | None = None
+    stories: list[Story] = Field(default_factory=list)
+    themes: ThemeCodebook | None = None
 
     @field_validator("slug")
     @classmethod
@@ -338,6 +458,18 @@ class CasePlan(_Strict):
                     f"describe: table {d.table!r} is not defined under 'tables'"
                     + did_you_mean(d.table, table_ids)
                 )
+        outcome_ids = [o.id for o in self.outcomes]
+        for i, st in enumerate(self.stories):
+            if st.outcome is not None and st.outcome not in outcome_ids:
+                problems.append(
+                    f"story {i + 1}: outcome {st.outcome!r} is not defined under 'outcomes'"
+                    + did_you_mean(st.outcome, outcome_ids)
+                )
+        if self.themes is not None and self.themes.table not in table_ids:
+            problems.append(
+                f"themes: table {self.themes.table!r} is not defined under 'tables'"
+                + did_you_mean(self.themes.table, table_ids)
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self

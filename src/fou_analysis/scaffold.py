@@ -113,6 +113,7 @@ outcomes:
     labels: {scale: 1, decimals: 1, unit: {nb: "poeng", en: "points"}, higher_is_better: true, n_unit: {nb: "personer", en: "persons"}}
     headline: true            # hovedeffekten i porteføljen / the headline effect in the portfolio
     question: main_outcome    # samme spørsmål, andre metoder: én headline per spørsmål / one headline per question
+    domain: subjective_wellbeing  # livskvalitetsområde / quality-of-life domain: health | work_education | economy | social_relations | safety | participation | subjective_wellbeing
     can_show: {nb: "Endring hos de samme personene fra før til etter.", en: "Change in the same people from before to after."}
     cannot_show: {nb: "Hva som ville skjedd uten tiltaket (ingen sammenligningsgruppe).", en: "What would have happened without the initiative (no comparison group)."}
 
@@ -253,6 +254,29 @@ value:
 
 seed: 20261128                         # tilfeldige tall (bootstrap, Monte Carlo) / random numbers
 small_cell_min: 5                      # celler under dette skjules i publiserte tabeller / cells below are hidden in published tables
+
+# Samskaping: fase, overføring til drift, historier og fritekst-temaer (valgfritt).
+# Co-creation: stage, hand-over to operation, stories and free-text themes (optional).
+# [example section:cocreation] fase: ide | pilot | drift | avsluttet / stage: idea | pilot | operation | ended
+# stage: pilot
+# handover:
+#   operator: "Kommunens enhet eller organisasjonen som skal drive tiltaket"   # aldri et personnavn / never a person's name
+#   funding_model: {nb: "Hvordan tiltaket finansieres", en: "How the initiative is funded"}
+#   funding_until: 2026-12-31
+#   agreement: {nb: "Avtalen som gjelder", en: "The agreement in place"}
+#   checklist: {owner_named: false, funding_beyond_project: false, agreement: false, competence: false, anchored_in_plans: false}
+# stories:                             # vises bare med samtykke; en rolle, aldri et navn / shown only with consent; a role, never a name
+#   - text: {nb: "Kort historie.", en: "Short story."}
+#     told_by: {nb: "deltaker", en: "participant"}
+#     date: 2025-01-15
+#     consent: true
+#     outcome: main_outcome
+#     domain: subjective_wellbeing
+# themes:                              # fritekstsvar kodet med nøkkelord / free-text answers coded by keywords
+#   table: survey
+#   column: comment
+#   themes:
+#     - {id: safety, label: {nb: "Trygghet", en: "Safety"}, keywords: ["trygg", "safe"]}
 """
 
 

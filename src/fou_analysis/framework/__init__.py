@@ -1,5 +1,7 @@
-"""Frameworks across initiatives: the portfolio of co-creation initiatives and the co-creation
-barometer (how both sides of a partnership rate it; :func:`barometer`)."""
+"""Frameworks across initiatives: the portfolio of co-creation initiatives, the registry of every
+initiative (:func:`load_registry`, :func:`import_registry` for a staff-form export), hand-over to
+operation and stories (:mod:`.handover`, :mod:`.stories`), and the co-creation barometer (how both
+sides of a partnership rate it; :func:`barometer`)."""
 
 from fou_analysis.framework._barometer_result import BarometerResult, BarometerSummary
 from fou_analysis.framework.barometer import barometer
@@ -12,6 +14,10 @@ from fou_analysis.framework.barometer_items import (
     PROMPTS,
     SIDES,
 )
+from fou_analysis.framework.handover import cocreation_section, handover_html
+from fou_analysis.framework.registry import Initiative, Registry, load_registry, save_registry
+from fou_analysis.framework.registry_import import import_registry, merge_initiatives
+from fou_analysis.framework.stories import code_themes, story_cards
 
 __all__ = [
     "BAROMETER_ITEMS",
@@ -22,6 +28,16 @@ __all__ = [
     "SIDES",
     "BarometerResult",
     "BarometerSummary",
+    "Initiative",
+    "Registry",
     "barometer",
     "barometer_long",
+    "cocreation_section",
+    "code_themes",
+    "handover_html",
+    "import_registry",
+    "load_registry",
+    "merge_initiatives",
+    "save_registry",
+    "story_cards",
 ]

@@ -1,9 +1,15 @@
-"""The initiative portfolio: one overview across cases, and the registry of unmeasured ones.
+"""The initiative portfolio: every initiative the project knows of, and what is known about each.
 
-Effects of different initiatives are in different units and cannot be added up; the overview
-therefore compares each headline effect by how clearly it is separated from zero (estimate ÷
-standard error, with the ±1.96 band) and shows SROI ratios only with their intervals and the
-caveat that ratios are not comparable across organisations.
+Two sources: the registry (``cases/portfolio.yaml``, :mod:`fou_analysis.framework.registry`) of
+every initiative — measured or not — and, for initiatives with a case plan, the results of
+``fou run`` (:func:`collect`). The report shows the initiatives by stage (a pipeline from idea to
+operation), by quality-of-life domain and by sector; the hand-over risks; a story card for each;
+and, for measured ones, the headline effect in plain words with its design.
+
+Effects of different initiatives are in different units and designs and are never ranked against
+each other (no "estimate ÷ standard error" axis: a lay reader cannot interpret it and it rewards
+large samples, not large effects). SROI ratios are shown only as text under the caveat that they
+cannot be compared across organisations — never plotted side by side.
 """
 
 from __future__ import annotations
@@ -12,12 +18,26 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import yaml
 
 from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project, load_plan
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang
+from fou_analysis.framework.portfolio_registry import (
+    by_domain,
+    by_sector,
+    by_stage,
+    handover_table,
+    initiative_cards_html,
+    load,
+    municipality_names,
+    pipeline_html,
+    registry_table,
+    resolve,
+    section_title,
+    stage_plot,
+)
+from fou_analysis.framework.registry import Registry
 from fou_analysis.report.sections import data_origin_text
 from fou_analysis.report.text import fmt_number, t
 
@@ -39,6 +59,28 @@ class CaseOverview:
         return ids[0], self.effects.get(ids[0])
 
 
+__all__ = [
+    "CaseOverview",
+    "by_domain",
+    "by_sector",
+    "by_stage",
+    "collect",
+    "handover_table",
+    "headlines_html",
+    "initiative_cards_html",
+    "intro_html",
+    "load",
+    "municipality_names",
+    "pipeline_html",
+    "registry_table",
+    "resolve",
+    "section_title",
+    "stage_plot",
+    "table",
+    "value_html",
+]
+
+
 def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
     """Load each case's plan and, where ``fou run`` has produced them, its results."""
     from fou_analysis.pipeline import data_sources, load_artefact
@@ -58,22 +100,28 @@ def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
     return out
 
 
-def intro_html(overview: list[CaseOverview], lang: str) -> str:
+def intro_html(overview: list[CaseOverview], lang: str, registry: Registry | None = None) -> str:
+    """Heading, how many initiatives are known and measured, and where each case's data come from."""
+    check_lang(lang)
     run = sum(o.effects is not None for o in overview)
+    known = len(registry.initiatives) if registry is not None else len(overview)
+    invented = sum(i.invented for i in registry.initiatives) if registry is not None else 0
     if lang == "nb":
         body = (
-            f"<h1>{t('portfolio', lang)}</h1><p>{run} av {len(overview)} tiltak har resultater. "
-            "Effektene er målt i ulike enheter og kan ikke legges sammen; figuren viser hvor tydelig hver "
-            "hovedeffekt skiller seg fra null (anslag delt på standardfeil). "
-            f"{t('sroi_caveat', lang)}</p>"
+            f"<h1>{t('portfolio', lang)}</h1><p>Registeret har {known} tiltak; {len(overview)} har en "
+            f"måleplan, og {run} av dem har resultater. Effektene er målt i ulike enheter og med ulike "
+            "design; de kan ikke legges sammen eller rangeres mot hverandre.</p>"
         )
+        if invented:
+            body += f"<p><b>{invented} av tiltakene er oppdiktede eksempler</b> (merket «oppdiktet eksempel»).</p>"
     else:
         body = (
-            f"<h1>{t('portfolio', lang)}</h1><p>{run} of {len(overview)} initiatives have results. "
-            "Effects are in different units and cannot be added up; the figure shows how clearly each "
-            "headline effect is separated from zero (estimate divided by its standard error). "
-            f"{t('sroi_caveat', lang)}</p>"
+            f"<h1>{t('portfolio', lang)}</h1><p>The registry holds {known} initiatives; {len(overview)} have "
+            f"a measurement plan, and {run} of those have results. Effects are in different units and "
+            "from different designs; they cannot be added up or ranked against each other.</p>"
         )
+        if invented:
+            body += f"<p><b>{invented} of the initiatives are invented examples</b> (marked \u201cinvented example\u201d).</p>"
     origins = "".join(
         f"<li><b>{html.escape(o.plan.name.get(lang))}</b>: {html.escape(data_origin_text(o.sources, lang))}</li>"
         for o in overview
@@ -81,7 +129,69 @@ def intro_html(overview: list[CaseOverview], lang: str) -> str:
     return body + f"<h3>{t('data_origin', lang)}</h3><ul>{origins}</ul>"
 
 
+def _effect_sentence(o: CaseOverview, lang: str) -> str:
+    nb = lang == "nb"
+    name = o.plan.name.get(lang)
+    h = o.headline
+    if not h or h[1] is None:
+        return f"{name}: " + ("ingen resultater ennå." if nb else "no results yet.")
+    oid, r = h
+    out = o.plan.outcome(oid)
+    k, d = r.labels.scale, r.labels.decimals
+    unit = r.labels.unit.get(lang, "")
+    size = f"{fmt_number(abs(r.estimate) * k, d, lang)} {unit}".strip()
+    lo, hi = (fmt_number(c * k, d, lang) for c in r.ci)
+    if nb:
+        way = "økte" if r.estimate > 0 else "falt" if r.estimate < 0 else "var uendret"
+        text = f"{name}: {out.label.get(lang)} {way} med {size} (95 % KI {lo} til {hi})"
+        how = (
+            ", sammenlignet med hva som trolig ville skjedd uten tiltaket"
+            if out.design in COUNTERFACTUAL_DESIGNS
+            else ", målt før og etter hos de samme personene — ikke en årsakseffekt"
+        )
+    else:
+        way = "rose" if r.estimate > 0 else "fell" if r.estimate < 0 else "did not change"
+        text = f"{name}: {out.label.get(lang)} {way} by {size} (95% CI {lo} to {hi})"
+        how = (
+            ", compared with what would likely have happened without the initiative"
+            if out.design in COUNTERFACTUAL_DESIGNS
+            else ", measured before and after in the same people — not a causal effect"
+        )
+    better = (r.estimate > 0) == bool(r.labels.higher_is_better)
+    if r.ci[0] <= 0 <= r.ci[1]:
+        verdict = (
+            " Intervallet omfatter null: dataene kan ikke skille effekten fra ingen effekt."
+            if nb
+            else " The interval includes zero: the data cannot tell the effect apart from none."
+        )
+    else:
+        verdict = (
+            (" Det er en forbedring." if better else " Det er en forverring.")
+            if nb
+            else (" That is an improvement." if better else " That is a deterioration.")
+        )
+    design = t(f"design_{out.design}", lang)
+    checks = t("verdict_" + r.worst_verdict, lang)
+    tail = (
+        f" Design: {design}; forutsetninger: {checks}."
+        if nb
+        else f" Design: {design}; assumptions: {checks}."
+    )
+    return text + how + "." + verdict + tail
+
+
+def headlines_html(overview: list[CaseOverview], lang: str) -> str:
+    """The headline effect of each measured initiative in plain words — in registry order, never
+    ranked (units and designs differ)."""
+    check_lang(lang)
+    title = "Hovedeffekter i klartekst" if lang == "nb" else "Headline effects in plain words"
+    items = "".join(f"<li>{html.escape(_effect_sentence(o, lang))}</li>" for o in overview)
+    return f"<h2>{title}</h2><ul>{items}</ul>"
+
+
 def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:
+    """Headline effect per measured case with interval, design and assumption verdict (no SROI:
+    see :func:`value_html`)."""
     rows = []
     for o in overview:
         row: dict[str, Any] = {
@@ -100,88 +210,38 @@ def table(overview: list[CaseOverview], lang: str) -> pd.DataFrame:
             row[t("assumptions", lang)] = t("verdict_" + r.worst_verdict, lang)
         else:
             row[t("outcome", lang)] = "ikke kjørt" if lang == "nb" else "not run"
-        if o.value is not None:
-            s, sim = o.value.sroi, o.value.simulation
-            lo, hi = _ratio_interval(sim)
-            row["SROI"] = (
-                f"{fmt_number(float(s.ratio), 2, lang)} ({fmt_number(float(lo), 2, lang)}–{fmt_number(float(hi), 2, lang)})"
-            )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def plot(overview: list[CaseOverview], lang: str) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    names, z, ratios = [], [], []
-    for o in overview:
-        h = o.headline
-        if h and h[1] is not None and np.isfinite(h[1].se) and h[1].se > 0:
-            design = o.plan.outcome(h[0]).design
-            label = _short(o.plan.name.get(lang))
-            if design not in COUNTERFACTUAL_DESIGNS:  # e.g. before/after: not a causal contrast
-                label += "\n(før–etter, ikke kausal)" if lang == "nb" else "\n(before–after, not causal)"
-            names.append(label)
-            z.append(h[1].estimate / h[1].se * (1 if h[1].labels.higher_is_better else -1))
-        if o.value is not None:
-            lo, hi = _ratio_interval(o.value.simulation)
-            ratios.append((_short(o.plan.name.get(lang)), float(o.value.sroi.ratio), float(lo), float(hi)))
-    ax = axes[0]
-    if names:
-        ax.barh(names, z, color=["#55a868" if v > 1.96 else "#c44e52" if v < -1.96 else "#8c8c8c" for v in z])
-        ax.axvspan(-1.96, 1.96, color="grey", alpha=0.15)
-    ax.axvline(0, color="black", lw=1)
-    ax.set_xlabel(
-        "anslag / standardfeil (retning: bedre →)"
+def value_html(overview: list[CaseOverview], lang: str) -> str:
+    """SROI per valued case, as text under the caveat that ratios cannot be compared."""
+    check_lang(lang)
+    valued = [o for o in overview if o.value is not None]
+    title = "Samfunnsverdi (SROI)" if lang == "nb" else "Social value (SROI)"
+    if not valued:
+        none = "Ingen tiltak er verdsatt ennå." if lang == "nb" else "No initiative has been valued yet."
+        return f"<h2>{title}</h2><p>{none}</p>"
+    items = []
+    for o in valued:
+        lo, hi = _ratio_interval(o.value.simulation)
+        r = fmt_number(float(o.value.sroi.ratio), 2, lang)
+        lo_s, hi_s = fmt_number(float(lo), 2, lang), fmt_number(float(hi), 2, lang)
+        txt = (
+            f"{o.plan.name.get(lang)}: {r} kroner i beregnet verdi per krone (95 % intervall {lo_s}–{hi_s})"
+            if lang == "nb"
+            else f"{o.plan.name.get(lang)}: {r} kroner of estimated value per krone (95% interval {lo_s}–{hi_s})"
+        )
+        items.append(f"<li>{html.escape(txt)}</li>")
+    caveat = html.escape(t("sroi_caveat", lang))
+    extra = (
+        "Tallene er vist hver for seg og skal ikke rangeres."
         if lang == "nb"
-        else "estimate / standard error (direction: better →)"
+        else "The figures are shown one by one and must not be ranked."
     )
-    ax.set_title("Hovedeffekter" if lang == "nb" else "Headline effects")
-    ax = axes[1]
-    if ratios:
-        lab = [r[0] for r in ratios]
-        mid = np.array([r[1] for r in ratios])
-        err = np.array([[r[1] - r[2] for r in ratios], [r[3] - r[1] for r in ratios]])
-        ax.barh(lab, mid, xerr=np.clip(err, 0, None), color="#4c72b0", capsize=4)
-        ax.axvline(1, color="black", lw=1, ls="--")
-    ax.set_xlabel(
-        "SROI (verdi per krone, 95 % intervall)" if lang == "nb" else "SROI (value per krone, 95 % interval)"
-    )
-    ax.set_title("Samfunnsverdi" if lang == "nb" else "Social value")
-    fig.tight_layout()
-    return fig
-
-
-def _short(name: str, width: int = 22) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(name, width)[:2])
+    return f"<h2>{title}</h2><p><b>{caveat}</b> {extra}</p><ul>{''.join(items)}</ul>"
 
 
 def _ratio_interval(sim: Any) -> tuple[float, float]:
     r = sim.intervals.set_index("metric").loc["ratio"]
     return float(r["ci_low"]), float(r["ci_high"])
-
-
-def registry_table(project: Project, lang: str) -> pd.DataFrame:
-    """The portfolio registry (``cases/portfolio.yaml``): measured and not yet measured initiatives."""
-    path = project.cases_dir / "portfolio.yaml"
-    if not path.exists():
-        return pd.DataFrame()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    items = data.get("initiatives", [])
-    if not isinstance(items, list):
-        raise SpecificationError(f"{path}: 'initiatives' must be a list")
-    df = pd.DataFrame(items)
-    if lang == "nb":
-        df = df.rename(
-            columns={
-                "name": "Tiltak",
-                "municipality": "Kommune",
-                "sector": "Sektor",
-                "partners": "Partnere",
-                "status": "Status",
-            }
-        )
-    return df.drop(columns=[c for c in ("slug",) if c in df.columns])

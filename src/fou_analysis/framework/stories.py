@@ -1,0 +1,156 @@
+"""Stories and free-text themes (issue #11.3): the qualitative side of a report.
+
+:func:`story_cards` shows a plan's (or registry entry's) stories as cards beside the outcome they
+illustrate — only stories with recorded consent, each scanned for personal data again at render
+time (the plan schema already refuses a story with an identity number, e-mail or phone number).
+
+:func:`code_themes` codes free-text survey answers into themes with a keyword codebook declared in
+the plan (``themes:``) and returns counts with small counts suppressed
+(:func:`fou_analysis.privacy.suppress`). Keyword matching is hand-written (a regular expression per
+theme, matching word starts, so ``trygg`` also finds ``trygghet``): the installed text libraries
+offer no codebook coding, and a codebook the researcher can read is the point.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook
+from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import check_lang
+from fou_analysis.privacy import PersonalDataError, scan, suppress
+from fou_analysis.report.sections import Html
+
+
+def consented(stories: Iterable[Story]) -> list[Story]:
+    """The stories that may be shown: consent recorded."""
+    return [s for s in stories if s.consent]
+
+
+def _card(s: Story, lang: str, about: str | None) -> str:
+    e = html.escape
+    for text in (s.text.get(lang), s.told_by.get(lang)):
+        found = scan(text)
+        if found:
+            raise PersonalDataError(
+                f"a story contains possible personal data ({found[0].kind}: {found[0].value}); not shown",
+                findings=found,
+            )
+    when = s.date.strftime("%m.%Y") if lang == "nb" else s.date.strftime("%Y-%m")
+    tag = f"<div class='story-about'>{e(about)}</div>" if about else ""
+    return (
+        "<div class='story-card' style='border-left:4px solid #4c72b0;padding:0.4em 0.8em;margin:0.5em 0'>"
+        f"{tag}<blockquote>«{e(s.text.get(lang))}»</blockquote>"
+        f"<div class='story-by'>— {e(s.told_by.get(lang))}, {e(when)}</div></div>"
+    )
+
+
+def story_cards(
+    stories: Iterable[Story],
+    lang: str,
+    *,
+    outcome_labels: Mapping[str, str] | None = None,
+    outcome: str | None = None,
+) -> Html:
+    """Story cards, grouped under the outcome (or domain) each illustrates.
+
+    Parameters
+    ----------
+    stories
+        ``plan.stories`` or a registry entry's ``stories``.
+    lang
+        ``"nb"`` or ``"en"``.
+    outcome_labels
+        ``{outcome id: label}`` in ``lang`` for the card's heading (default: the id).
+    outcome
+        Only the stories that illustrate this outcome (for a card beside the outcome's result).
+
+    Returns
+    -------
+    Html
+        Empty when no story has consent; a line saying how many were left out for want of consent.
+
+    Raises
+    ------
+    PersonalDataError
+        A story text holds what looks like an identity number, e-mail or phone number.
+    """
+    check_lang(lang)
+    stories = list(stories)
+    if outcome is not None:
+        stories = [s for s in stories if s.outcome == outcome]
+    shown = consented(stories)
+    labels = dict(outcome_labels or {})
+    cards = []
+    for s in shown:
+        about = None
+        if s.outcome:
+            about = labels.get(s.outcome, s.outcome)
+        elif s.domain:
+            about = DOMAINS[s.domain][0 if lang == "nb" else 1]
+        cards.append(_card(s, lang, about))
+    left = len(stories) - len(shown)
+    note = ""
+    if left:
+        note = (
+            f"<p><i>{left} historie(r) uten registrert samtykke vises ikke.</i></p>"
+            if lang == "nb"
+            else f"<p><i>{left} story(ies) without recorded consent not shown.</i></p>"
+        )
+    return Html("".join(cards) + note)
+
+
+def _pattern(theme: Theme) -> re.Pattern[str]:
+    words = sorted((k.strip() for k in theme.keywords if k.strip()), key=len, reverse=True)
+    if not words:
+        raise SpecificationError(f"theme {theme.id!r}: no keywords")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+
+
+def code_themes(
+    texts: pd.Series, codebook: ThemeCodebook | Iterable[Theme], lang: str, *, n_min: int = 5
+) -> pd.DataFrame:
+    """Count free-text answers per theme of a keyword codebook, small counts suppressed.
+
+    An answer counts once in every theme one of whose keywords starts a word in it
+    (case-insensitive); answers matching no theme count under "other", empty answers are left out.
+
+    Parameters
+    ----------
+    texts
+        The free-text answers (one per respondent).
+    codebook
+        ``plan.themes`` or a list of :class:`~fou_analysis.config.Theme`.
+    lang
+        ``"nb"`` or ``"en"`` (theme labels and column names).
+    n_min
+        Smallest count shown (the plan's ``small_cell_min``); smaller counts are suppressed by
+        :func:`fou_analysis.privacy.suppress`, with secondary suppression against the total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Tema/Theme`` and ``Antall svar/Answers`` per theme, then "other" and a total row; hidden
+        counts are NaN; ``attrs["suppression_note"]`` explains.
+    """
+    check_lang(lang)
+    themes = list(codebook.themes if isinstance(codebook, ThemeCodebook) else codebook)
+    answers = texts.dropna().astype(str).str.strip()
+    answers = answers[answers != ""]
+    hits = pd.DataFrame({th.id: answers.str.contains(_pattern(th)) for th in themes}, index=answers.index)
+    theme_col = "Tema" if lang == "nb" else "Theme"
+    count_col = "Antall svar" if lang == "nb" else "Answers"
+    labels = [th.label.get(lang) for th in themes] + ["Annet" if lang == "nb" else "Other"]
+    counts = [int(hits[th.id].sum()) for th in themes] + [int((~hits.any(axis=1)).sum()) if len(hits) else 0]
+    table = pd.DataFrame({count_col: counts}, index=labels)
+    table.loc["Totalt" if lang == "nb" else "Total"] = len(answers)
+    out = suppress(table, n_min, count_cols=[count_col])
+    kept = {k: out.attrs.get(k) for k in ("suppression_note", "suppressed_cells")}
+    out = out.rename_axis(theme_col).reset_index()
+    out.attrs.update(kept)
+    out.attrs["n_answers"] = int(len(answers))
+    return out
