@@ -139,7 +139,7 @@ def test_portfolio_renders_from_existing_results_without_running_cases(project: 
     seconds = time.monotonic() - start
     assert res.returncode == 0, res.stderr
     html = (project / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
-    assert "1 av 3 tiltak har resultater" in html and html.count("ikke kjørt") == 2
+    assert "3 har en måleplan, og 1 av dem har resultater" in html and html.count("ikke kjørt") == 2
     assert "Noen AS" in html and "Utstyrsbu Steinkjer" in html
     # nothing was re-run: no case's results were rewritten, and no case report appeared
     for f, mtime in processed.items():
@@ -149,7 +149,7 @@ def test_portfolio_renders_from_existing_results_without_running_cases(project: 
     res = fou("run", "portfolio", "--lang", "en", "--root", str(project))
     assert res.returncode == 0, res.stderr
     en = (project / "reports" / "portfolio" / "report.en.html").read_text(encoding="utf-8")
-    assert "1 of 3 initiatives have results" in en and en.count("not run") == 2
+    assert "3 have a measurement plan, and 1 of those have results" in en and en.count("not run") == 2
     assert (project / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8") == html
 
 

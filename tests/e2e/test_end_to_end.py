@@ -130,7 +130,7 @@ def test_fou_portfolio_refreshes_from_existing_results_in_seconds(
     seconds = time.monotonic() - start
     assert res.returncode == 0, res.stderr[-2000:]
     html = (project.root / "reports" / "portfolio" / "report.html").read_text(encoding="utf-8")
-    assert "3 av 3 tiltak har resultater" in html and "ikke kjørt" not in html
+    assert "3 har en måleplan, og 3 av dem har resultater" in html and "ikke kjørt" not in html
     print(f"fou portfolio: {seconds:.1f} s")
     assert seconds < 120
 

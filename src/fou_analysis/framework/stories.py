@@ -147,9 +147,12 @@ def code_themes(
     labels = [th.label.get(lang) for th in themes] + ["Annet" if lang == "nb" else "Other"]
     counts = [int(hits[th.id].sum()) for th in themes] + [int((~hits.any(axis=1)).sum()) if len(hits) else 0]
     table = pd.DataFrame({count_col: counts}, index=labels)
-    table.loc["Totalt" if lang == "nb" else "Total"] = len(answers)
+    # one answer may fall under several themes, so the number of answers is no margin of these
+    # counts: suppress them as a table whose total is known from elsewhere (privacy.suppress then
+    # protects against the total too), and add the total row after
     out = suppress(table, n_min, count_cols=[count_col])
     kept = {k: out.attrs.get(k) for k in ("suppression_note", "suppressed_cells")}
+    out.loc["Totalt" if lang == "nb" else "Total"] = len(answers)
     out = out.rename_axis(theme_col).reset_index()
     out.attrs.update(kept)
     out.attrs["n_answers"] = int(len(answers))
