@@ -222,3 +222,14 @@ def test_markup_in_labels_and_diagnostics_is_escaped(cases, lang: str) -> None:
     body = appendix(bad_plan, proj, bad_res, valued, lang).body
     assert "<script" not in body
     assert html.escape(evil) in body
+
+
+def test_case_report_notebook_ends_with_the_appendix_and_the_portfolio_has_none() -> None:
+    import nbformat
+
+    case_nb = nbformat.read(ROOT / "notebooks" / "40_report.ipynb", as_version=4)
+    last = case_nb.cells[-1]
+    assert last.cell_type == "code" and "report.appendix(plan, project, results, valued, lang)" in last.source
+    assert sum("report.appendix(" in c.source for c in case_nb.cells) == 1
+    portfolio = nbformat.read(ROOT / "notebooks" / "50_portfolio.ipynb", as_version=4)
+    assert not any("appendix" in c.source for c in portfolio.cells)
