@@ -361,6 +361,16 @@ def _short(ref_id: str) -> str:
     return REFERENCES[ref_id].split(").", 1)[0] + ")"
 
 
+def _estimand(words: tuple[str, str] | None, own: str, lang: str) -> str:
+    # The estimator's own term is English: a Norwegian report keeps it only when it is an
+    # abbreviation (ATT, ATE) a reader meets in the literature.
+    if words is None:
+        return own
+    if lang == "en" or (own.isupper() and own.isalpha()):
+        return f"{_pick(words, lang)} ({own})"
+    return _pick(words, lang)
+
+
 def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Html:
     """Per outcome: design, estimand, assumptions, diagnostics, inference, grade and sources.
 
@@ -381,7 +391,7 @@ def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Ht
         design = o.design
         label = o.label.get(lang)
         estimand = ESTIMANDS.get(design)
-        est = f"{_pick(estimand, lang)} ({res.estimand})" if estimand else str(res.estimand)
+        est = _estimand(estimand, str(res.estimand), lang)
         g = grade(res, design)
         assumptions = "".join(f"<li>{escape(_pick(a, lang))}</li>" for a in ASSUMPTIONS.get(design, ()))
         refs = "; ".join(_short(r) for r in design_references(design, o.args, str(res.method)))
