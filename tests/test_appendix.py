@@ -22,7 +22,7 @@ from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.effects import Diagnostic, EffectResult, Labels
 from fou_analysis.effects.evidence import BASE_LEVEL
-from fou_analysis.report import appendix, provenance, reference_list, t
+from fou_analysis.report import appendix, method_notes, provenance, reference_list, t
 from fou_analysis.report.references import DESIGN_REFERENCES, REFERENCES, design_references
 from fou_analysis.value.bank import load_value_bank
 
@@ -98,7 +98,7 @@ def test_methods_name_each_outcomes_design_assumptions_and_diagnostics(cases, sl
         o = plan.outcome(oid)
         assert o.label.get(lang) in body
         assert t(f"design_{o.design}", lang) in body
-        for nb_text, en_text in appendix_module.ASSUMPTIONS[o.design]:
+        for nb_text, en_text in method_notes.ASSUMPTIONS[o.design]:
             assert (nb_text if lang == "nb" else en_text) in body
             assert (en_text if lang == "nb" else nb_text) not in body  # one language only
         for d in r.diagnostics:
@@ -127,7 +127,7 @@ def test_every_design_has_sources_assumptions_and_an_estimand() -> None:
     for design in set(BASE_LEVEL) - {"rct"}:
         assert DESIGN_REFERENCES[design], design
         assert set(DESIGN_REFERENCES[design]) <= set(REFERENCES)
-        assert appendix_module.ASSUMPTIONS[design] and design in appendix_module.ESTIMANDS
+        assert method_notes.ASSUMPTIONS[design] and design in method_notes.ESTIMANDS
 
 
 @pytest.mark.parametrize("slug", ["utstyrsbu", "noen"])
