@@ -1,5 +1,14 @@
-"""Reports: papermill runner, nbconvert export, figure style, nb/en text and report sections."""
+"""Reports: papermill runner, nbconvert export, figure style, nb/en text, report sections and the
+reviewer appendix (methods, references, provenance)."""
 
+from fou_analysis.report.appendix import (
+    appendix,
+    methods_section,
+    provenance,
+    provenance_section,
+    reference_list,
+    references_section,
+)
 from fou_analysis.report.headlines import (
     graded_effects_table,
     graded_outcome_box,
@@ -32,6 +41,7 @@ from fou_analysis.report.text import fmt_nok, fmt_number, t
 __all__ = [
     "Html",
     "add_csp",
+    "appendix",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",
@@ -48,8 +58,13 @@ __all__ = [
     "headline_summary",
     "header",
     "logic_model_table",
+    "methods_section",
     "outcome_box",
     "plain_summary",
+    "provenance",
+    "provenance_section",
+    "reference_list",
+    "references_section",
     "reliability_table",
     "robustness_section",
     "set_style",
