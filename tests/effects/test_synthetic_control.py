@@ -297,35 +297,6 @@ def test_planted_effect_is_recovered_without_bias():
     assert abs(est.mean() - 2.0) < 4 * mc_se
 
 
-@pytest.mark.simulation
-def test_permutation_test_has_nominal_size():
-    """No effect; treated unit exchangeable with the 19 donors (all loadings i.i.d.).
-
-    Then the rank of its RMSPE ratio is uniform, P(p <= 0.10) = 2/20 = 0.10 exactly; with 120
-    panels (20 units x 12 periods, kept small for run time) the Monte Carlo sd is 0.027,
-    tolerance 3 sd.
-    """
-    rng = np.random.default_rng(7)
-    reps = 120
-    p = np.array(
-        [
-            synthetic_control(
-                _factor_panel(rng, n_units=20, n_periods=12, treat_start=8, inside_hull=False),
-                outcome="y",
-                unit="unit",
-                time="t",
-                treated_unit=0,
-                treatment_start=8,
-                leave_one_out=False,
-            ).p_value
-            for _ in range(reps)
-        ]
-    )
-    assert p.min() >= 1 / 20
-    rate = float(np.mean(p <= 0.10))
-    assert abs(rate - 0.10) < 3 * math.sqrt(0.1 * 0.9 / reps)
-
-
 def test_predictors_match_standardised_pre_period_means(prop99, ca):
     """With predictors, the pre-period means of the listed columns are matched (fixed diagonal V)."""
     d = prop99.assign(lagged=prop99.groupby("state")["packs"].shift(1).fillna(prop99["packs"]))
