@@ -52,7 +52,7 @@ def test_gehan_cox_breslow(gehan):
     assert (round(r.hazard_ratio_ci[0], 3), round(r.hazard_ratio_ci[1], 3)) == (2.027, 10.094)
 
 
-@pytest.mark.reference
+@pytest.mark.crosscheck
 def test_gehan_kaplan_meier_first_week(gehan):
     # G. Rodríguez, WWS 509 "The Gehan Survival Data", Stata `sts list, by(group)`: control group,
     # week 1: 21 at risk, 2 relapses, S = 0.9048, se 0.0641, 95 % CI from 0.6700 (log-log).
