@@ -75,20 +75,19 @@ def test_many_clusters_cluster_se_unbiased_with_nominal_coverage():
 
 
 def test_few_clusters_wild_bootstrap_has_nominal_coverage():
-    # 12 municipalities (6 treated), Webb weights, 199 draws per replication (the Rademacher
-    # enumeration is checked for exactness in test_wild.py; here the interval's coverage is at stake).
-    # R = 500, acceptance [0.924, 0.976]: P(pass | 0.90) = 0.039, P(fail | 0.95) = 0.0057; the 199
-    # draws add bootstrap noise to each interval's ends (it widens the interval on average, the
-    # usual small conservative shift), which is part of what is tested.
-    unit, t, d = _design(12, 12, 6, 6)
+    """``did(se="wild")`` with its defaults (Rademacher weights, restricted bootstrap, interval by
+    test inversion): 10 municipalities × 10 years, 5 treated from year 5, so the 2^10 = 1024 sign
+    patterns are enumerated and there is no bootstrap noise in the interval's ends.
+    R = 500, acceptance [0.924, 0.976]: P(pass | 0.90) = 0.039, P(fail | 0.95) = 0.0057.
+    """
+    unit, t, d = _design(10, 10, 5, 5)
     ys = _outcomes(unit, t, d, REPS, seed=3)
-    part = _fe.Partialler(_fe.Absorber([unit, t]), None, len(d))
-    yd, dd = part.resid(ys), part.resid(d)
+    base = pd.DataFrame({"u": unit, "t": t, "D": d})
     covered = np.empty(REPS, bool)
     for r in range(REPS):
-        wb = wild_cluster_bootstrap(yd[:, r], dd, unit, part.resid, weights="webb", reps=199, seed=r)
-        covered[r] = covers(np.nan, *wb.ci, EFFECT)
-    assert_coverage(covered, "did wild (webb, 199 draws)")
+        res = did(base.assign(y=ys[:, r]), outcome="y", treated="D", post=None, unit="u", time="t", se="wild")
+        covered[r] = covers(res.estimate, *res.ci, EFFECT)
+    assert_coverage(covered, "did wild (rademacher, enumerated)")
 
 
 def test_few_treated_clusters_cluster_se_undercovers_and_wild_is_the_remedy():
