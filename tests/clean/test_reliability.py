@@ -13,7 +13,8 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "clean" / "cronbach_alpha_rea
 ITEMS10 = [f"Q{i}" for i in range(1, 11)]
 
 
-@pytest.mark.reference
+@pytest.mark.reference  # alpha 0.592: printed in the Real Statistics example
+@pytest.mark.crosscheck  # Feldt interval: pingouin's documented output (checked there against R psych)
 def test_alpha_reproduces_real_statistics_example():
     # Real Statistics Using Excel (C. Zaiontz), "Cronbach's Alpha", Example 1 (15 x 10 Likert
     # items), data as shipped with pingouin (datasets/cronbach_alpha.csv). Published:

@@ -90,22 +90,6 @@ def test_random_assignments_are_seeded_and_counted():
     assert a.p_value >= 1 / 1000
 
 
-@pytest.mark.simulation
-def test_size_under_the_sharp_null_is_nominal():
-    # 300 replications, 20 units × 6 periods, 2 treated (same timing; 190 assignments, exact).
-    # Rejection rate at 10 %: Monte Carlo sd sqrt(.1·.9/300) = 0.017, so [0.05, 0.15] holds with
-    # probability ≈ 0.996 at the nominal size; a true size of 0.20 (sd 0.023) falls below 0.15
-    # with probability ≈ 0.015 — the test would fail with probability ≥ 0.95.
-    rng = np.random.default_rng(2026)
-    reps, rejected = 300, 0
-    for _ in range(reps):
-        df = _panel(20, 6, lambda u, t: (u < 2) & (t >= 3), effect=0.0, rng=rng)
-        res = _fit(df, se="ri", level=0.90)
-        rejected += res.p_value <= 0.10
-    rate = rejected / reps
-    assert 0.05 <= rate <= 0.15, rate
-
-
 def test_ri_refuses_2x2_and_within_cluster_variation():
     rng = np.random.default_rng(0)
     df = _panel(10, 4, lambda u, t: (u < 2) & (t >= 2), effect=0.0, rng=rng)

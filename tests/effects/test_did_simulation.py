@@ -1,14 +1,18 @@
-"""Planted-effect simulations for `did`: bias, coverage of cluster SEs and of the wild bootstrap.
+"""Planted-effect simulations for `did`: bias, coverage of cluster SEs, the wild bootstrap and
+randomisation inference (``se="ri"``).
 
 Panels like the cases': municipalities × years, unit and year effects, AR(1) errors (ρ = 0.5),
-effect 1.0 planted on the treated units after the start. 500 replications: the Monte Carlo sd of a
-coverage rate near 0.95 is sqrt(0.95·0.05/500) ≈ 0.0097, so the window 0.93–0.97 is ±2 sd.
+effect 1.0 planted on the treated units after the start. Acceptance rule of all powered coverage
+tests (``_powered``): R = 500 replications, coverage in [0.924, 0.976] (462..488 of 500);
+P(pass | true coverage 0.90) = 0.039, P(fail | true 0.95) = 0.0057 (exact binomial).
 For speed one design is reused across replications and all outcomes are fitted at once
 (``_fe.ols_absorbed_many``, checked against ``did`` on the first draw).
 """
 
 import numpy as np
+import pandas as pd
 import pytest
+from _powered import R, assert_coverage, covers
 from scipy import stats
 
 from fou_analysis.effects import _fe
@@ -18,7 +22,7 @@ from fou_analysis.effects.did import did
 pytestmark = pytest.mark.simulation
 
 EFFECT = 1.0
-REPS = 500
+REPS = R
 
 
 def _design(units, periods, treated_units, start):
@@ -45,13 +49,11 @@ def _cluster_fits(unit, t, d, ys):
     coef, se = _fe.ols_absorbed_many(ys, d[:, None], ab, se="cluster", cluster=unit)
     g = unit.max() + 1
     q = stats.t.ppf(0.975, g - 1)
-    covered = np.abs(coef[0] - EFFECT) <= q * se[0]
+    covered = covers(coef[0], coef[0] - q * se[0], coef[0] + q * se[0], EFFECT)
     return coef[0], covered
 
 
 def test_vectorised_path_equals_did():
-    import pandas as pd
-
     unit, t, d = _design(12, 8, 4, 4)
     ys = _outcomes(unit, t, d, 2, seed=1)
     df = pd.DataFrame({"u": unit, "t": t, "D": d, "y": ys[:, 0]})
@@ -68,21 +70,24 @@ def test_many_clusters_cluster_se_unbiased_with_nominal_coverage():
     est, covered = _cluster_fits(unit, t, d, _outcomes(unit, t, d, REPS, seed=2))
     # bias: within 3 Monte Carlo standard errors of the mean
     assert abs(est.mean() - EFFECT) < 3 * est.std() / np.sqrt(REPS)
-    assert 0.93 <= covered.mean() <= 0.97
+    # R = 500, acceptance [0.924, 0.976]: P(pass | 0.90) = 0.039, P(fail | 0.95) = 0.0057
+    assert_coverage(covered, "did cluster")
 
 
 def test_few_clusters_wild_bootstrap_has_nominal_coverage():
-    # 12 municipalities (6 treated), Webb weights, 199 draws per replication (the Rademacher
-    # enumeration is checked for exactness in test_wild.py; here the interval's coverage is at stake)
-    unit, t, d = _design(12, 12, 6, 6)
+    """``did(se="wild")`` with its defaults (Rademacher weights, restricted bootstrap, interval by
+    test inversion): 10 municipalities × 10 years, 5 treated from year 5, so the 2^10 = 1024 sign
+    patterns are enumerated and there is no bootstrap noise in the interval's ends.
+    R = 500, acceptance [0.924, 0.976]: P(pass | 0.90) = 0.039, P(fail | 0.95) = 0.0057.
+    """
+    unit, t, d = _design(10, 10, 5, 5)
     ys = _outcomes(unit, t, d, REPS, seed=3)
-    part = _fe.Partialler(_fe.Absorber([unit, t]), None, len(d))
-    yd, dd = part.resid(ys), part.resid(d)
+    base = pd.DataFrame({"u": unit, "t": t, "D": d})
     covered = np.empty(REPS, bool)
     for r in range(REPS):
-        lo, hi = wild_cluster_bootstrap(yd[:, r], dd, unit, part.resid, weights="webb", reps=199, seed=r).ci
-        covered[r] = lo <= EFFECT <= hi
-    assert 0.93 <= covered.mean() <= 0.97
+        res = did(base.assign(y=ys[:, r]), outcome="y", treated="D", post=None, unit="u", time="t", se="wild")
+        covered[r] = covers(res.estimate, *res.ci, EFFECT)
+    assert_coverage(covered, "did wild (rademacher, enumerated)")
 
 
 def test_few_treated_clusters_cluster_se_undercovers_and_wild_is_the_remedy():
@@ -105,3 +110,21 @@ def test_few_treated_clusters_cluster_se_undercovers_and_wild_is_the_remedy():
         ]
     )
     assert wild_cov >= 0.93
+
+
+def test_randomisation_inference_interval_coverage():
+    """``did(se="ri")``: 12 municipalities × 8 years, 3 treated from year 4 (C(12, 3) = 220
+    assignments, enumerated), constant effect 1.0, AR(1) errors. Under a constant additive effect
+    the interval from inverting the randomisation test is exact by construction; ties among 220
+    assignments can only make it conservative, so the upper bound of the rule matters too.
+    R = 500, acceptance [0.924, 0.976]: P(pass | 0.90) = 0.039, P(fail | 0.95) = 0.0057.
+    """
+    unit, t, d = _design(12, 8, 3, 4)
+    ys = _outcomes(unit, t, d, REPS, seed=5)
+    base = pd.DataFrame({"u": unit, "t": t, "D": d})
+    covered = np.empty(REPS, bool)
+    for r in range(REPS):
+        res = did(base.assign(y=ys[:, r]), outcome="y", treated="D", post=None, unit="u", time="t", se="ri")
+        covered[r] = covers(res.estimate, *res.ci, EFFECT)
+    assert res.ri["enumerated"] and res.ri["reps"] == 220
+    assert_coverage(covered, "did ri")

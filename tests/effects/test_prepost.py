@@ -46,8 +46,16 @@ def test_lakens_2013_paired_example(movies):
     assert (round(t.loc["mean_post", "estimate"], 1), round(t.loc["mean_pre", "estimate"], 1)) == (8.7, 7.7)
     assert round(r.d_z, 2) == 1.50
     assert round(stats.norm.cdf(r.d_z), 2) == 0.93  # common-language effect size
-    # Hedges' g_av: the reporting example gives 1.03 (d_av = 1.13 times J = 1 - 3/(4*9 - 1)).
-    # NB a secondary source quotes 1.08 (J with df = 18); we follow Borenstein et al. (2009), df = n - 1.
+    # Hedges' g_av. Lakens (2013), Front Psychol 4:863, worked movie-ratings example (section
+    # "Cohen's d in one-sample or correlated samples comparisons"): Cohen's d_av = 1.13 and
+    # Hedges' g_av = 1.08, i.e. d_av times J = 1 - 3/(4*df - 1) with df = n1 + n2 - 2 = 18.
+    # This package uses df = n - 1 = 9 for the paired design (Borenstein et al. 2009), so its
+    # g_av is 1.03: the printed 1.08 is asserted through d_av and the paper's J.
+    j_package, j_paper = 1 - 3 / (4 * 9 - 1), 1 - 3 / (4 * 18 - 1)
+    d_av = r.g_av / j_package
+    assert round(d_av, 2) == 1.13
+    assert round(d_av * j_paper, 2) == 1.08
+    # regression value (this package's own convention, df = n - 1; not a published number)
     assert round(r.g_av, 2) == 1.03
     assert r.n == 10
 
@@ -126,24 +134,6 @@ def test_summary_and_plot(movies):
     assert len(ax.lines) == 1  # ten people: only the means (with intervals), no line per person
     assert len(r.plot(individual_min=10).lines) == 11  # asked for: ten people and the mean
     assert set(r.to_frame().columns) >= {"estimate", "ci_low", "ci_high", "diag_attrition"}
-
-
-@pytest.mark.simulation
-def test_interval_coverage_normal_changes():
-    # 200 samples of n = 40 pairs, true mean change 0.5 and d_z = 0.5 (200 keeps the test near
-    # 5 s). Monte Carlo sd of a 95 % coverage rate with 200 reps is 1.5 points, so
-    # [0.92, 0.98] is +-2 MC sd.
-    rng = np.random.default_rng(20261128)
-    reps, n, delta, sd_change = 200, 40, 0.5, 1.0
-    hit_mean = hit_dz = 0
-    for _ in range(reps):
-        pre = rng.normal(50, 10, n)
-        post = pre + rng.normal(delta, sd_change, n)
-        r = prepost(_long(pre, post), outcome="y", subject="id", wave="wave", pre="pre", post="post")
-        hit_mean += r.ci[0] <= delta <= r.ci[1]
-        hit_dz += r.d_z_ci[0] <= delta / sd_change <= r.d_z_ci[1]
-    assert 0.92 <= hit_mean / reps <= 0.98
-    assert 0.92 <= hit_dz / reps <= 0.98
 
 
 def test_plot_draws_one_line_per_person_only_in_groups_of_twenty_or_more():

@@ -52,7 +52,7 @@ def test_gehan_cox_breslow(gehan):
     assert (round(r.hazard_ratio_ci[0], 3), round(r.hazard_ratio_ci[1], 3)) == (2.027, 10.094)
 
 
-@pytest.mark.reference
+@pytest.mark.crosscheck
 def test_gehan_kaplan_meier_first_week(gehan):
     # G. Rodríguez, WWS 509 "The Gehan Survival Data", Stata `sts list, by(group)`: control group,
     # week 1: 21 at risk, 2 relapses, S = 0.9048, se 0.0641, 95 % CI from 0.6700 (log-log).
@@ -110,15 +110,15 @@ def test_non_proportional_hazards_are_flagged():
 
 
 @pytest.mark.simulation
-def test_cox_recovers_hazard_ratio_under_censoring():
+def test_cox_recovers_hazard_ratio_under_censoring_without_bias():
     # Exponential times, true log HR 0.5, uniform censoring (about 35 % censored), n = 160,
     # 100 replications (statsmodels' PHReg loops over event times; this keeps the test near
     # 5 s). MC sd of the mean log HR is about 0.2 / sqrt(100) = 0.02, so a bias tolerance of
-    # 0.06 is 3 MC sd (the small-sample bias of the Cox MLE at 100 events is ~0.01); coverage MC
-    # sd with 100 reps is 2.2 points, so [0.90, 0.99] is about +-2 MC sd.
+    # 0.06 is 3 MC sd (the small-sample bias of the Cox MLE at 100 events is ~0.01). Coverage of
+    # the interval is tested with power in test_coverage_single.py (R = 500).
     rng = np.random.default_rng(20261128)
     beta, n, reps = 0.5, 160, 100
-    est, hit, cens = [], 0, []
+    est, cens = [], []
     for _ in range(reps):
         g = rng.integers(0, 2, n)
         x = rng.normal(size=n)
@@ -127,11 +127,9 @@ def test_cox_recovers_hazard_ratio_under_censoring():
         d = pd.DataFrame({"t": np.minimum(t, c), "e": (t <= c).astype(int), "g": g, "x": x})
         r = survival(d, duration="t", event="e", group="g", covariates=["x"])
         est.append(r.estimate)
-        hit += r.ci[0] <= beta <= r.ci[1]
         cens.append(r.censored_share)
     assert 0.25 < np.mean(cens) < 0.45
     assert abs(np.mean(est) - beta) < 0.06
-    assert 0.90 <= hit / reps <= 0.99
 
 
 def test_plot_stops_each_curve_where_fewer_than_five_are_at_risk(gehan):

@@ -147,7 +147,7 @@ def test_prop99_did_benchmark_from_same_data(prop99):
     assert round(did, 1) == -27.3
 
 
-@pytest.mark.reference
+@pytest.mark.crosscheck
 def test_prop99_no_worse_than_pysyncon_fixed_v(prop99, ca):
     """pysyncon 1.7 Synth with V = identity on the pre-period outcomes (SLSQP inner solver)."""
     pysyncon = pytest.importorskip("pysyncon")
@@ -170,8 +170,8 @@ def test_prop99_no_worse_than_pysyncon_fixed_v(prop99, ca):
         assert set(np.flatnonzero(w_ours > 0.01)) <= set(np.flatnonzero(w_peer > 1e-3))
 
 
-@pytest.mark.reference
 def test_prop99_structure_and_placebo_inference(ca):
+    # identities on the published data; no published number is asserted
     assert isinstance(ca, SyntheticControlResult)
     assert ca.weights.sum() == pytest.approx(1) and (ca.weights >= 0).all()
     np.testing.assert_allclose(ca.path["effect"], ca.path["observed"] - ca.path["synthetic"])
@@ -189,7 +189,6 @@ def test_prop99_structure_and_placebo_inference(ca):
     assert ca.mde > 0
 
 
-@pytest.mark.reference
 def test_interval_is_the_inverted_placebo_test(prop99, ca):
     """Subtracting an effect just inside / outside the interval flips the test decision."""
     lo, hi = ca.ci
@@ -295,35 +294,6 @@ def test_planted_effect_is_recovered_without_bias():
     )
     mc_se = est.std(ddof=1) / np.sqrt(len(est))
     assert abs(est.mean() - 2.0) < 4 * mc_se
-
-
-@pytest.mark.simulation
-def test_permutation_test_has_nominal_size():
-    """No effect; treated unit exchangeable with the 19 donors (all loadings i.i.d.).
-
-    Then the rank of its RMSPE ratio is uniform, P(p <= 0.10) = 2/20 = 0.10 exactly; with 120
-    panels (20 units x 12 periods, kept small for run time) the Monte Carlo sd is 0.027,
-    tolerance 3 sd.
-    """
-    rng = np.random.default_rng(7)
-    reps = 120
-    p = np.array(
-        [
-            synthetic_control(
-                _factor_panel(rng, n_units=20, n_periods=12, treat_start=8, inside_hull=False),
-                outcome="y",
-                unit="unit",
-                time="t",
-                treated_unit=0,
-                treatment_start=8,
-                leave_one_out=False,
-            ).p_value
-            for _ in range(reps)
-        ]
-    )
-    assert p.min() >= 1 / 20
-    rate = float(np.mean(p <= 0.10))
-    assert abs(rate - 0.10) < 3 * math.sqrt(0.1 * 0.9 / reps)
 
 
 def test_predictors_match_standardised_pre_period_means(prop99, ca):
