@@ -1,5 +1,6 @@
 """Reports: papermill runner, nbconvert export, figure style, nb/en text and report sections."""
 
+from fou_analysis.report.barometer import barometer_section
 from fou_analysis.report.headlines import (
     graded_effects_table,
     graded_outcome_box,
@@ -32,6 +33,7 @@ from fou_analysis.report.text import fmt_nok, fmt_number, t
 __all__ = [
     "Html",
     "add_csp",
+    "barometer_section",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",
