@@ -374,6 +374,35 @@ class ValuePlan(_Strict):
     min_grade: int = Field(default=3, ge=1, le=5)
 
 
+class BarometerPlan(_Strict):
+    """The co-creation barometer of the case: which raw file holds the answers, and how to read it.
+
+    The raw file is declared under ``raw`` like any other (a Nettskjema export with its
+    codebook, usually); these fields are the arguments of
+    :func:`fou_analysis.framework.barometer_long` and :func:`fou_analysis.framework.barometer`.
+    """
+
+    raw: str
+    # one partnership per form (default: the first social-enterprise or NGO partner's name), or
+    # the column that names it
+    partnership: str | None = None
+    partnership_column: str | None = None
+    side: str = "side"
+    side_codes: dict[str | int, Literal["kommune", "partner"]] | None = None
+    wave: str | None = None
+    respondent: str = "$submission_id"
+    prefix: str = "barometer."
+    missing_codes: list[int | str] = Field(default_factory=lambda: [9])
+    n_min: int = Field(default=3, ge=1)
+    level: float = Field(default=0.95, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _one_partnership(self) -> BarometerPlan:
+        if self.partnership is not None and self.partnership_column is not None:
+            raise ValueError("give partnership (a name) or partnership_column (a column), not both")
+        return self
+
+
 class CasePlan(_Strict):
     """The measurement plan of one initiative (``cases/<slug>.yaml``)."""
 
@@ -397,6 +426,8 @@ class CasePlan(_Strict):
     handover: Handover | None = None
     stories: list[Story] = Field(default_factory=list)
     themes: ThemeCodebook | None = None
+    # the co-creation barometer (partner survey of both sides); optional
+    barometer: BarometerPlan | None = None
 
     @field_validator("slug")
     @classmethod
@@ -470,9 +501,24 @@ class CasePlan(_Strict):
                 f"themes: table {self.themes.table!r} is not defined under 'tables'"
                 + did_you_mean(self.themes.table, table_ids)
             )
+        if self.barometer is not None and self.barometer.raw not in raw_ids:
+            problems.append(
+                f"barometer: raw {self.barometer.raw!r} is not a raw file id"
+                + did_you_mean(self.barometer.raw, raw_ids)
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def barometer_partnership(self) -> str:
+        """The partnership's name in the barometer: the plan's, else the first social-enterprise
+        or NGO partner's, else the slug."""
+        if self.barometer is not None and self.barometer.partnership:
+            return self.barometer.partnership
+        for p in self.partners:
+            if p.kind in ("social_enterprise", "ngo"):
+                return p.name
+        return self.slug
 
     def outcome(self, outcome_id: str) -> Outcome:
         for o in self.outcomes:

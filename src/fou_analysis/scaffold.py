@@ -79,6 +79,9 @@ raw:
   # [example raw:persons_data] én rad per person / one row per person
   # - {id: persons_data, path: persons.csv, format: csv, personal_data: true}
 
+  # [example raw:barometer_data] samskapingsbarometeret, Nettskjema-eksport / the co-creation barometer, a Nettskjema export
+  # - {id: barometer_data, path: barometer.csv, format: nettskjema, codebook: barometer_elements.json}
+
 # Bearbeidede tabeller: hver lages av en oppskrift (recipe) fra rådata eller andre tabeller.
 # Processed tables: each is made by a recipe from raw files or other tables. Built-in recipes are
 # listed in src/fou_analysis/pipeline/recipes.py (e.g. `tidy` for a table that is already tidy);
@@ -190,6 +193,19 @@ outcomes:
 #     rows: wave
 #     columns: kjonn
 #     label: {nb: "Svar etter runde og kjønn", en: "Answers by wave and sex"}
+
+# [example section:barometer] samskapingsbarometeret i rapporten (begge sider vurderer samarbeidet) / the co-creation barometer in the report (both sides rate the partnership)
+# barometer:
+#   raw: barometer_data              # rådata-id / raw file id
+#   partnership: "Ungdomsbasen"      # eller partnership_column: <kolonne> / or partnership_column: <column>
+#   side: side                       # kolonnen med kommune/partner / the column with kommune/partner
+#   side_codes: {kommune: kommune, partner: partner}
+#   wave: runde                      # runde, om barometeret gjentas / wave, if the barometer is repeated
+#   respondent: $submission_id
+#   prefix: "barometer."             # matrisespørsmålets id og punktum / the matrix question's id and a dot
+#   missing_codes: [9]               # «vet ikke» / "don't know"
+#   n_min: 3                         # sider med færre svar vises ikke / sides with fewer answers are not shown
+#   level: 0.95
 
 # Samfunnsverdi (SROI og R-109): investering og verdikart. Slett hele `value:` om tiltaket ikke verdsettes.
 # Societal value (SROI and R-109): investment and impact map. Delete all of `value:` if the initiative is not valued.

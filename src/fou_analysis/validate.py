@@ -19,7 +19,11 @@ Checks, collecting rather than stopping:
    recipe; its problems are collected, not raised;
 6. every column an outcome's arguments (or a ``describe`` cross-table) name exists in the
    prepared table ("did you mean" from that table's columns), and the values the design looks
-   up in it (``pre``/``post`` waves, the treated unit) occur there.
+   up in it (``pre``/``post`` waves, the treated unit) occur there;
+7. the ``barometer`` section: its raw file exists (step 2), every column with the item prefix
+   is a barometer item, and the export scores as ``fou run`` will score it
+   (:func:`fou_analysis.pipeline.barometer`: side, wave and respondent columns, side codes,
+   scores 1–5).
 
 The rule, enforced by ``tests/test_validate_corpus.py``: a plan that passes ``fou validate``
 does not fail in ``fou run`` for a reason validate could have seen.
@@ -75,6 +79,7 @@ def validate_case(case: str, *, project: Project | None = None, check_content: b
     # a missing file is already listed, with a suggestion, by _check_files
     problems += [p for p in found if not any(f"raw file for {m!r} is missing" in p for m in missing)]
     problems += _check_tables(plan, prepared.tables)
+    problems += _check_barometer(plan, project, missing)
     return problems
 
 
@@ -276,6 +281,35 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                     f"{_where(plan)}: describe {d.label.en!r}: {what} {c!r} is not a column of table {d.table!r}"
                     + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
                 )
+    return problems
+
+
+# --------------------------------------------------------------------------- barometer
+def _check_barometer(plan: CasePlan, project: Project, missing: set[str]) -> list[str]:
+    """Unknown item columns and everything :func:`pipeline.barometer` would refuse in the export."""
+    from fou_analysis import pipeline
+    from fou_analysis.framework import BAROMETER_ITEMS
+    from fou_analysis.io.validation import Problem
+    from fou_analysis.pipeline._barometer import unknown_items
+
+    spec = plan.barometer
+    if spec is None or spec.raw in missing:
+        return []
+    found: list[Problem] = []
+    try:
+        df = pipeline.read_raw(plan, project, spec.raw, problems=found)
+    except FouError:
+        return []  # the reading problem is listed already (pipeline.prepare)
+    head = f"{_where(plan)}: barometer"
+    problems = [
+        f"{head}: column {c!r} is not a barometer item"
+        + did_you_mean(c[len(spec.prefix) :], list(BAROMETER_ITEMS))
+        for c in unknown_items(plan, df.columns)
+    ]
+    try:
+        pipeline.barometer(plan, project, frame=df)
+    except FouError as e:
+        problems.append(str(e) if str(e).startswith(head) else f"{head}: {e}")
     return problems
 
 

@@ -22,6 +22,9 @@ EXPECTED_FILES = {
     },
     "friskgarden": {"register_personmaaned.csv", "deltakere.csv", "ssb_neet_kommune.json", "README.md"},
 }
+# every case also has the co-creation barometer (a Nettskjema export with its codebook)
+for _names in EXPECTED_FILES.values():
+    _names |= {"barometer.csv", "barometer_elements.json"}
 
 
 def _files(folder: Path) -> set[str]:
@@ -158,7 +161,7 @@ def test_demo_files_contain_no_identity_numbers_or_contact_data(raw: Path) -> No
             findings = [f for f in privacy.scan(path) if f.kind != "sensitive_column"]
             assert findings == [], f"{path.name}: {findings[:3]}"
             scanned += 1
-    assert scanned == 17  # 14 data files + 3 markers
+    assert scanned == 23  # 14 data files + 6 barometer files + 3 markers
 
 
 def test_pseudonyms_look_like_keyed_hashes(raw: Path) -> None:

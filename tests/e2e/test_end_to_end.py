@@ -89,6 +89,28 @@ def test_case_report_has_the_required_sections(
     assert code_line not in html
 
 
+def test_case_reports_have_the_barometer_section(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
+    """Each case report shows the co-creation barometer (both sides, gaps, what to talk about);
+    Friskgården's farm had two answers in wave 1, shown only as "fewer than 3 answers"."""
+    assert run_all.returncode == 0, run_all.stderr[-3000:]
+    for case in ("utstyrsbu", "noen", "friskgarden"):
+        html = (project.root / "reports" / case / "report.en.html").read_text(encoding="utf-8")
+        section = html.split("The co-creation barometer", 1)[-1]
+        assert "The co-creation barometer" in html, case
+        for needle in (
+            "Municipality",
+            "Partner",
+            "Gap (municipality − partner)",
+            "Wave 2",
+            "What to talk about",
+        ):
+            assert needle in section, (case, needle)
+    fg = (project.root / "reports" / "friskgarden" / "report.en.html").read_text(encoding="utf-8")
+    assert "fewer than 3 answers" in fg
+
+
 def test_tables_are_published_and_nothing_temporary_is_left(
     project: Project, run_all: subprocess.CompletedProcess[str]
 ) -> None:

@@ -9,8 +9,9 @@ effects for tests; ``generate(case, seed)`` returns the same data in memory.
 Everything is deterministic: the same seed gives byte-identical files. No real person is in
 the data; pseudonyms are keyed hashes of running numbers.
 
-Co-creation barometer answers (a Nettskjema export per case, with ``PLANTED_BAROMETER``) are
-written by ``write_barometer(directory)``; they are not part of ``write_demo``'s file set.
+Co-creation barometer answers (a Nettskjema export per case, ``barometer.csv`` with its
+codebook, planted values in ``PLANTED_BAROMETER``) are part of every case's files;
+``write_barometer(directory)`` writes them alone into another folder.
 """
 
 from fou_analysis.demo.barometer import PLANTED_BAROMETER, barometer_files, write_barometer

@@ -20,8 +20,9 @@ higher than the organisation; Friskgården — the farm is more confident about 
 operation (drift) than the municipality, and in wave 1 only two people answered for the farm
 (that side is suppressed by :func:`fou_analysis.framework.barometer`).
 
-The files are **not** part of ``fou demo``'s default set; :func:`write_barometer` writes them
-into a folder of the caller's choosing.
+``fou demo`` writes the files into ``data/raw/<case>/`` with the case's other files
+(:func:`fou_analysis.demo.render` includes :func:`barometer_files` and :func:`readme_section`);
+:func:`write_barometer` writes them into a folder of the caller's choosing.
 """
 
 from __future__ import annotations
@@ -255,8 +256,9 @@ def write_barometer(
 ) -> dict[str, list[Path]]:
     """Write the barometer export of each case to ``<directory>/<case>/`` (atomically).
 
-    Not part of ``fou demo``: writing into ``data/raw/<case>/`` would make ``fou demo`` treat
-    the folder as holding foreign files. Existing files of the same name are replaced.
+    ``fou demo`` writes the same files into ``data/raw/<case>/`` itself (and records them in
+    its marker); this function is for a folder of the caller's choosing. Existing files of the
+    same name are replaced.
 
     Examples
     --------
@@ -278,3 +280,52 @@ def write_barometer(
             atomic_write_bytes(folder / name, data) for name, data in barometer_files(case, seed).items()
         ]
     return out
+
+
+def readme_section(case: str) -> str:
+    """The README paragraph (Norwegian and English) on the case's barometer files and planted gaps."""
+    from fou_analysis.framework.barometer_items import DIMENSION_LABELS
+
+    _check_case(case)
+    d = DESIGN[case]
+    pl = PLANTED_BAROMETER[case]
+
+    def gaps(lang: str) -> str:
+        return ", ".join(
+            f"{DIMENSION_LABELS[dim][lang].lower()} {pl['gaps'][2][dim]:+.2f}" for dim in d["latent_gap"]
+        )
+
+    def changes(lang: str) -> str:
+        return ", ".join(
+            f"{DIMENSION_LABELS[dim][lang].lower()} {pl['changes']['kommune'][dim]:+.2f}"
+            for dim in d["latent_change"]
+        )
+
+    n = "; ".join(f"runde {w}: {n['kommune']} + {n['partner']}" for w, n in pl["respondents"].items())
+    n_en = "; ".join(f"wave {w}: {n['kommune']} + {n['partner']}" for w, n in pl["respondents"].items())
+    hidden = [w for w, s in pl["suppressed_at_n_min_3"]]
+    return (
+        "\n## Samskapingsbarometeret / The co-creation barometer\n\n"
+        "`barometer.csv` og `barometer_elements.json`: Nettskjema-eksport av samskapingsbarometeret "
+        "(24 utsagn, 1–5, 9 = vet ikke), besvart av kommunen og partneren i to runder "
+        f"(svar kommune + partner, {n}). Innplantet forskjell kommunen − partneren (forventet "
+        f"observert verdi, runde 2): {gaps('nb')}"
+        + (f"; endring fra runde 1 til 2 på begge sider: {changes('nb')}" if d["latent_change"] else "")
+        + (
+            f"; partneren har under 3 svar i runde {', '.join(map(str, hidden))} og vises ikke"
+            if hidden
+            else ""
+        )
+        + ".\n\n"
+        "`barometer.csv` and `barometer_elements.json`: a Nettskjema export of the co-creation barometer "
+        "(24 statements, 1–5, 9 = don't know), answered by the municipality and the partner in two waves "
+        f"(answers municipality + partner, {n_en}). Planted gap municipality − partner (expected "
+        f"observed value, wave 2): {gaps('en')}"
+        + (f"; change from wave 1 to 2 on both sides: {changes('en')}" if d["latent_change"] else "")
+        + (
+            f"; the partner has fewer than 3 answers in wave {', '.join(map(str, hidden))} and is not shown"
+            if hidden
+            else ""
+        )
+        + ".\n"
+    )

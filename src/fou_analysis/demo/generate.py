@@ -90,7 +90,7 @@ def generate(case: str, seed: int = DEFAULT_SEED) -> dict[str, Any]:
 
 
 def render(case: str, seed: int = DEFAULT_SEED) -> dict[str, bytes]:
-    """The files of one case as ``{relative path: bytes}`` (README included)."""
+    """The files of one case as ``{relative path: bytes}`` (README and barometer export included)."""
     _check_case(case)
     g = generate(case, seed)
     if case == "utstyrsbu":
@@ -123,5 +123,9 @@ def render(case: str, seed: int = DEFAULT_SEED) -> dict[str, bytes]:
         files = friskgarden.register_bytes(g)
         files["ssb_neet_kommune.json"] = json_bytes(g["ssb_neet_kommune"], indent=4, trailing_newline=True)
         readme = _readmes.friskgarden_readme(seed, {"register_rows": len(g["register_personmaaned"])})
+    from fou_analysis.demo import barometer  # imports this module: load it late
+
+    files.update(barometer.barometer_files(case, seed))
+    readme += barometer.readme_section(case)
     files["README.md"] = readme.encode("utf-8")
     return files

@@ -8,6 +8,7 @@ and pickled result objects, which are internal artefacts, signed so that a plant
 refused (:mod:`fou_analysis.pipeline.artefacts`), and safe to delete).
 """
 
+from fou_analysis.pipeline._barometer import barometer
 from fou_analysis.pipeline.project_recipes import load_project_recipes
 from fou_analysis.pipeline.recipes import RECIPES, get_recipe, recipe
 from fou_analysis.pipeline.stages import (
@@ -33,6 +34,7 @@ __all__ = [
     "RECIPES",
     "Prepared",
     "ValueOutputs",
+    "barometer",
     "data_sources",
     "estimate",
     "get_recipe",

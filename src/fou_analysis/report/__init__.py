@@ -9,6 +9,7 @@ from fou_analysis.report.appendix import (
     reference_list,
     references_section,
 )
+from fou_analysis.report.barometer import barometer_section
 from fou_analysis.report.headlines import (
     graded_effects_table,
     graded_outcome_box,
@@ -42,6 +43,7 @@ __all__ = [
     "Html",
     "add_csp",
     "appendix",
+    "barometer_section",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",
