@@ -81,7 +81,22 @@ def rendered_report(plan: object, lang: str, tmp_path: Path) -> list[tuple[str, 
     descr = pd.DataFrame({"gruppe": ["Noen"] * 12 + [SCRIPT] * 14, "kjonn": [IMG, "K"] * 13})
     (tmp_path / "cases").mkdir(exist_ok=True)
     (tmp_path / "cases" / "portfolio.yaml").write_text(
-        yaml.safe_dump({"initiatives": [{"name": SCRIPT, "partners": [IMG], "status": "idea"}]}),
+        yaml.safe_dump(
+            {
+                "initiatives": [
+                    {
+                        "slug": "hostile",
+                        "name": SCRIPT,
+                        "municipality": ["5006"],
+                        "sector": "helse_omsorg",
+                        "partners": [IMG],
+                        "stage": "ide",
+                        "story": {"nb": SCRIPT, "en": IMG},
+                        "contact_role": IMG,
+                    }
+                ]
+            }
+        ),
         encoding="utf-8",
     )
     overview = [portfolio.CaseOverview("noen", plan, results, None)]
@@ -99,6 +114,22 @@ def rendered_report(plan: object, lang: str, tmp_path: Path) -> list[tuple[str, 
         ("portfolio", report.style_table(portfolio.table(overview, lang)).to_html()),
         ("portfolio_intro", portfolio.intro_html(overview, lang)),
         ("registry", report.style_table(portfolio.registry_table(Project.at(tmp_path), lang)).to_html()),
+        *_registry_sections(Project.at(tmp_path), overview, lang),
+    ]
+
+
+def _registry_sections(project: Project, overview: list, lang: str) -> list[tuple[str, str]]:
+    """The portfolio's registry sections (stage pipeline, domains, hand-over, cards, headlines)."""
+    from fou_analysis.framework.registry import load_registry
+
+    registry = load_registry(project)
+    return [
+        ("pipeline", portfolio.pipeline_html(registry, lang)),
+        ("by_domain", report.style_table(portfolio.by_domain(registry, lang)).to_html()),
+        ("by_sector", report.style_table(portfolio.by_sector(registry, lang)).to_html()),
+        ("handover", report.style_table(portfolio.handover_table(registry, lang)).to_html()),
+        ("cards", portfolio.initiative_cards_html(registry, lang)),
+        ("headlines", portfolio.headlines_html(overview, lang)),
     ]
 
 
