@@ -58,3 +58,19 @@ def test_norwegian_diagnostic_texts_use_the_norwegian_number_format() -> None:
 
     en, nb = pretrend_text(0.0744, "Joint test")
     assert "p = 0,074" in nb and "p = 0.074" in en
+
+
+@pytest.mark.parametrize(
+    "note,lang,expected",
+    [
+        ("VERIFY: the rate.", "nb", "MÅ KONTROLLERES. Merknad i verdibanken (på engelsk): The rate."),
+        ("VERIFY the rate.", "en", "VERIFY before publishing. The rate."),
+        ("ILLUSTRATIVE: a range.", "nb", "ILLUSTRASJON. Merknad i verdibanken (på engelsk): A range."),
+        ("", "nb", ""),
+    ],
+)
+def test_value_bank_flag_is_said_once_in_the_report_language(note: str, lang: str, expected: str) -> None:
+    from fou_analysis.report.headlines import _validity_text
+
+    assert _validity_text(note, lang) == expected
+    assert "VERIFY: VERIFY" not in _validity_text("VERIFY: VERIFY", lang)
