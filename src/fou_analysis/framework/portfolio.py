@@ -164,6 +164,30 @@ def _ratio_interval(sim: Any) -> tuple[float, float]:
     return float(r["ci_low"]), float(r["ci_high"])
 
 
+#: Registry statuses as a reader sees them (an unknown status is shown as written).
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "measured": {"nb": "målt", "en": "measured"},
+    "planned": {"nb": "planlagt", "en": "planned"},
+    "unmeasured": {"nb": "ikke målt", "en": "not measured"},
+    "not_measured": {"nb": "ikke målt", "en": "not measured"},
+    "in_progress": {"nb": "under måling", "en": "being measured"},
+    "ongoing": {"nb": "pågår", "en": "ongoing"},
+    "ended": {"nb": "avsluttet", "en": "ended"},
+}
+
+
+def status_label(status: object, lang: str) -> object:
+    """A registry status in the report language.
+
+    Examples
+    --------
+    >>> status_label("measured", "nb"), status_label("not_measured", "en"), status_label("other", "nb")
+    ('målt', 'not measured', 'other')
+    """
+    known = STATUS_LABELS.get(str(status)) if isinstance(status, str) else None
+    return status if known is None else known[lang]
+
+
 def registry_table(project: Project, lang: str) -> pd.DataFrame:
     """The portfolio registry (``cases/portfolio.yaml``): measured and not yet measured initiatives."""
     path = project.cases_dir / "portfolio.yaml"
@@ -174,6 +198,8 @@ def registry_table(project: Project, lang: str) -> pd.DataFrame:
     if not isinstance(items, list):
         raise SpecificationError(f"{path}: 'initiatives' must be a list")
     df = pd.DataFrame(items)
+    if "status" in df.columns:
+        df["status"] = [status_label(x, lang) for x in df["status"]]
     if lang == "nb":
         df = df.rename(
             columns={
