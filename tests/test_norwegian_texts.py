@@ -74,3 +74,16 @@ def test_value_bank_flag_is_said_once_in_the_report_language(note: str, lang: st
 
     assert _validity_text(note, lang) == expected
     assert "VERIFY: VERIFY" not in _validity_text("VERIFY: VERIFY", lang)
+
+
+def test_fixed_assumption_notes_have_a_norwegian_text() -> None:
+    from importlib import import_module
+
+    from fou_analysis.effects._checks import note_text
+
+    for name in ("prepost", "weighting", "survival"):
+        notes = import_module(f"fou_analysis.effects.{name}").NOTES
+        for note in notes:
+            nb = note_text(note, "nb")
+            assert nb != note and note_text(note, "en") == note
+            assert not any(w in f" {nb} " for w in (" the ", " and ", " of ", " is ")), nb

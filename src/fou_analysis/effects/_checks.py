@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fou_analysis.formatting import check_lang
 
-__all__ = ["CHECK_LABELS", "VALUE_LABELS", "check_label", "value_label"]
+__all__ = ["CHECK_LABELS", "VALUE_LABELS", "check_label", "note_text", "value_label"]
 
 #: Machine name → ``{"nb": ..., "en": ...}``.
 CHECK_LABELS: dict[str, dict[str, str]] = {
@@ -93,3 +93,65 @@ def value_label(value: str, lang: str = "nb") -> str:
     check_lang(lang)
     known = VALUE_LABELS.get(value)
     return value if known is None else known[lang]
+
+
+def _nb_notes() -> dict[str, str]:
+    from importlib import import_module
+
+    # the modules, not the functions of the same name that ``fou_analysis.effects`` exports
+    prepost, survival, weighting = (
+        import_module(f"fou_analysis.effects.{m}") for m in ("prepost", "survival", "weighting")
+    )
+    nb = {
+        prepost.NOTES: (
+            "En før–etter-endring hos de samme personene er ikke en årsakseffekt: uten sammenligningsgruppe "
+            "kan regresjon mot gjennomsnittet, modning, hendelser mellom målingene og testeffekter ikke "
+            "skilles fra effekten av tiltaket.",
+            "Bare personer målt begge ganger sammenlignes; hvis de som falt fra skiller seg fra dem som ble "
+            "igjen, blir den gjennomsnittlige endringen skjev.",
+            "Intervallet forutsetter at endringene er omtrent normalfordelte eller at antallet par er "
+            "moderat (t-basert).",
+        ),
+        weighting.NOTES: (
+            "Ingen umålte felles årsaker: alt som påvirker både deltakelse og utfall er blant "
+            "kontrollvariablene; vekting kan ikke justere for det som ikke er målt.",
+            "Overlapp: personer med de samme kjennetegnene kunne vært i begge grupper (tilbøyelighetsskårer "
+            "strengt mellom 0 og 1); se kontrollene for overlapp.",
+            "Modellen for tilbøyelighetsskåren (logistisk, som spesifisert) er riktig; med den dobbelt "
+            "robuste metoden er det nok at enten den eller utfallsmodellen er riktig.",
+            "Én persons deltakelse endrer ikke en annen persons utfall (ingen smitteeffekter).",
+        ),
+        survival.NOTES: (
+            "Proporsjonale hasarder: hasardratioen antas konstant gjennom oppfølgingen (se kontrollen av "
+            "proporsjonale hasarder).",
+            "Ikke-informativ sensurering: personer hvis oppfølging slutter uten hendelsen har samme "
+            "prognose som dem som fortsatt følges.",
+            "Hasardratioen er en årsakseffekt bare hvis gruppene er sammenlignbare gitt kontrollvariablene "
+            "(ingen umålte felles årsaker); utenfor en randomisert studie er det en sterk forutsetning.",
+        ),
+    }
+    out: dict[str, str] = {}
+    for en, nb_texts in nb.items():
+        out.update(zip(en, nb_texts, strict=True))
+    return out
+
+
+def note_text(note: str, lang: str = "nb") -> str:
+    """An assumption note of an effect result in ``lang``.
+
+    The designs write their notes in English; the fixed notes of ``prepost``, ``weighting`` and
+    ``survival`` have a Norwegian text here. Notes built from the data (counts, options) are
+    returned as written.
+
+    Examples
+    --------
+    >>> from importlib import import_module
+    >>> note_text(import_module("fou_analysis.effects.survival").NOTES[0], "nb")[:25]
+    'Proporsjonale hasarder: h'
+    >>> note_text("Something else.", "nb")
+    'Something else.'
+    """
+    check_lang(lang)
+    if lang == "en":
+        return note
+    return _nb_notes().get(note, note)

@@ -142,7 +142,8 @@ class EffectResult:
     diagnostics
         One :class:`Diagnostic` per assumption.
     notes
-        The assumptions the estimate rests on, in words (English).
+        The assumptions the estimate rests on, in words (English; ``summary("nb")`` shows the
+        Norwegian text where :func:`fou_analysis.effects._checks.note_text` has one).
     table
         Tidy frame (``TIDY_COLUMNS``) per term or per period.
     mde
@@ -309,7 +310,10 @@ class EffectResult:
         tab = self.key_numbers().round(4)
         diags = tuple((d.verdict, f"{d.label(lang)}: {d.text(lang)}".rstrip(": ")) for d in self.diagnostics)
         title = f"{self.method} — {self.labels.outcome.get(lang) or self.outcome}"
-        return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=self.notes)
+        from fou_analysis.effects._checks import note_text
+
+        notes = tuple(note_text(n, lang) for n in self.notes)
+        return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=notes)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy one-row frame of the headline estimate (plus diagnostics as ``diag_*`` columns)."""

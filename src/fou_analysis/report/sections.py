@@ -396,7 +396,10 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
                 f"net present value per budget krone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
             )
         parts.append(f"<h3>{head}</h3><p>{html.escape(line)}</p>")
-    notes = list(getattr(s, "notes", ())) + list(getattr(valued, "notes", ()))
+    key = "notes_nb" if lang == "nb" else "notes"
+    notes = list(getattr(s, key, ()) or getattr(s, "notes", ())) + list(
+        getattr(valued, key, ()) or getattr(valued, "notes", ())
+    )
     parts.append(
         "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>"
     )
