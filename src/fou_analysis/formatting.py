@@ -76,3 +76,43 @@ def format_percent(share: float | None, decimals: int = 0, lang: str = "nb") -> 
     if share is None or not math.isfinite(float(share)):
         return "–"
     return f"{format_number(100 * share, decimals, lang)}{NBSP}%"
+
+
+def format_significant(x: float | None, digits: int = 3, lang: str = "nb") -> str:
+    """Format a number to ``digits`` significant digits (as ``:.3g``) with the language's separators.
+
+    Examples
+    --------
+    >>> format_significant(0.07412, 3, "nb"), format_significant(258.6, 3, "en")
+    ('0,0741', '259')
+    >>> format_significant(12345.6, 3, "nb")
+    '12\\xa0346'
+    """
+    check_lang(lang)
+    if x is None or not math.isfinite(float(x)):
+        return "–"
+    x = float(x)
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    decimals = max(digits - 1 - magnitude, 0)
+    if decimals > 10:  # tiny numbers: scientific notation, the language's decimal mark
+        s = f"{x:.{digits - 1}e}"
+        return s.replace(".", ",").replace("-", "−") if lang == "nb" else s
+    return format_number(x, decimals, lang)
+
+
+def format_p(p: float | None, lang: str = "nb") -> str:
+    """Format a p-value like every other number: three decimals, "< 0,001" below a thousandth.
+
+    Examples
+    --------
+    >>> format_p(0.0744, "nb"), format_p(0.0744, "en"), format_p(0.00002, "nb")
+    ('0,074', '0.074', '<\\xa00,001')
+    """
+    check_lang(lang)
+    if p is None or not math.isfinite(float(p)):
+        return "–"
+    if p < 0.001:
+        return f"<{NBSP}{format_number(0.001, 3, lang)}"
+    return format_number(p, 3, lang)

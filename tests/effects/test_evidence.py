@@ -62,7 +62,9 @@ def test_each_failed_diagnostic_costs_one_level_and_never_below_one() -> None:
     assert grade(_result("fail"), "prepost").level == 1
     g = grade(_result("ok", "fail"), "weighting")
     assert g.failed == ("check_1",)
-    assert "check_1" in g.meaning("en") and "level 3" in g.meaning("en")
+    # the failed check is named as readers see it (no ids with underscores), in both languages
+    assert "check 1" in g.meaning("en") and "level 3" in g.meaning("en") and "check_1" not in g.meaning("en")
+    assert "check 1" in g.meaning("nb") and "nivå 3" in g.meaning("nb")
 
 
 def test_unknown_design_is_a_specification_error() -> None:

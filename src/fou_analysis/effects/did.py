@@ -57,6 +57,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, ti
 from fou_analysis.effects._ri import RI_CAP, randomisation_inference
 from fou_analysis.effects._wild import wild_cluster_bootstrap
 from fou_analysis.exceptions import SpecificationError
+from fou_analysis.formatting import format_significant
 
 _SE = OPTIONS["did"]["se"]
 _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
@@ -333,7 +334,7 @@ def did(
                 + (" (all enumerated: exact)" if ri["enumerated"] else f" (random, seed {seed})")
                 + f"; the smallest attainable p-value is {1 / ri['reps']:.3g}. RI-β p = {ri['p_value_coef']:.3g}.",
                 f"Randomiseringsinferens (RI-t): {ri['reps']} tildelinger av behandlingsmønstrene til "
-                f"{ri['clusters']} klynger; minste mulige p-verdi er {1 / ri['reps']:.3g}.",
+                f"{ri['clusters']} klynger; minste mulige p-verdi er {format_significant(1 / ri['reps'], 3, 'nb')}.",
             )
         )
     if clus is None or se not in ("cluster", "wild", "ri"):

@@ -305,7 +305,7 @@ def event_study(
                 f"{cohorts.size} adoption cohorts: TWFE event-study coefficients can mix effects of other event "
                 "times when effects differ between cohorts (Sun & Abraham 2021); compare with staggered_did.",
                 f"{cohorts.size} kohorter: koeffisientene kan blande effekter fra ulike kohorter "
-                "(Sun & Abraham 2021); sammenlign med staggered_did.",
+                "(Sun & Abraham 2021); sammenlign med forskjell-i-forskjeller med trinnvis oppstart.",
             )
         )
     notes = [

@@ -159,7 +159,9 @@ class EvidenceGrade:
         nb = lang == "nb"
         s = LEVEL_MEANING[self.level][0 if nb else 1]
         if self.failed:
-            names = ", ".join(self.failed)
+            from fou_analysis.effects._checks import check_label
+
+            names = ", ".join(check_label(n, lang).lower() for n in self.failed)
             s += (
                 f" Senket fra nivå {self.base} fordi en kontroll ikke holder ({names})."
                 if nb

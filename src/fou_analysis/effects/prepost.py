@@ -45,6 +45,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
 # the function, not the module attribute: effects/__init__ may export a function named `power`
 from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.formatting import format_p, format_percent
 
 ATTRITION_WARN = 0.20
 # Fewest pairs for which the plot draws one line per person: a judgement, four times the
@@ -288,7 +289,7 @@ def prepost(
                 if lost > ATTRITION_WARN
                 else "."
             ),
-            f"{n} av {n_any} personer ble målt begge ganger ({lost:.0%} frafall)"
+            f"{n} av {n_any} personer ble målt begge ganger ({format_percent(lost, 0, 'nb')} frafall)"
             + (
                 "; over 20 % frafall: parene representerer kanskje ikke alle."
                 if lost > ATTRITION_WARN
@@ -312,7 +313,7 @@ def prepost(
                     if agree
                     else "the tests disagree: the changes may be skewed or have outliers."
                 ),
-                f"Wilcoxon-test p = {w_p:.3g} (t-test p = {p:.3g}); "
+                f"Wilcoxon-test p = {format_p(w_p, 'nb')} (t-test p = {format_p(p, 'nb')}); "
                 + ("testene er enige." if agree else "testene er uenige: endringene kan være skjeve."),
             )
         )

@@ -46,7 +46,7 @@ from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, cov_f
 # the function, not the module attribute: effects/__init__ may export a function named `power`
 from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
-from fou_analysis.formatting import format_number
+from fou_analysis.formatting import format_number, format_p, format_percent, format_significant
 
 NOTES = (
     "Proportional hazards: the hazard ratio is assumed constant over follow-up (see the "
@@ -501,7 +501,7 @@ def _diagnostics(ph, names, n_events, n, n_terms, group, levels, med_rows):
                     + ", ".join(viol)
                     + ": hasardraten er kanskje ikke konstant."
                     if viol
-                    else f"ingen trend i Schoenfeld-residualene over tid (minste p = {pmin:.3g})."
+                    else f"ingen trend i Schoenfeld-residualene over tid (minste p = {format_p(pmin, 'nb')})."
                 ),
             )
         )
@@ -513,7 +513,7 @@ def _diagnostics(ph, names, n_events, n, n_terms, group, levels, med_rows):
                 "warn" if epv < 10 else "ok",
                 f"{n_events} events for {n_terms} model term(s) ({epv:.1f} per term"
                 + ("; fewer than 10: the Cox estimates may be unstable)." if epv < 10 else ")."),
-                f"{n_events} hendelser for {n_terms} modelledd ({epv:.1f} per ledd).",
+                f"{n_events} hendelser for {n_terms} modelledd ({format_number(epv, 1, 'nb')} per ledd).",
             )
         )
     censored = 1 - n_events / n
@@ -523,20 +523,25 @@ def _diagnostics(ph, names, n_events, n, n_terms, group, levels, med_rows):
             round(censored, 4),
             "info",
             f"{n_events} events among {n} people; {censored:.0%} censored.",
-            f"{n_events} hendelser blant {n} personer; {censored:.0%} sensurert.",
+            f"{n_events} hendelser blant {n} personer; {format_percent(censored, 0, 'nb')} sensurert.",
         )
     )
     meds = "; ".join(
         f"{m['group']}: " + (f"{m['median']:.3g}" if np.isfinite(m["median"]) else "not reached")
         for m in med_rows
     )
+    meds_nb = "; ".join(
+        f"{m['group']}: "
+        + (format_significant(m["median"], 3, "nb") if np.isfinite(m["median"]) else "ikke nådd")
+        for m in med_rows
+    )
     diags.append(
         Diagnostic(
             "median_survival",
-            meds,
+            None,  # the groups' medians are in the texts, in each language's number format
             "info",
             f"median time to event — {meds}.",
-            f"median tid til hendelse — {meds}.",
+            f"median tid til hendelse — {meds_nb}.",
         )
     )
     return tuple(diags)

@@ -62,6 +62,7 @@ from fou_analysis.effects._result import Diagnostic, normal_ci, normal_p, tidy_f
 from fou_analysis.effects._simplex import simplex_lstsq
 from fou_analysis.effects._synth_results import SyntheticDidResult
 from fou_analysis.exceptions import DataError, SpecificationError
+from fou_analysis.formatting import format_number, format_percent
 
 __all__ = ["synthetic_did", "SyntheticDidResult"]
 
@@ -321,7 +322,7 @@ def synthetic_did(
             f"Pre-period RMSE of treated minus synthetic control (after the intercept) is {fit_rmse:.3g}, "
             f"{rel:.1%} of the outcome's pre-period sd"
             + ("." if rel < 0.1 else "; the weighted controls do not track the treated units in parallel."),
-            f"Avvik før tiltaket er {rel:.1%} av utfallets standardavvik.",
+            f"Avvik før tiltaket er {format_percent(rel, 1, 'nb')} av utfallets standardavvik.",
         )
     )
     eff_n = float(1 / np.sum(omega**2))
@@ -331,7 +332,7 @@ def synthetic_did(
             eff_n,
             "info",
             f"The unit weights are spread over about {eff_n:.1f} control units (1/sum omega^2) of {N0}.",
-            f"Vektene er spredt på om lag {eff_n:.1f} av {N0} kontrollenheter.",
+            f"Vektene er spredt på om lag {format_number(eff_n, 1, 'nb')} av {N0} kontrollenheter.",
         )
     )
     if se == "placebo":

@@ -67,7 +67,7 @@ from fou_analysis.effects._weighting_core import (
 )
 from fou_analysis.effects.power import mde_from_se
 from fou_analysis.exceptions import DataError, SpecificationError
-from fou_analysis.formatting import format_number
+from fou_analysis.formatting import format_number, format_percent
 
 SMD_TARGET = 0.1
 
@@ -80,6 +80,8 @@ NOTES = (
     "enough that either the propensity model or the outcome model is correct.",
     "One person's participation does not change another person's outcome (no interference).",
 )
+
+_GROUP_NB = {"treated": "tiltaksgruppen", "comparison": "sammenligningsgruppen"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -390,7 +392,8 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             f"[{lo:.3f}, {hi:.3f}] (treated {overlap.loc['treated', 'ps_min']:.3f}–"
             f"{overlap.loc['treated', 'ps_max']:.3f}, comparison {overlap.loc['comparison', 'ps_min']:.3f}–"
             f"{overlap.loc['comparison', 'ps_max']:.3f}).",
-            f"{outside:.1%} av enhetene ligger utenfor felles støtte for tilbøyelighetsskåren [{lo:.3f}, {hi:.3f}].",
+            f"{format_percent(outside, 1, 'nb')} av enhetene ligger utenfor felles støtte for tilbøyelighetsskåren "
+            f"[{format_number(lo, 3, 'nb')}; {format_number(hi, 3, 'nb')}].",
         )
     )
     worst = float(balance["smd_after"].abs().max())
@@ -406,7 +409,7 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
                 if bad
                 else f" (all below {SMD_TARGET:g})."
             ),
-            f"største |SMD| etter vekting {worst:.3f}"
+            f"største |SMD| etter vekting {format_number(worst, 3, 'nb')}"
             + (
                 f"; over {format_number(SMD_TARGET, 1, 'nb')} for noen kovariater."
                 if bad
@@ -425,7 +428,10 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             + ", ".join(f"{g} {overlap.loc[g, 'ess']:.0f} of {overlap.loc[g, 'n']}" for g in overlap.index)
             + (" — a few units carry much of the weight." if low else "."),
             "effektiv utvalgsstørrelse etter vekting: "
-            + ", ".join(f"{g} {overlap.loc[g, 'ess']:.0f} av {overlap.loc[g, 'n']}" for g in overlap.index),
+            + ", ".join(
+                f"{_GROUP_NB.get(g, g)} {format_number(overlap.loc[g, 'ess'], 0, 'nb')} av {overlap.loc[g, 'n']}"
+                for g in overlap.index
+            ),
         )
     )
     wmax_share = max(float(w[t == g].max() / w[t == g].sum()) for g in (0, 1))
@@ -436,7 +442,7 @@ def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_tr
             "warn" if wmax_share > 0.10 else "ok",
             f"the largest single weight is {wmax_share:.1%} of its group's total weight "
             f"(weights {float(w.min()):.3g} to {float(w.max()):.3g}).",
-            f"den største enkeltvekten er {wmax_share:.1%} av gruppens samlede vekt.",
+            f"den største enkeltvekten er {format_percent(wmax_share, 1, 'nb')} av gruppens samlede vekt.",
         )
     )
     diags.append(

@@ -87,14 +87,52 @@ def figure_texts(fig: Any) -> list[str]:
     return out
 
 
+def figure_title(fig: Any) -> str:
+    """The figure's title: its suptitle, else the titles of its axes joined by "; " ("" if none).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (a, b) = plt.subplots(1, 2)
+    >>> _ = a.set_title("Før"); _ = b.set_title("Etter")
+    >>> figure_title(fig)
+    'Før; Etter'
+    >>> plt.close(fig)
+    """
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_visible() and sup.get_text().strip():
+        return sup.get_text().strip()
+    titles = []
+    for ax in fig.get_axes():
+        for loc in ("center", "left", "right"):
+            text = ax.get_title(loc=loc).strip()
+            if text and text not in titles:
+                titles.append(text)
+    return "; ".join(titles)
+
+
 def record(fig: Any) -> None:
-    """Append the figure's texts (those not yet recorded) to the file :data:`ENV_LOG` names."""
+    """Append the figure's texts (those not yet recorded) to the file :data:`ENV_LOG` names.
+
+    Once per figure and cell it also appends ``{"figure_title": ...}`` (the figure's title, in
+    drawing order), which the exported report uses as the image's alt text.
+    """
     path = os.environ.get(ENV_LOG)
     if not path:
         return
     source = os.environ.get(ENV_SOURCE, "")
     cell = _cell_key()
     lines = []
+    if getattr(fig, "_fou_title_recorded", None) != (source, cell):
+        fig._fou_title_recorded = (source, cell)  # once per figure (ids are reused after close)
+        title = figure_title(fig)
+        lines.append(
+            json.dumps(
+                {"source": source, "cell": cell, "text": title, "figure_title": title}, ensure_ascii=False
+            )
+        )
     for s in figure_texts(fig):
         key = (source, cell, s)
         if key in _seen:

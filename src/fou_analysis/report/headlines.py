@@ -10,6 +10,7 @@ before it reaches HTML.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -298,10 +299,24 @@ def headline_summary(
 
 def _validity(note: str, lang: str) -> str:
     if "VERIFY" in note:
-        return "MÅ KONTROLLERES (VERIFY)" if lang == "nb" else "VERIFY before publishing"
+        return "MÅ KONTROLLERES." if lang == "nb" else "VERIFY before publishing."
     if "ILLUSTRATIVE" in note:
-        return "ILLUSTRASJON (ILLUSTRATIVE)" if lang == "nb" else "ILLUSTRATIVE"
+        return "ILLUSTRASJON." if lang == "nb" else "ILLUSTRATIVE."
     return ""
+
+
+_FLAG_LEAD = re.compile(r"^\s*(VERIFY|ILLUSTRATIVE)\b\s*:?\s*")
+
+
+def _validity_text(note: str, lang: str) -> str:
+    """Flag and note: the note's own leading flag word is dropped (no "VERIFY: VERIFY"); the value
+    bank's notes are in English, which a Norwegian report says."""
+    note = (note or "").strip()
+    body = _FLAG_LEAD.sub("", note)
+    body = body[:1].upper() + body[1:]
+    if body and lang == "nb":
+        body = f"Merknad i verdibanken (på engelsk): {body}"
+    return " ".join(x for x in (_validity(note, lang), body) if x)
 
 
 def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
@@ -315,10 +330,7 @@ def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
                 ("Verdi" if nb else "Proxy"): rec.proxy_id or "–",
                 ("Kilde" if nb else "Source"): rec.proxy_source,
                 ("Prisår" if nb else "Price year"): str(rec.proxy_year),
-                ("Gyldighet" if nb else "Validity"): " ".join(
-                    x for x in (_validity(rec.proxy_note, lang), rec.proxy_note) if x
-                )
-                or "–",
+                ("Gyldighet" if nb else "Validity"): _validity_text(rec.proxy_note, lang) or "–",
                 ("Laget for" if nb else "Made for"): getattr(rec, "proxy_population", "") or "–",
             }
         )

@@ -226,21 +226,62 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
     return output
 
 
-def export_html(executed: Path, *, hide_code: bool) -> str:
-    """Render an executed notebook to HTML (code hidden for reviewers when ``hide_code``)."""
+def export_html(executed: Path, *, hide_code: bool, title: str | None = None, lang: str | None = None) -> str:
+    """Render an executed notebook to HTML (code hidden for reviewers when ``hide_code``).
+
+    The page ``<title>`` is ``title`` (the case name in the report language), else the
+    notebook's metadata ``title``, else its file name. Every image gets an ``alt`` in ``lang``
+    (default: the ``lang`` parameter papermill recorded, else English) from the figure titles
+    recorded next to the notebook (:data:`FIGURE_TEXT_LOG`), and print CSS is added
+    (:mod:`fou_analysis.report.accessibility`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
+
+    from fou_analysis.report.accessibility import add_alt_text, add_print_css
+    from fou_analysis.report.html_safety import add_csp
 
     nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter()
     exporter.exclude_input = hide_code
     exporter.exclude_input_prompt = hide_code
     exporter.exclude_output_prompt = hide_code
-    title = nb.metadata.get("title") or executed.stem
+    title = title or nb.metadata.get("title") or executed.stem
+    if lang not in LANGS:
+        params = nb.metadata.get("papermill", {}).get("parameters", {})
+        lang = params.get("lang") if params.get("lang") in LANGS else "en"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    from fou_analysis.report.html_safety import add_csp
+    body = add_csp(body)  # static report: no scripts, a Content-Security-Policy
+    return add_print_css(add_alt_text(body, lang, _image_titles(nb, executed.parent, executed.name)))
 
-    return add_csp(body)  # static report: no scripts, a Content-Security-Policy
+
+def _image_titles(nb: object, folder: Path, source: str) -> list[str]:
+    """The recorded figure title of each image output, in document order ("" when unknown).
+
+    A cell's images are matched, in order, with the figure titles recorded for that cell; a
+    cell whose counts differ gets no titles (the heading above then describes its images).
+    """
+    from fou_analysis.report.figure_text import cell_key
+
+    by_cell: dict[str, list[str]] = {}
+    path = folder / FIGURE_TEXT_LOG
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if "figure_title" in rec and rec.get("source") == source and rec.get("cell"):
+                by_cell.setdefault(str(rec["cell"]), []).append(str(rec["figure_title"]))
+    out: list[str] = []
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        n_img = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))
+        if not n_img:
+            continue
+        src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+        titles = by_cell.get(cell_key(src), [])
+        out += titles if len(titles) == n_img else [""] * n_img
+    return out
 
 
 def write_report_html(executed: Path, target: Path, *, hide_code: bool = True) -> Path:
@@ -590,10 +631,10 @@ def _execute_all(
     return executed
 
 
-def _stage_report(executed: Path, target: Path) -> Path:
+def _stage_report(executed: Path, target: Path, *, title: str | None = None, lang: str | None = None) -> Path:
     from fou_analysis import io
 
-    html = export_html(executed, hide_code=True)
+    html = export_html(executed, hide_code=True, title=title, lang=lang)
     return io.atomic_write_bytes(target, html.encode("utf-8"))
 
 
@@ -637,7 +678,9 @@ def run_case(
         params = case_parameters(project, case, lang=lang, seed=plan.seed)
         params["reports"] = str(stage)
         executed = _execute_all(project, notebooks, params, stage, suffix, project.processed_dir(case))
-        report = _stage_report(executed[-1], stage / f"report{suffix}.html")
+        report = _stage_report(
+            executed[-1], stage / f"report{suffix}.html", title=plan.name.get(lang), lang=lang
+        )
         table_files = []
         if tables:
             from fou_analysis.report.tables import export_tables
@@ -680,7 +723,12 @@ def run_portfolio(
         executed = _execute_all(
             project, [PORTFOLIO_NOTEBOOK], params, stage, suffix, project.processed_dir(PORTFOLIO)
         )
-        report = _stage_report(executed[-1], stage / f"report{suffix}.html")
+        report = _stage_report(
+            executed[-1],
+            stage / f"report{suffix}.html",
+            title="Porteføljen" if lang == "nb" else "The portfolio",
+            lang=lang,
+        )
         scan_outputs(stage)
         publish(stage, out_dir, lang=lang)
     return RunOutput(case=PORTFOLIO, report=out_dir / report.name, notebooks=(out_dir / executed[0].name,))

@@ -26,7 +26,11 @@ def _upper_first(text: str) -> str:
 def _fmt_value(v: Any, lang: str) -> str:
     if v is None:
         return "–"
-    if isinstance(v, bool | str):
+    if isinstance(v, str):
+        from fou_analysis.effects._checks import value_label
+
+        return value_label(v, lang)
+    if isinstance(v, bool):
         return str(v)
     try:
         x = float(v)
@@ -34,7 +38,10 @@ def _fmt_value(v: Any, lang: str) -> str:
         return str(v)
     if x == int(x) and abs(x) < 1e9:
         return fmt_number(x, 0, lang)
-    return fmt_number(x, 3 if abs(x) >= 0.001 else 6, lang)
+    # three significant digits: "29,2", not "29,200" (which reads as twenty-nine thousand in English)
+    from fou_analysis.formatting import format_significant
+
+    return format_significant(x, 3, lang)
 
 
 class Html:
@@ -224,7 +231,7 @@ def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.D
 def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     rows = [
         {
-            t("check", lang): d.name,
+            t("check", lang): d.label(lang),
             t("value", lang): _fmt_value(d.value, lang),
             t("verdict", lang): f"{VERDICT_MARK[d.verdict]} {t('verdict_' + d.verdict, lang)}",
             t("meaning", lang): d.text(lang),
@@ -249,7 +256,7 @@ def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html
     )
     if verdict in ("warn", "fail"):
         bad = [d for d in result.diagnostics if d.verdict == verdict]
-        items = "".join(f"<li>{html.escape(d.name)}: {html.escape(d.text(lang))}</li>" for d in bad)
+        items = "".join(f"<li>{html.escape(d.label(lang))}: {html.escape(d.text(lang))}</li>" for d in bad)
         parts.append(
             f"<p>{VERDICT_MARK[verdict]} <b>{t('assumption_' + verdict, lang)}</b></p><ul>{items}</ul>"
         )
@@ -389,7 +396,10 @@ def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
                 f"net present value per budget krone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
             )
         parts.append(f"<h3>{head}</h3><p>{html.escape(line)}</p>")
-    notes = list(getattr(s, "notes", ())) + list(getattr(valued, "notes", ()))
+    key = "notes_nb" if lang == "nb" else "notes"
+    notes = list(getattr(s, key, ()) or getattr(s, "notes", ())) + list(
+        getattr(valued, key, ()) or getattr(valued, "notes", ())
+    )
     parts.append(
         "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>"
     )

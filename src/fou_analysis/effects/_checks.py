@@ -1,0 +1,157 @@
+"""Names of diagnostic checks as a reader sees them, in Norwegian (bokmål) and English.
+
+A :class:`~fou_analysis.effects._result.Diagnostic` keeps a short machine name (``pre_trend``)
+for tables, ``diag_*`` columns and evidence grading; reports show :func:`check_label` instead,
+so a check id never reaches a report as code. One mapping for every design.
+"""
+
+from __future__ import annotations
+
+from fou_analysis.formatting import check_lang
+
+__all__ = ["CHECK_LABELS", "VALUE_LABELS", "check_label", "note_text", "value_label"]
+
+#: Machine name → ``{"nb": ..., "en": ...}``.
+CHECK_LABELS: dict[str, dict[str, str]] = {
+    "attrition": {"nb": "Frafall", "en": "Attrition"},
+    "balance": {"nb": "Balanse mellom gruppene", "en": "Balance between groups"},
+    "bootstrap": {"nb": "Bootstrap", "en": "Bootstrap"},
+    "censoring": {"nb": "Sensurering", "en": "Censoring"},
+    "clusters": {"nb": "Antall klynger", "en": "Number of clusters"},
+    "cohorts": {"nb": "Kohorter", "en": "Cohorts"},
+    "common_support": {"nb": "Felles støtte", "en": "Common support"},
+    "comparison_group": {"nb": "Sammenligningsgruppe", "en": "Comparison group"},
+    "complete_cases": {"nb": "Komplette rader", "en": "Complete cases"},
+    "convex_hull": {"nb": "Innenfor donorenes spenn", "en": "Within the donors' range"},
+    "dropped_units": {"nb": "Utelatte enheter", "en": "Dropped units"},
+    "effective_controls": {"nb": "Effektivt antall kontrollenheter", "en": "Effective number of controls"},
+    "effective_sample_size": {"nb": "Effektiv utvalgsstørrelse", "en": "Effective sample size"},
+    "events_per_term": {"nb": "Hendelser per modelledd", "en": "Events per model term"},
+    "few_treated": {"nb": "Få behandlede enheter", "en": "Few treated units"},
+    "independence": {"nb": "Uavhengige rader", "en": "Independent rows"},
+    "inference": {"nb": "Usikkerhetsberegning", "en": "Inference"},
+    "interval": {"nb": "Intervall", "en": "Interval"},
+    "leave_one_out": {"nb": "Utelat én donor om gangen", "en": "Leave one donor out"},
+    "max_weight_share": {"nb": "Største enkeltvekt", "en": "Largest single weight"},
+    "median_survival": {"nb": "Median tid til hendelse", "en": "Median time to event"},
+    "never_treated": {"nb": "Aldri behandlede enheter", "en": "Never-treated units"},
+    "permutation_resolution": {"nb": "Oppløsning i permutasjonstesten", "en": "Permutation test resolution"},
+    "placebo_date": {"nb": "Falskt starttidspunkt (placebo)", "en": "Placebo start date"},
+    "placebo_replications": {"nb": "Placebo-tildelinger", "en": "Placebo replications"},
+    "pre_fit": {"nb": "Tilpasning før tiltaket", "en": "Pre-period fit"},
+    "pre_trend": {"nb": "Parallelle trender før tiltaket", "en": "Parallel pre-trends"},
+    "propensity_model": {"nb": "Modell for tilbøyelighetsskåren", "en": "Propensity score model"},
+    "proportional_hazards": {"nb": "Proporsjonale hasarder", "en": "Proportional hazards"},
+    "randomisation_inference": {"nb": "Randomiseringsinferens", "en": "Randomisation inference"},
+    "residual_autocorrelation": {"nb": "Autokorrelasjon i residualene", "en": "Residual autocorrelation"},
+    "series_length": {"nb": "Lengde på tidsserien", "en": "Length of the series"},
+    "staggered_timing": {"nb": "Trinnvis oppstart", "en": "Staggered start"},
+    "treated_clusters": {"nb": "Behandlede klynger", "en": "Treated clusters"},
+    "treatment_switches_off": {"nb": "Tiltaket avsluttes for noen", "en": "Treatment switches off"},
+    "weights": {"nb": "Donorvekter", "en": "Donor weights"},
+    "wilcoxon_signed_rank": {"nb": "Wilcoxon-test (fortegnsrang)", "en": "Wilcoxon signed-rank test"},
+    "wild_bootstrap": {"nb": "Wild bootstrap", "en": "Wild bootstrap"},
+}
+
+
+def check_label(name: str, lang: str = "nb") -> str:
+    """The reader's name of a check; an unknown name is shown without underscores.
+
+    Examples
+    --------
+    >>> check_label("pre_trend", "nb"), check_label("pre_trend", "en")
+    ('Parallelle trender før tiltaket', 'Parallel pre-trends')
+    >>> check_label("new_check", "en")
+    'New check'
+    """
+    check_lang(lang)
+    known = CHECK_LABELS.get(name)
+    if known is not None:
+        return known[lang]
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+#: Word values some checks report (``"converged"``) → ``{"nb": ..., "en": ...}``.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "converged": {"nb": "konvergerte", "en": "converged"},
+    "not converged": {"nb": "konvergerte ikke", "en": "not converged"},
+    "sandwich": {"nb": "sandwich", "en": "sandwich"},
+    "bootstrap": {"nb": "bootstrap", "en": "bootstrap"},
+    "none": {"nb": "ingen", "en": "none"},
+}
+
+
+def value_label(value: str, lang: str = "nb") -> str:
+    """A check's word value in ``lang`` (unknown words unchanged).
+
+    Examples
+    --------
+    >>> value_label("converged", "nb"), value_label("anything", "nb")
+    ('konvergerte', 'anything')
+    """
+    check_lang(lang)
+    known = VALUE_LABELS.get(value)
+    return value if known is None else known[lang]
+
+
+def _nb_notes() -> dict[str, str]:
+    from importlib import import_module
+
+    # the modules, not the functions of the same name that ``fou_analysis.effects`` exports
+    prepost, survival, weighting = (
+        import_module(f"fou_analysis.effects.{m}") for m in ("prepost", "survival", "weighting")
+    )
+    nb = {
+        prepost.NOTES: (
+            "En før–etter-endring hos de samme personene er ikke en årsakseffekt: uten sammenligningsgruppe "
+            "kan regresjon mot gjennomsnittet, modning, hendelser mellom målingene og testeffekter ikke "
+            "skilles fra effekten av tiltaket.",
+            "Bare personer målt begge ganger sammenlignes; hvis de som falt fra skiller seg fra dem som ble "
+            "igjen, blir den gjennomsnittlige endringen skjev.",
+            "Intervallet forutsetter at endringene er omtrent normalfordelte eller at antallet par er "
+            "moderat (t-basert).",
+        ),
+        weighting.NOTES: (
+            "Ingen umålte felles årsaker: alt som påvirker både deltakelse og utfall er blant "
+            "kontrollvariablene; vekting kan ikke justere for det som ikke er målt.",
+            "Overlapp: personer med de samme kjennetegnene kunne vært i begge grupper (tilbøyelighetsskårer "
+            "strengt mellom 0 og 1); se kontrollene for overlapp.",
+            "Modellen for tilbøyelighetsskåren (logistisk, som spesifisert) er riktig; med den dobbelt "
+            "robuste metoden er det nok at enten den eller utfallsmodellen er riktig.",
+            "Én persons deltakelse endrer ikke en annen persons utfall (ingen smitteeffekter).",
+        ),
+        survival.NOTES: (
+            "Proporsjonale hasarder: hasardratioen antas konstant gjennom oppfølgingen (se kontrollen av "
+            "proporsjonale hasarder).",
+            "Ikke-informativ sensurering: personer hvis oppfølging slutter uten hendelsen har samme "
+            "prognose som dem som fortsatt følges.",
+            "Hasardratioen er en årsakseffekt bare hvis gruppene er sammenlignbare gitt kontrollvariablene "
+            "(ingen umålte felles årsaker); utenfor en randomisert studie er det en sterk forutsetning.",
+        ),
+    }
+    out: dict[str, str] = {}
+    for en, nb_texts in nb.items():
+        out.update(zip(en, nb_texts, strict=True))
+    return out
+
+
+def note_text(note: str, lang: str = "nb") -> str:
+    """An assumption note of an effect result in ``lang``.
+
+    The designs write their notes in English; the fixed notes of ``prepost``, ``weighting`` and
+    ``survival`` have a Norwegian text here. Notes built from the data (counts, options) are
+    returned as written.
+
+    Examples
+    --------
+    >>> from importlib import import_module
+    >>> note_text(import_module("fou_analysis.effects.survival").NOTES[0], "nb")[:25]
+    'Proporsjonale hasarder: h'
+    >>> note_text("Something else.", "nb")
+    'Something else.'
+    """
+    check_lang(lang)
+    if lang == "en":
+        return note
+    return _nb_notes().get(note, note)
