@@ -51,6 +51,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
@@ -139,6 +140,7 @@ class DidResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("did")
 def did(
     data: pd.DataFrame,
     *,

@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._fe import Absorber, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, allowed_text
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
@@ -105,13 +106,14 @@ class EventStudyResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("event_study")
 def event_study(
     data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
-    first_treated: str,
+    treatment_start: str,
     leads: int = 4,
     lags: int = 4,
     reference: int = -1,
@@ -128,9 +130,11 @@ def event_study(
         Panel, one row per unit and period.
     outcome, unit, time
         Columns; ``time`` must be numeric (year, month number, period index).
-    first_treated
+    treatment_start
         Column with the unit's first treated period (same scale as ``time``); 0 or missing
         means never treated.
+        Older name ``first_treated``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     leads, lags
         Event times from ``−leads`` to ``lags`` get their own coefficient.
     reference
@@ -159,6 +163,7 @@ def event_study(
     >>> res.event_table["event_time"].tolist()
     [-3, -2, -1, 0, 1, 2]
     """
+    first_treated = treatment_start  # the body keeps the older name
     if se not in OPTIONS["event_study"]["se"]:
         raise SpecificationError(
             f"se must be {allowed_text(OPTIONS['event_study']['se'])}, not {se!r}"

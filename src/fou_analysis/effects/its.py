@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._its_model import (
     ItsResult,
     _ar1_cov,
@@ -68,12 +69,13 @@ from fou_analysis.exceptions import DataError, SpecificationError
 __all__ = ["its", "ItsResult"]
 
 
+@aliases("its")
 def its(
     data: pd.DataFrame,
     *,
     outcome: str,
     time: str,
-    intervention_start: Any,
+    treatment_start: Any,
     seasonality: int | Literal["month"] | None = None,
     hac_lags: int | None = None,
     placebo_start: Any = None,
@@ -81,7 +83,7 @@ def its(
     level: float = 0.95,
     exposure: str | None = None,
     slope_change: bool = True,
-    cov: Literal["hac", "ar1", "model"] = "ar1",
+    se: Literal["hac", "ar1", "model"] = "ar1",
 ) -> ItsResult:
     """Segmented-regression interrupted time series.
 
@@ -91,8 +93,10 @@ def its(
         One row per period.
     outcome, time
         Column names; ``time`` numeric or datetime, equally spaced.
-    intervention_start
+    treatment_start
         First period of the intervention (a value comparable with ``time``).
+        Older name ``intervention_start``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     seasonality
         ``None``, an integer period (Fourier terms, two pairs) or ``"month"`` (dummies).
     hac_lags
@@ -107,10 +111,12 @@ def its(
         Column with population / person-time for rates (Poisson offset log(exposure)).
     slope_change
         Include the slope-change term b3 (default) or fit a step-change model.
-    cov
+    se
         ``"hac"`` (Newey-West, default), ``"ar1"`` (sandwich with AR(1) residual correlation,
         bias-corrected rho; better coverage in short series) or ``"model"`` (classical /
         quasi-Poisson).
+        Older name ``cov``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
 
     Returns
     -------
@@ -126,8 +132,10 @@ def its(
     >>> bool(res.ci[0] < -3 < res.ci[1])
     True
     """
+    intervention_start = treatment_start  # the body keeps the older name
+    cov = se  # the body keeps the older name
     check_option("its", "family", family)
-    check_option("its", "cov", cov)
+    check_option("its", "se", cov)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     if seasonality is not None and seasonality != "month":

@@ -55,6 +55,7 @@ from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects import _staggered_agg as agg
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import EffectResult, normal_ci, normal_p, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
@@ -122,13 +123,14 @@ class StaggeredResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("staggered_did")
 def staggered_did(
     data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
-    first_treated: str,
+    treatment_start: str,
     treated: str | None = None,
     control: str = "never",
     covariates: tuple[str, ...] | list[str] = (),
@@ -146,9 +148,11 @@ def staggered_did(
         Panel, one row per unit and period.
     outcome, unit, time
         Columns; ``time`` numeric with evenly spaced periods.
-    first_treated
+    treatment_start
         First treated period per unit (same scale as ``time``); 0 or missing = never treated.
         Units first treated after the last period count as never treated.
+        Older name ``first_treated``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     treated
         Optional 0/1 column with the treatment in each period. When given, it is checked to be
         absorbing (once 1, 1 in every later period of the unit) and to start in the period
@@ -187,6 +191,7 @@ def staggered_did(
     >>> bool(abs(res.estimate - 2.0) < 0.6)
     True
     """
+    first_treated = treatment_start  # the body keeps the older name
     check_option("staggered_did", "control", control)
     if len(tuple(covariates)):
         raise SpecificationError(

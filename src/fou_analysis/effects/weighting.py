@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._weighting_core import (
@@ -153,11 +154,12 @@ class WeightingResult(EffectResult):
 
 
 # ----------------------------------------------------------------- public API
+@aliases("weighting")
 def weighting(
     data: pd.DataFrame,
     *,
     outcome: str,
-    treatment: str,
+    treated: str,
     covariates: str | Sequence[str],
     estimand: str = "ATT",
     method: str = "ipw",
@@ -174,8 +176,10 @@ def weighting(
         One row per person.
     outcome
         Outcome column (numeric).
-    treatment
+    treated
         Treatment column, coded 0/1 (or boolean).
+        Older name ``treatment``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     covariates
         Column names (text / categorical / boolean columns become dummies), or a patsy right-hand
         side such as ``"age + I(age**2) + C(education)"``.
@@ -216,6 +220,7 @@ def weighting(
     >>> bool(abs(r.estimate - 2) < 0.5)
     True
     """
+    treatment = treated  # the body keeps the older name
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
     check_option("weighting", "estimand", estimand)
