@@ -67,7 +67,8 @@ _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 class DidResult(EffectResult):
     """Result of :func:`did`.
 
-    Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient), ``design``
+    Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient; the rows of
+    :meth:`to_frame` — the one tidy table — kept as an attribute for older code), ``design``
     (``"2x2"`` or ``"twfe"``), ``se_type``, ``clusters``, ``treated_clusters``, ``bootstrap``
     (dict with the wild bootstrap's p-value, interval, draws, weights, enumeration; or None),
     ``ri`` (dict with the randomisation-inference p-values (RI-t and RI-β), interval, number of
@@ -83,6 +84,9 @@ class DidResult(EffectResult):
     bootstrap: dict[str, Any] | None = None
     ri: dict[str, Any] | None = None
     means: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def _detail_table(self) -> pd.DataFrame:
+        return self.model_table if len(self.model_table) else self.table
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Interval at another level: t-based, or by inverting the kept bootstrap / permutation draws."""

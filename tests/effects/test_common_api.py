@@ -149,3 +149,50 @@ def test_common_names_mean_one_thing():
 def test_canonical_args_keeps_unknown_names_and_order():
     assert list(canonical_args("its", {"outcome": "y", "cov": "hac", "foo": 1})) == ["outcome", "se", "foo"]
     assert canonical_args("did", {"treated": "d"}) == {"treated": "d"}
+
+
+def _did_data() -> pd.DataFrame:
+    d = _panel()
+    return d.assign(x=np.random.default_rng(6).normal(size=len(d)))
+
+
+FRAME_CASES = {
+    **{k: (v[0], v[1], v[2]) for k, v in CASES.items()},
+    "did": (
+        _did_data,
+        {"outcome": "y", "treated": "d", "post": None, "unit": "u", "time": "t", "covariates": ["x"]},
+        {},
+    ),
+    "synthetic_did": (
+        lambda: _panel().query("g != 5"),  # one cohort: a block design
+        {"outcome": "y", "unit": "u", "time": "t", "treated": "d"},
+        {"reps": 20},
+    ),
+}
+
+
+@pytest.mark.parametrize("design", sorted(FRAME_CASES))
+def test_to_frame_is_one_tidy_table_on_every_result(design):
+    make, kwargs, extra = FRAME_CASES[design]
+    res = getattr(effects, design)(make(), **kwargs, **extra)
+    f = res.to_frame()
+    tidy = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high", "n"]
+    assert list(f.columns[:9]) == [*tidy, "headline"]
+    assert f["headline"].tolist() == [True] + [False] * (len(f) - 1)
+    head = f.iloc[0]
+    got = (head["estimate"], head["std_error"], head["p_value"], head["ci_low"], head["ci_high"], head["n"])
+    want = (res.estimate, res.se, res.p_value, *res.ci, res.n)
+    np.testing.assert_array_equal(np.array(got, float), np.array(want, float))  # NaN == NaN here
+    # the design's own table is the detail of this one: every one of its terms is in it
+    detail = res.model_table if design == "did" else res.table
+    assert set(detail["term"].astype(str)) <= set(f["term"].astype(str))
+    assert len(f) == len(detail) + (0 if (detail["estimate"] == res.estimate).any() else 1)
+    # key_numbers() and the headline-only frame are views of the same row
+    k = res.key_numbers().iloc[0]
+    np.testing.assert_array_equal(
+        np.array([k["estimate"], k["se"], k["ci_low"], k["ci_high"]], float),
+        np.array(got[:2] + got[3:5], float),
+    )
+    one = res.to_frame(headline_only=True)
+    assert len(one) == 1 and one.iloc[0]["estimate"] == res.estimate
+    assert {f"diag_{d.name}" for d in res.diagnostics} <= set(one.columns)
