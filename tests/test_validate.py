@@ -103,3 +103,17 @@ def test_an_older_name_and_its_new_name_together_are_listed(project: Project) ->
     )
     problems = validate_case("utstyrsbu", project=project)
     assert any("give 'unit' or its older name 'subject', not both" in p for p in problems), problems
+
+
+def test_covariates_as_a_formula_validate_and_a_bad_one_is_listed(project: Project) -> None:
+    path = project.root / "cases" / "noen.yaml"
+    text = path.read_text(encoding="utf-8")
+    listed = "covariates: [alder, bor_alene, mmse_inntak, zbi_t0]"
+    assert listed in text
+    path.write_text(
+        text.replace(listed, 'covariates: "alder + bor_alene + mmse_inntak + zbi_t0"'), encoding="utf-8"
+    )
+    assert validate_case("noen", project=project) == []
+    path.write_text(text.replace(listed, 'covariates: "alder + C(no_such_column)"'), encoding="utf-8")
+    problems = validate_case("noen", project=project)
+    assert any("outcome 'carer_burden'" in p and "no_such_column" in p for p in problems), problems

@@ -263,6 +263,9 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
         cols = [str(c) for c in df.columns]
         for name in COLUMN_ARGS.get(o.design, ()):
             v = args.get(name)
+            if name == "covariates" and isinstance(v, str) and v not in df.columns:
+                problems.extend(f"{head}: {p}" for p in _formula_problems(df, v))
+                continue
             for c in v if isinstance(v, list) else [v]:
                 if isinstance(c, str) and c not in df.columns:
                     problems.append(
@@ -300,6 +303,17 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                     + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
                 )
     return problems
+
+
+def _formula_problems(df: pd.DataFrame, formula: str) -> list[str]:
+    """A covariate formula (``"age + C(sex)"``) built on the prepared table as the design will."""
+    from fou_analysis.effects._covariates import expand_covariates
+
+    try:
+        expand_covariates(df, formula)
+    except SpecificationError as err:
+        return [str(err)]
+    return []
 
 
 #: ``{design: {column argument: arguments whose value must occur in that column}}``.

@@ -196,3 +196,37 @@ def test_to_frame_is_one_tidy_table_on_every_result(design):
     one = res.to_frame(headline_only=True)
     assert len(one) == 1 and one.iloc[0]["estimate"] == res.estimate
     assert {f"diag_{d.name}" for d in res.diagnostics} <= set(one.columns)
+
+
+def _with_covariates() -> pd.DataFrame:
+    d = _panel()
+    rng = np.random.default_rng(7)
+    d["age"] = rng.normal(40, 10, len(d))
+    d["sex"] = np.where(rng.random(len(d)) < 0.5, "f", "m")
+    d["y"] = d["y"] + 0.05 * d["age"] + 0.7 * (d["sex"] == "m")
+    return d
+
+
+COVARIATE_CASES = {
+    "did": {"outcome": "y", "treated": "d", "post": None, "unit": "u", "time": "t"},
+    "did_2x2": {"outcome": "y", "treated": "grp", "post": "after", "se": "hc1"},
+    "event_study": {"outcome": "y", "unit": "u", "time": "t", "treatment_start": "g", "leads": 2, "lags": 2},
+}
+
+
+@pytest.mark.parametrize("case", sorted(COVARIATE_CASES))
+def test_covariates_as_list_or_formula_give_the_same_estimate(case):
+    d = _with_covariates().assign(
+        after=lambda f: (f["t"] >= 3).astype(int), grp=lambda f: (f["g"] > 0).astype(int)
+    )
+    design = case.removesuffix("_2x2")
+    fn = getattr(effects, design)
+    before = d.copy()
+    listed = fn(d, **COVARIATE_CASES[case], covariates=["age", "sex"])
+    formula = fn(d, **COVARIATE_CASES[case], covariates="age + C(sex)")
+    plain = fn(d, **COVARIATE_CASES[case])
+    pd.testing.assert_frame_equal(d, before)  # the data are not modified
+    assert listed.estimate == pytest.approx(formula.estimate, rel=1e-10, abs=1e-12)
+    assert listed.se == pytest.approx(formula.se, rel=1e-10)
+    assert listed.estimate != plain.estimate  # the adjustment is really used
+    assert {"age", "C(sex)[T.m]"} <= set(formula.cov.index)

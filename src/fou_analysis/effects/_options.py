@@ -27,7 +27,7 @@ OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
 COLUMN_ARGS: dict[str, tuple[str, ...]] = {
     "prepost": ("outcome", "unit", "time"),
     "did": ("outcome", "treated", "post", "unit", "time", "covariates", "cluster"),
-    "event_study": ("outcome", "unit", "time", "treatment_start", "cluster"),
+    "event_study": ("outcome", "unit", "time", "treatment_start", "cluster", "covariates"),
     "staggered_did": ("outcome", "unit", "time", "treatment_start", "treated", "covariates"),
     "synthetic_control": ("outcome", "unit", "time", "predictors", "size", "names"),
     "synthetic_did": ("outcome", "unit", "time", "treated"),

@@ -43,6 +43,7 @@ Published result reproduced
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,7 @@ import statsmodels.api as sm
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
@@ -153,7 +155,7 @@ def did(
     post: str | None,
     unit: str | None = None,
     time: str | None = None,
-    covariates: tuple[str, ...] | list[str] = (),
+    covariates: str | Sequence[str] = (),
     cluster: str | None = None,
     se: str = "cluster",
     wild_weights: str = "rademacher",
@@ -174,11 +176,15 @@ def did(
         0/1 column: membership of the treated group; or, with ``post=None`` in TWFE, the
         time-varying treatment indicator ``D_it``.
     post
-        0/1 column: the period after the start. ``None`` only in TWFE (see ``treated``).
+        0/1 column: the period after the start. ``None`` only in TWFE (see ``treated``). A
+        column, not a start time, so it keeps its name (``treatment_start`` in the other
+        designs is *when* treatment starts).
     unit, time
         Both given: two-way fixed effects. Otherwise the 2×2 interaction model.
     covariates
-        Extra regressors.
+        Extra regressors: column names (text / categorical columns become dummies) or a patsy
+        right-hand side such as ``"age + C(sex)"``; a list and the same formula give the same
+        estimate.
     cluster
         Cluster column; defaults to ``unit`` for ``se="cluster"`` and ``se="wild"``.
     se
@@ -211,7 +217,7 @@ def did(
     >>> round(res.estimate, 1), round(res.se, 1)
     (-11863.9, 7456.6)
     """
-    covariates = list(covariates)
+    data, covariates = expand_covariates(data, covariates)
     if se not in _SE:
         raise SpecificationError(f"se must be one of {_SE}, not {se!r}")
     check_option("did", "wild_weights", wild_weights)
