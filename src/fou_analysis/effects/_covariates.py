@@ -48,8 +48,8 @@ def expand_covariates(data: pd.DataFrame, covariates: Covariates | None) -> tupl
     Examples
     --------
     >>> d = pd.DataFrame({"age": [30.0, 40, 50, 60], "sex": ["f", "m", "m", "f"]})
-    >>> expand_covariates(d, "age + C(sex)")[1]
-    ['age', 'C(sex)[T.m]']
+    >>> expand_covariates(d, "age + C(sex)")[1]  # patsy puts categorical terms first
+    ['C(sex)[T.m]', 'age']
     >>> expand_covariates(d, ["age", "sex"])[1]
     ['age', 'sex[T.m]']
     """
