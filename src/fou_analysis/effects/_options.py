@@ -31,7 +31,7 @@ COLUMN_ARGS: dict[str, tuple[str, ...]] = {
     "staggered_did": ("outcome", "unit", "time", "treatment_start", "treated", "covariates"),
     "synthetic_control": ("outcome", "unit", "time", "predictors", "size", "names"),
     "synthetic_did": ("outcome", "unit", "time", "treated"),
-    "its": ("outcome", "time", "exposure"),
+    "its": ("outcome", "time", "exposure", "covariates"),
     "weighting": ("outcome", "treated", "covariates"),
     "survival": ("duration", "event", "treated", "covariates"),
 }

@@ -46,6 +46,7 @@ Published result reproduced (tests/effects/test_its.py)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -53,6 +54,7 @@ import pandas as pd
 from scipy import stats
 
 from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._its_model import (
     ItsResult,
     _ar1_cov,
@@ -84,6 +86,7 @@ def its(
     exposure: str | None = None,
     slope_change: bool = True,
     se: Literal["hac", "ar1", "model"] = "ar1",
+    covariates: str | Sequence[str] = (),
 ) -> ItsResult:
     """Segmented-regression interrupted time series.
 
@@ -111,6 +114,11 @@ def its(
         Column with population / person-time for rates (Poisson offset log(exposure)).
     slope_change
         Include the slope-change term b3 (default) or fit a step-change model.
+    covariates
+        Time-varying controls (a column per period: unemployment rate, population …) as column
+        names or a patsy right-hand side (``"unemployment + C(school_term)"``); a list and the
+        same formula give the same estimate. They enter the segmented regression and stay at
+        their observed values in the counterfactual; the placebo check is fitted without them.
     se
         ``"hac"`` (Newey-West, default), ``"ar1"`` (sandwich with AR(1) residual correlation,
         bias-corrected rho; better coverage in short series) or ``"model"`` (classical /
@@ -143,7 +151,8 @@ def its(
             raise SpecificationError(
                 f"seasonality must be None, an integer period >= 2 or 'month', not {seasonality!r}"
             )
-    require_columns(data, [outcome, time] + ([exposure] if exposure else []))
+    data, covariates = expand_covariates(data, covariates)
+    require_columns(data, [outcome, time] + ([exposure] if exposure else []) + covariates)
     df = data.sort_values(time, kind="stable").reset_index(drop=True)
     if df[time].isna().any():
         raise DataError("missing time value", column=time)
@@ -190,6 +199,15 @@ def its(
         raise SpecificationError(f"hac_lags must be >= 0, not {hac_lags!r}")
 
     X = _design(t, t0, slope_change=slope_change, seasonality=seasonality, months=months)
+    for c in covariates:  # time-varying controls, kept at their observed values in the counterfactual
+        x_c = numeric_column(df, c)
+        if np.isnan(x_c).any():
+            raise DataError(
+                f"a control is missing in period {df[time].iloc[int(np.argmax(np.isnan(x_c)))]!r}; "
+                "an interrupted time series needs every period",
+                column=c,
+            )
+        X[c] = x_c
     if X.shape[1] >= T:
         raise SpecificationError(f"{X.shape[1]} parameters for {T} periods: too few periods for this model")
     res = _fit(y, X, offset, family, "model" if cov == "ar1" else cov, lags)

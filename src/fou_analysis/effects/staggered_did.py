@@ -25,8 +25,12 @@ Standard errors
 
 Covariates
     Not supported (the unconditional estimator only): passing ``covariates`` raises
-    ``SpecificationError``. Conditional parallel trends need the doubly robust estimator
-    (Sant'Anna & Zhao 2020), not implemented here.
+    ``SpecificationError``. Conditional parallel trends need, in every group-time cell, an
+    outcome regression of the change on *baseline* covariates in the comparison group (or the
+    doubly robust estimator of Sant'Anna & Zhao 2020) and an influence function that carries
+    that first step into the multiplier bootstrap; adding regressors, as in ``did`` and
+    ``event_study``, would not be that estimator. Left out rather than done half-way; use
+    ``event_study(covariates=...)`` or ``weighting`` meanwhile.
 
 Assumptions
     Parallel trends (for the chosen control group), no anticipation beyond ``anticipation``
@@ -162,7 +166,7 @@ def staggered_did(
     control
         ``"never"`` or ``"notyet"``.
     covariates
-        Not supported (must be empty).
+        Not supported (must be empty; see *Covariates* in the module docstring for why).
     anticipation
         Periods before ``first_treated`` in which units may already react.
     pretrend_window
@@ -195,7 +199,8 @@ def staggered_did(
     check_option("staggered_did", "control", control)
     if len(tuple(covariates)):
         raise SpecificationError(
-            "staggered_did supports only the unconditional estimator: covariates are not implemented"
+            "staggered_did supports only the unconditional estimator: covariates are not implemented "
+            "(see the module docstring); use event_study(covariates=...) or weighting"
         )
     if anticipation < 0:
         raise SpecificationError("anticipation must be >= 0")
