@@ -167,7 +167,7 @@ def event_study(
     >>> d = pd.DataFrame({"u": np.repeat(np.arange(30), 8), "t": np.tile(np.arange(8), 30)})
     >>> d["g"] = np.where(d.u < 10, 5, 0)
     >>> d["y"] = rng.normal(size=len(d)) + 1.0 * ((d.g > 0) & (d.t >= d.g))
-    >>> res = event_study(d, outcome="y", unit="u", time="t", first_treated="g", leads=3, lags=2)
+    >>> res = event_study(d, outcome="y", unit="u", time="t", treatment_start="g", leads=3, lags=2)
     >>> res.event_table["event_time"].tolist()
     [-3, -2, -1, 0, 1, 2]
     """

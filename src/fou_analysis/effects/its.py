@@ -136,7 +136,7 @@ def its(
     >>> rng = np.random.default_rng(0)
     >>> t = np.arange(60)
     >>> df = pd.DataFrame({"month": t, "y": 10 + 0.1 * t - 3 * (t >= 36) + rng.normal(size=60)})
-    >>> res = its(df, outcome="y", time="month", intervention_start=36)
+    >>> res = its(df, outcome="y", time="month", treatment_start=36)
     >>> bool(res.ci[0] < -3 < res.ci[1])
     True
     """

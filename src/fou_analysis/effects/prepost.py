@@ -198,7 +198,7 @@ def prepost(
     >>> import pandas as pd
     >>> d = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3, 4], "t": ["a", "b"] * 3 + ["a"],
     ...                   "y": [3.0, 4.0, 2.0, 4.0, 5.0, 5.5, 1.0]})
-    >>> r = prepost(d, outcome="y", subject="id", wave="t", pre="a", post="b")
+    >>> r = prepost(d, outcome="y", unit="id", time="t", pre="a", post="b")
     >>> r.n, round(r.estimate, 2)
     (3, 1.17)
     """

@@ -191,7 +191,7 @@ def staggered_did(
     >>> d = pd.DataFrame({"u": np.repeat(np.arange(60), 6), "t": np.tile(np.arange(1, 7), 60)})
     >>> d["g"] = np.select([d.u < 20, d.u < 40], [3, 5], 0)
     >>> d["y"] = rng.normal(size=len(d)) + 2.0 * ((d.g > 0) & (d.t >= d.g))
-    >>> res = staggered_did(d, outcome="y", unit="u", time="t", first_treated="g")
+    >>> res = staggered_did(d, outcome="y", unit="u", time="t", treatment_start="g")
     >>> bool(abs(res.estimate - 2.0) < 0.6)
     True
     """

@@ -323,14 +323,14 @@ def survival(
     >>> g = np.repeat([0, 1], 100)
     >>> t = rng.exponential(1 / np.exp(0.7 * g))
     >>> d = pd.DataFrame({"t": np.minimum(t, 2), "e": (t < 2).astype(int), "g": g})
-    >>> r = survival(d, duration="t", event="e", group="g")
+    >>> r = survival(d, duration="t", event="e", treated="g")
     >>> bool(0.3 < r.estimate < 1.1)
     True
     """
     group = treated  # the body keeps the older name
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
-    for arg, col in (("duration", duration), ("event", event), ("group", group)):
+    for arg, col in (("duration", duration), ("event", event), ("treated", group)):
         if col is not None and col not in data.columns:
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
     check_option("survival", "ties", ties)

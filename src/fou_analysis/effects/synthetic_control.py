@@ -232,7 +232,7 @@ def synthetic_control(
     ...         for u in range(10) for t in range(12)]
     >>> df = pd.DataFrame(rows, columns=["unit", "year", "y"])
     >>> res = synthetic_control(df, outcome="y", unit="unit", time="year",
-    ...                         treated_unit=0, treatment_start=8)
+    ...                         treated=0, treatment_start=8)
     >>> float(round(res.weights.sum(), 6))
     1.0
     """

@@ -216,7 +216,7 @@ def weighting(
     >>> x = rng.normal(size=500)
     >>> t = (rng.random(500) < 1 / (1 + np.exp(-x))).astype(int)
     >>> d = pd.DataFrame({"x": x, "t": t, "y": 2 * t + x + rng.normal(size=500)})
-    >>> r = weighting(d, outcome="y", treatment="t", covariates=["x"])
+    >>> r = weighting(d, outcome="y", treated="t", covariates=["x"])
     >>> bool(abs(r.estimate - 2) < 0.5)
     True
     """
