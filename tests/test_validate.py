@@ -72,3 +72,48 @@ def test_run_reads_declared_types_and_stops_at_a_bad_cell_naming_it(project: Pro
     assert (e.value.file, e.value.row, e.value.column) == (str(path), 5, "mmse_inntak")
     assert "'ca. 5'" in str(e.value)
     assert validate_case("noen", project=project) == [str(e.value)]  # validate: the same one problem
+
+
+def _rename_args(path: Path, old_to_new: dict[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in old_to_new.items():
+        assert f"{old}:" in text, old
+        text = text.replace(f"{old}:", f"{new}:")
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("case", "renames"),
+    [
+        ("utstyrsbu", {"subject": "unit", "wave": "time", "intervention_start": "treatment_start"}),
+        ("noen", {"treatment": "treated", "group": "treated"}),
+    ],
+)
+def test_plans_with_the_common_argument_names_validate_clean(project: Project, case: str, renames) -> None:
+    _rename_args(project.root / "cases" / f"{case}.yaml", renames)
+    assert validate_case(case, project=project) == []
+
+
+def test_an_older_name_and_its_new_name_together_are_listed(project: Project) -> None:
+    path = project.root / "cases" / "utstyrsbu.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "subject: pseudonym," in text
+    path.write_text(
+        text.replace("subject: pseudonym,", "subject: pseudonym, unit: pseudonym,", 1), encoding="utf-8"
+    )
+    problems = validate_case("utstyrsbu", project=project)
+    assert any("give 'unit' or its older name 'subject', not both" in p for p in problems), problems
+
+
+def test_covariates_as_a_formula_validate_and_a_bad_one_is_listed(project: Project) -> None:
+    path = project.root / "cases" / "noen.yaml"
+    text = path.read_text(encoding="utf-8")
+    listed = "covariates: [alder, bor_alene, mmse_inntak, zbi_t0]"
+    assert listed in text
+    path.write_text(
+        text.replace(listed, 'covariates: "alder + bor_alene + mmse_inntak + zbi_t0"'), encoding="utf-8"
+    )
+    assert validate_case("noen", project=project) == []
+    path.write_text(text.replace(listed, 'covariates: "alder + C(no_such_column)"'), encoding="utf-8")
+    problems = validate_case("noen", project=project)
+    assert any("outcome 'carer_burden'" in p and "no_such_column" in p for p in problems), problems

@@ -129,7 +129,7 @@ BROKEN = [
         "missing required design argument",
         "utstyrsbu",
         plan=_set([AD, "args", "wave"], _DELETE),
-        expect=("outcome 'activity_days'", "needs the argument 'wave'"),
+        expect=("outcome 'activity_days'", "needs the argument 'time' or its older name 'wave'"),
         estimate=("activity_days",),
     ),
     Mutation(

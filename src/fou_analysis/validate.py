@@ -6,7 +6,8 @@ Checks, collecting rather than stopping:
    outcomes — named by id, with "did you mean");
 2. every raw file and codebook exists ("did you mean" from the files in the raw folder);
 3. each outcome's ``args`` against its design: argument names against the signature of
-   ``fou_analysis.effects.<design>`` (:func:`inspect.signature`), required arguments present,
+   ``fou_analysis.effects.<design>`` (:func:`inspect.signature`; the older names in
+   :data:`fou_analysis.effects._options.ALIASES` accepted too), required arguments present,
    choice options (``se``, ``control``, ``method`` …) against
    :data:`fou_analysis.effects._options.OPTIONS`, the table the designs check themselves, and
    the other arguments against the design's type hints (pydantic, strict: ``"12"`` is not 12);
@@ -39,7 +40,7 @@ import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from fou_analysis.config import CasePlan, Project, did_you_mean, load_plan
-from fou_analysis.exceptions import FouError
+from fou_analysis.exceptions import FouError, SpecificationError
 from fou_analysis.pipeline.recipes import get_recipe
 
 
@@ -120,19 +121,25 @@ def _design(name: str) -> Any:
 
 def _check_design_args(plan: CasePlan) -> list[str]:
     """Argument names, required arguments and option values of every outcome, without data."""
-    from fou_analysis.effects._options import COLUMN_ARGS, OPTIONS, allowed_text
+    from fou_analysis.effects._options import ALIASES, COLUMN_ARGS, OPTIONS, allowed_text
 
     problems = []
     for o in plan.outcomes:
         head = f"{_where(plan)}: outcome {o.id!r}"
+        args, problem = _canonical_args(o.design, o.args)
+        if problem:
+            problems.append(f"{head}: {problem}")
         params = list(inspect.signature(_design(o.design)).parameters.values())[1:]  # [0] is the data
         names = [p.name for p in params]
         open_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
         misspelt = set()
-        for k in o.args:
+        older = ALIASES.get(o.design, {})
+        for k in args:
             if k not in names and not open_kw:
-                hint = did_you_mean(k, names)
-                misspelt |= {n for n in names if hint.startswith(f" (did you mean {n!r}")}
+                hint = did_you_mean(k, [*names, *older])
+                misspelt |= {
+                    older.get(n, n) for n in [*names, *older] if hint.startswith(f" (did you mean {n!r}")
+                }
                 problems.append(
                     f"{head}: {o.design} has no argument {k!r}"
                     + (hint or f"; its arguments: {', '.join(names)}")
@@ -142,16 +149,18 @@ def _check_design_args(plan: CasePlan) -> list[str]:
                 inspect.Parameter.KEYWORD_ONLY,
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
             )
-            if required and p.name not in o.args and p.name not in misspelt:
-                problems.append(f"{head}: {o.design} needs the argument {p.name!r} (under args)")
+            if required and p.name not in args and p.name not in misspelt:
+                was = [k for k, v in older.items() if v == p.name]
+                also = f" or its older name {was[0]!r}" if was else ""
+                problems.append(f"{head}: {o.design} needs the argument {p.name!r}{also} (under args)")
         for name, allowed in OPTIONS.get(o.design, {}).items():
-            if name in o.args and o.args[name] not in allowed:
+            if name in args and args[name] not in allowed:
                 problems.append(
-                    f"{head}: {name} must be {allowed_text(allowed)}, not {o.args[name]!r}"
-                    + did_you_mean(o.args[name], allowed)
+                    f"{head}: {name} must be {allowed_text(allowed)}, not {args[name]!r}"
+                    + did_you_mean(args[name], allowed)
                 )
         hints = typing.get_type_hints(_design(o.design))
-        for k, v in o.args.items():
+        for k, v in args.items():
             if k in hints and k not in OPTIONS.get(o.design, {}) and k not in COLUMN_ARGS.get(o.design, ()):
                 try:
                     TypeAdapter(hints[k]).validate_python(v, strict=True)
@@ -159,13 +168,26 @@ def _check_design_args(plan: CasePlan) -> list[str]:
                     why = "; ".join(dict.fromkeys(err["msg"] for err in e.errors()))
                     problems.append(f"{head}: {k} {v!r} does not fit the design ({why})")
         for name in COLUMN_ARGS.get(o.design, ()):
-            v = o.args.get(name)
+            v = args.get(name)
             if v is None:
                 continue
             items = v if isinstance(v, list) else [v]
             if not all(isinstance(c, str) for c in items) or (isinstance(v, list) and name not in _LIST_ARGS):
                 problems.append(f"{head}: {name} must name a column, not {v!r}")
     return problems
+
+
+def _canonical_args(design: str, args: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A plan's ``args`` under the designs' common names (older names are accepted, as the
+    designs accept them), and the problem when an older name and its new name are both given."""
+    from fou_analysis.effects._aliases import canonical_args
+    from fou_analysis.effects._options import ALIASES
+
+    try:
+        return canonical_args(design, args), None
+    except SpecificationError as err:
+        mapping = ALIASES.get(design, {})
+        return {mapping.get(k, k): v for k, v in args.items()}, str(err)
 
 
 #: Column arguments that take a list of column names.
@@ -242,9 +264,13 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
             continue  # the table's own problem is listed already
         df = tables[o.table]
         head = f"{_where(plan)}: outcome {o.id!r}"
+        args, _ = _canonical_args(o.design, o.args)  # both spellings given: listed by _check_design_args
         cols = [str(c) for c in df.columns]
         for name in COLUMN_ARGS.get(o.design, ()):
-            v = o.args.get(name)
+            v = args.get(name)
+            if name == "covariates" and isinstance(v, str) and v not in df.columns:
+                problems.extend(f"{head}: {p}" for p in _formula_problems(df, v))
+                continue
             for c in v if isinstance(v, list) else [v]:
                 if isinstance(c, str) and c not in df.columns:
                     problems.append(
@@ -252,24 +278,24 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                         + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
                     )
         for col_arg, val_args in _LOOKUPS.get(o.design, {}).items():
-            col = o.args.get(col_arg)
+            col = args.get(col_arg)
             if not isinstance(col, str) or col not in df.columns:
                 continue
             present = df[col].dropna().unique().tolist()
             as_text = {str(x): x for x in present}
             for a in val_args:
-                if a in o.args and o.args[a] not in present:
-                    same = as_text.get(str(o.args[a]))
+                if a in args and args[a] not in present:
+                    same = as_text.get(str(args[a]))
                     if same is not None:  # the design compares values exactly: 5006 is not "5006"
                         problems.append(
-                            f"{head}: {a} {o.args[a]!r} does not occur in column {col!r} of table "
+                            f"{head}: {a} {args[a]!r} does not occur in column {col!r} of table "
                             f"{o.table!r}, which holds {same!r} (write it as {same!r} in the plan)"
                         )
                         continue
                     shown = ", ".join(repr(x) for x in present[:12])
                     problems.append(
-                        f"{head}: {a} {o.args[a]!r} does not occur in column {col!r} of table {o.table!r}"
-                        + (did_you_mean(o.args[a], present) or f"; values there: {shown}")
+                        f"{head}: {a} {args[a]!r} does not occur in column {col!r} of table {o.table!r}"
+                        + (did_you_mean(args[a], present) or f"; values there: {shown}")
                     )
     for d in plan.describe:
         if d.table not in tables:
@@ -282,6 +308,17 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                     + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
                 )
     return problems
+
+
+def _formula_problems(df: pd.DataFrame, formula: str) -> list[str]:
+    """A covariate formula (``"age + C(sex)"``) built on the prepared table as the design will."""
+    from fou_analysis.effects._covariates import expand_covariates
+
+    try:
+        expand_covariates(df, formula)
+    except SpecificationError as err:
+        return [str(err)]
+    return []
 
 
 # --------------------------------------------------------------------------- barometer
@@ -315,6 +352,6 @@ def _check_barometer(plan: CasePlan, project: Project, missing: set[str]) -> lis
 
 #: ``{design: {column argument: arguments whose value must occur in that column}}``.
 _LOOKUPS = {
-    "prepost": {"wave": ("pre", "post")},
-    "synthetic_control": {"unit": ("treated_unit",)},
+    "prepost": {"time": ("pre", "post")},
+    "synthetic_control": {"unit": ("treated",)},
 }

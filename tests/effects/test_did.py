@@ -117,7 +117,8 @@ def test_result_contract(organ):
         d.name for d in res.diagnostics
     }
     assert "Diagnostics" in str(res.summary("en")) and res.sentence("nb")
-    assert res.to_frame().shape[0] == 1
+    assert res.to_frame(headline_only=True).shape[0] == 1
+    assert len(res.to_frame()) == len(res.model_table)  # headline + the other coefficients
     assert res.plot() is not None
 
 

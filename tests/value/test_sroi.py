@@ -176,3 +176,61 @@ def test_inputs_not_modified(make_row):
     value.sroi(value.load_impact_map(frame), investment=1, base_year=2020)
     pd.testing.assert_frame_equal(frame, before)
     assert np.isfinite(value.sroi(value.load_impact_map(rows), investment=1, base_year=2020).ratio)
+
+
+def _plain_frame(make_row):
+    """An impact map as a notebook user builds it: a DataFrame with numbers, not text."""
+    return pd.DataFrame(
+        [
+            make_row(
+                quantity=10, proxy_nok=1000, deadweight=0.2, attribution=0.25, drop_off=0.5, duration_years=3
+            ),
+            make_row(
+                outcome="fewer sick days", quantity=4.5, proxy_nok=2500, proxy_year=2022, displacement=0.1
+            ),
+        ]
+    )
+
+
+def test_sroi_accepts_plain_dataframe_same_as_load_impact_map(make_row):
+    frame = _plain_frame(make_row)
+    via_loader = value.sroi(value.load_impact_map(frame), investment=20_000, discount_rate=0.035)
+    direct = value.sroi(frame, investment=20_000, discount_rate=0.035)
+    assert direct.present_value == via_loader.present_value
+    assert direct.ratio == via_loader.ratio
+    pd.testing.assert_frame_equal(direct.by_outcome, via_loader.by_outcome)
+    pd.testing.assert_frame_equal(direct.by_year, via_loader.by_year)
+    # and it is the hand-computable value for the single-year second row at base_year 2022:
+    one = value.sroi(frame.iloc[[1]], investment=1_000, discount_rate=0)
+    assert one.present_value == pytest.approx(4.5 * 2500 * 0.9, rel=1e-12)  # 10 125
+
+
+def test_sroi_plain_dataframe_does_not_modify_input(make_row):
+    frame = _plain_frame(make_row)
+    before = frame.copy()
+    value.sroi(frame, investment=20_000)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "row"),
+    [("deadweight", 1.5, 3), ("proxy_nok", "lots", 2), ("duration_years", None, 3)],
+)
+def test_sroi_plain_dataframe_bad_value_names_column_and_row(make_row, column, bad, row):
+    from fou_analysis.exceptions import DataError
+
+    frame = _plain_frame(make_row).astype(object)
+    frame.loc[row - 2, column] = bad  # header = row 1, first record = row 2
+    with pytest.raises(DataError) as info:
+        value.sroi(frame, investment=20_000)
+    assert info.value.column == column
+    assert info.value.row == row
+
+
+def test_sroi_plain_dataframe_missing_column_is_named(make_row):
+    from fou_analysis.exceptions import DataError
+
+    frame = _plain_frame(make_row).drop(columns="attribution")
+    with pytest.raises(DataError) as info:
+        value.sroi(frame, investment=20_000)
+    assert info.value.column == "attribution"

@@ -3,6 +3,11 @@
 Every design returns an :class:`EffectResult` (or a subclass) with ``estimate, se, ci, p_value,
 n, diagnostics, notes, table, mde`` and ``.summary(lang)``, ``.plot(ax=None)``, ``.to_frame()``.
 
+Every design takes the common argument names ``outcome, unit, time, treated, treatment_start,
+covariates, se`` (older names kept as aliases: :mod:`fou_analysis.effects._aliases`), and every
+result's ``to_frame()`` is one tidy table (``term, estimate, std_error, statistic, p_value,
+ci_low, ci_high, n``, headline row first).
+
 Designs: :func:`prepost`, :func:`did`, :func:`event_study`, :func:`staggered_did`,
 :func:`synthetic_control`, :func:`synthetic_did`, :func:`its`, :func:`weighting`,
 :func:`survival`; :func:`compare` puts several results side by side (text, HTML, LaTeX); every

@@ -2,7 +2,8 @@
 
 Each design checks its options with :func:`check_option` against :data:`OPTIONS`, and
 ``fou validate`` reads the same table (and :data:`COLUMN_ARGS`) to check a plan's ``args``
-before anything is estimated, so the two cannot drift apart.
+before anything is estimated, so the two cannot drift apart. Both use the common argument
+names; :data:`ALIASES` lists the older spellings still accepted.
 """
 
 from __future__ import annotations
@@ -17,22 +18,36 @@ OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "event_study": {"se": ("classical", "hc1", "cluster")},
     "staggered_did": {"control": ("never", "notyet")},
     "synthetic_did": {"se": ("placebo", "jackknife"), "estimator": ("sdid", "sc", "did")},
-    "its": {"family": ("gaussian", "poisson"), "cov": ("hac", "ar1", "model")},
+    "its": {"family": ("gaussian", "poisson"), "se": ("hac", "ar1", "model")},
     "weighting": {"estimand": ("ATT", "ATE"), "method": ("ipw", "dr")},
     "survival": {"ties": ("efron", "breslow")},
 }
 
 #: ``{design: arguments that name a column of its table}`` (a name, or a list of names).
 COLUMN_ARGS: dict[str, tuple[str, ...]] = {
-    "prepost": ("outcome", "subject", "wave"),
+    "prepost": ("outcome", "unit", "time"),
     "did": ("outcome", "treated", "post", "unit", "time", "covariates", "cluster"),
-    "event_study": ("outcome", "unit", "time", "first_treated", "cluster"),
-    "staggered_did": ("outcome", "unit", "time", "first_treated", "covariates"),
+    "event_study": ("outcome", "unit", "time", "treatment_start", "cluster", "covariates"),
+    "staggered_did": ("outcome", "unit", "time", "treatment_start", "treated", "covariates"),
     "synthetic_control": ("outcome", "unit", "time", "predictors", "size", "names"),
     "synthetic_did": ("outcome", "unit", "time", "treated"),
-    "its": ("outcome", "time", "exposure"),
-    "weighting": ("outcome", "treatment", "covariates"),
-    "survival": ("duration", "event", "group", "covariates"),
+    "its": ("outcome", "time", "exposure", "covariates"),
+    "weighting": ("outcome", "treated", "covariates"),
+    "survival": ("duration", "event", "treated", "covariates"),
+}
+
+#: ``{design: {older name: common name}}``: the spellings each design still accepts (no warning
+#: for now). The common names mean one thing everywhere; see :mod:`fou_analysis.effects._aliases`.
+ALIASES: dict[str, dict[str, str]] = {
+    "prepost": {"subject": "unit", "wave": "time"},
+    "did": {},
+    "event_study": {"first_treated": "treatment_start"},
+    "staggered_did": {"first_treated": "treatment_start"},
+    "synthetic_control": {"treated_unit": "treated"},
+    "synthetic_did": {},
+    "its": {"intervention_start": "treatment_start", "cov": "se"},
+    "weighting": {"treatment": "treated"},
+    "survival": {"group": "treated"},
 }
 
 

@@ -11,6 +11,9 @@ estimator supplied it, states the minimum detectable effect.
 
 The tidy table schema is fixed for every result:
 ``term, estimate, std_error, statistic, p_value, ci_low, ci_high`` (extra columns allowed).
+:meth:`EffectResult.to_frame` is *the* table of a result (those columns plus ``n`` and a
+``headline`` flag, the headline row first); ``table``, ``model_table`` and ``key_numbers()``
+are views of it kept for existing code.
 """
 
 from __future__ import annotations
@@ -145,7 +148,8 @@ class EffectResult:
         The assumptions the estimate rests on, in words (English; ``summary("nb")`` shows the
         Norwegian text where :func:`fou_analysis.effects._checks.note_text` has one).
     table
-        Tidy frame (``TIDY_COLUMNS``) per term or per period.
+        Tidy frame (``TIDY_COLUMNS``) per term or per period: the design's detail rows, which
+        :meth:`to_frame` (the one tidy table of every result) lists after the headline row.
     mde
         Minimum detectable effect (80 % power, 5 % two-sided) at this sample size, if known.
     labels
@@ -284,7 +288,8 @@ class EffectResult:
         return " Note: an assumption of the method fails (see diagnostics)."
 
     def key_numbers(self) -> pd.DataFrame:
-        """The headline numbers as a one-row frame."""
+        """The headline numbers as a one-row frame (a view kept for the summary and older code:
+        the headline row of :meth:`to_frame` with ``se`` for ``std_error``)."""
         return pd.DataFrame(
             [
                 {
@@ -315,12 +320,82 @@ class EffectResult:
         notes = tuple(note_text(n, lang) for n in self.notes)
         return Summary(title=title, sentence=sentence, table=tab, diagnostics=diags, notes=notes)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy one-row frame of the headline estimate (plus diagnostics as ``diag_*`` columns)."""
-        row = self.key_numbers().iloc[0].to_dict()
-        for d in self.diagnostics:
-            row[f"diag_{d.name}"] = d.verdict
-        return pd.DataFrame([row])
+    def _detail_table(self) -> pd.DataFrame:
+        """The design's per-term / per-period rows that :meth:`to_frame` lists after the headline.
+
+        ``table`` by default; a design whose model has more terms (DiD: every coefficient,
+        covariates included) returns those.
+        """
+        return self.table
+
+    def to_frame(self, *, headline_only: bool = False) -> pd.DataFrame:
+        """The one tidy table of the result: the headline estimate first, then the design's terms.
+
+        Columns, the same on every result: ``term, estimate, std_error, statistic, p_value,
+        ci_low, ci_high, n`` (``n``: observations behind the fit), then ``headline`` (``True``
+        on the first row, the estimate the report shows), ``method, estimand, outcome``, any
+        design-specific columns of the detail rows (event time, cohort …), and on the headline
+        row only ``se, n_treated, n_control, mde`` and one ``diag_<name>`` verdict per diagnostic.
+
+        ``table`` (and :class:`~fou_analysis.effects.DidResult`'s ``model_table``) are the
+        detail rows of this table, and :meth:`key_numbers` its headline row under the older
+        column names; both stay for the code that reads them.
+
+        Parameters
+        ----------
+        headline_only
+            Only the headline row (one row per result, as the report's effects table needs).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> r = EffectResult(method="x", estimand="ATT", outcome="y", estimate=2.0, se=0.5,
+        ...                  ci=(1.0, 3.0), p_value=0.01, n=40)
+        >>> r.to_frame()[["term", "estimate", "std_error", "statistic", "n", "headline"]]
+          term  estimate  std_error  statistic   n  headline
+        0  ATT       2.0        0.5        4.0  40      True
+        """
+        detail = self._detail_table()
+        detail = tidy_frame(detail) if detail is not None and len(detail) else tidy_frame([])
+        same = detail.index[detail["estimate"].to_numpy(dtype=float) == self.estimate]
+        term: Any = self.estimand
+        stat = self.estimate / self.se if math.isfinite(self.se) and self.se > 0 else float("nan")
+        if len(same):
+            term = detail.at[same[0], "term"]
+            if pd.notna(detail.at[same[0], "statistic"]):
+                stat = float(detail.at[same[0], "statistic"])
+            detail = detail.drop(index=same[0])
+        head: dict[str, Any] = {
+            "term": term,
+            "estimate": self.estimate,
+            "std_error": self.se,
+            "statistic": stat,
+            "p_value": self.p_value,
+            "ci_low": self.ci[0],
+            "ci_high": self.ci[1],
+            "n": self.n,
+            "headline": True,
+        }
+        tail = {"se": self.se, "n_treated": self.n_treated, "n_control": self.n_control, "mde": self.mde}
+        tail.update({f"diag_{d.name}": d.verdict for d in self.diagnostics})
+        rows = pd.DataFrame([head])
+        if not headline_only and len(detail):
+            rest = detail.copy()
+            if "n" not in rest.columns:
+                rest["n"] = self.n
+            rest["n"] = rest["n"].fillna(self.n)
+            rest["headline"] = False
+            rows = pd.concat([rows, rest], ignore_index=True, sort=False)
+        rows["headline"] = rows["headline"].astype(bool)
+        rows["method"], rows["estimand"], rows["outcome"] = self.method, self.estimand, self.outcome
+        for k, v in tail.items():
+            rows[k] = [v] + [None] * (len(rows) - 1)
+        first = [*TIDY_COLUMNS, "n", "headline", "method", "estimand", "outcome"]
+        extra = [c for c in rows.columns if c not in first and c not in tail]
+        return rows[first + extra + list(tail)]
 
     def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Point estimate with its interval (designs override this with their standard plot)."""

@@ -43,6 +43,7 @@ Published result reproduced
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ import pandas as pd
 import statsmodels.api as sm
 
 from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._fe import Absorber, Partialler, codes_of, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
@@ -67,7 +70,8 @@ _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 class DidResult(EffectResult):
     """Result of :func:`did`.
 
-    Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient), ``design``
+    Extra attributes: ``model_table`` (tidy, every non-absorbed coefficient; the rows of
+    :meth:`to_frame` — the one tidy table — kept as an attribute for older code), ``design``
     (``"2x2"`` or ``"twfe"``), ``se_type``, ``clusters``, ``treated_clusters``, ``bootstrap``
     (dict with the wild bootstrap's p-value, interval, draws, weights, enumeration; or None),
     ``ri`` (dict with the randomisation-inference p-values (RI-t and RI-β), interval, number of
@@ -83,6 +87,9 @@ class DidResult(EffectResult):
     bootstrap: dict[str, Any] | None = None
     ri: dict[str, Any] | None = None
     means: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def _detail_table(self) -> pd.DataFrame:
+        return self.model_table if len(self.model_table) else self.table
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Interval at another level: t-based, or by inverting the kept bootstrap / permutation draws."""
@@ -140,6 +147,7 @@ class DidResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("did")
 def did(
     data: pd.DataFrame,
     *,
@@ -148,7 +156,7 @@ def did(
     post: str | None,
     unit: str | None = None,
     time: str | None = None,
-    covariates: tuple[str, ...] | list[str] = (),
+    covariates: str | Sequence[str] = (),
     cluster: str | None = None,
     se: str = "cluster",
     wild_weights: str = "rademacher",
@@ -169,11 +177,15 @@ def did(
         0/1 column: membership of the treated group; or, with ``post=None`` in TWFE, the
         time-varying treatment indicator ``D_it``.
     post
-        0/1 column: the period after the start. ``None`` only in TWFE (see ``treated``).
+        0/1 column: the period after the start. ``None`` only in TWFE (see ``treated``). A
+        column, not a start time, so it keeps its name (``treatment_start`` in the other
+        designs is *when* treatment starts).
     unit, time
         Both given: two-way fixed effects. Otherwise the 2×2 interaction model.
     covariates
-        Extra regressors.
+        Extra regressors: column names (text / categorical columns become dummies) or a patsy
+        right-hand side such as ``"age + C(sex)"``; a list and the same formula give the same
+        estimate.
     cluster
         Cluster column; defaults to ``unit`` for ``se="cluster"`` and ``se="wild"``.
     se
@@ -206,7 +218,7 @@ def did(
     >>> round(res.estimate, 1), round(res.se, 1)
     (-11863.9, 7456.6)
     """
-    covariates = list(covariates)
+    data, covariates = expand_covariates(data, covariates)
     if se not in _SE:
         raise SpecificationError(f"se must be one of {_SE}, not {se!r}")
     check_option("did", "wild_weights", wild_weights)

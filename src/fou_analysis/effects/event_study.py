@@ -33,6 +33,7 @@ Published result reproduced
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ import pandas as pd
 from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
+from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._fe import Absorber, ols_absorbed
 from fou_analysis.effects._options import OPTIONS, allowed_text
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, tidy_frame
@@ -105,13 +108,14 @@ class EventStudyResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("event_study")
 def event_study(
     data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
-    first_treated: str,
+    treatment_start: str,
     leads: int = 4,
     lags: int = 4,
     reference: int = -1,
@@ -119,6 +123,7 @@ def event_study(
     cluster: str | None = None,
     binned: bool = True,
     level: float = 0.95,
+    covariates: str | Sequence[str] = (),
 ) -> EventStudyResult:
     """TWFE event study with a joint pre-trend test.
 
@@ -128,9 +133,11 @@ def event_study(
         Panel, one row per unit and period.
     outcome, unit, time
         Columns; ``time`` must be numeric (year, month number, period index).
-    first_treated
+    treatment_start
         Column with the unit's first treated period (same scale as ``time``); 0 or missing
         means never treated.
+        Older name ``first_treated``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     leads, lags
         Event times from ``−leads`` to ``lags`` get their own coefficient.
     reference
@@ -142,6 +149,11 @@ def event_study(
         Bin the endpoints (``≤ −leads``, ``≥ lags``); otherwise drop treated rows outside.
     level
         Confidence level.
+    covariates
+        Time-varying controls added to the regression: column names (text columns become
+        dummies) or a patsy right-hand side such as ``"age + C(sex)"``; a list and the same
+        formula give the same estimate. Controls that are constant within a unit are absorbed
+        by the unit effects.
 
     Returns
     -------
@@ -155,10 +167,11 @@ def event_study(
     >>> d = pd.DataFrame({"u": np.repeat(np.arange(30), 8), "t": np.tile(np.arange(8), 30)})
     >>> d["g"] = np.where(d.u < 10, 5, 0)
     >>> d["y"] = rng.normal(size=len(d)) + 1.0 * ((d.g > 0) & (d.t >= d.g))
-    >>> res = event_study(d, outcome="y", unit="u", time="t", first_treated="g", leads=3, lags=2)
+    >>> res = event_study(d, outcome="y", unit="u", time="t", treatment_start="g", leads=3, lags=2)
     >>> res.event_table["event_time"].tolist()
     [-3, -2, -1, 0, 1, 2]
     """
+    first_treated = treatment_start  # the body keeps the older name
     if se not in OPTIONS["event_study"]["se"]:
         raise SpecificationError(
             f"se must be {allowed_text(OPTIONS['event_study']['se'])}, not {se!r}"
@@ -168,13 +181,14 @@ def event_study(
         raise SpecificationError(
             f"need leads >= 1, lags >= 0 and -leads <= reference < 0 (got {leads}, {lags}, {reference})"
         )
+    data, covariates = expand_covariates(data, covariates)
     dc.check_columns(
         data,
-        [outcome, unit, time, first_treated, cluster],
-        ["outcome", "unit", "time", "first_treated", "cluster"],
+        [outcome, unit, time, first_treated, cluster, *covariates],
+        ["outcome", "unit", "time", "first_treated", "cluster"] + ["covariates"] * len(covariates),
     )
     cl_col = cluster if cluster is not None else unit
-    cols = [outcome, unit, time] + ([cl_col] if se == "cluster" else [])
+    cols = [outcome, unit, time] + ([cl_col] if se == "cluster" else []) + covariates
     keep_cols = list(dict.fromkeys(cols + [first_treated]))
     sub = data[keep_cols]
     ok = sub[cols].notna().all(axis=1).to_numpy()
@@ -213,6 +227,9 @@ def event_study(
     times = [k for k, p in zip(times, present, strict=True) if p]
     x = x[:, present]
     names = [_term(k, leads, lags, binned) for k in times]
+    if covariates:  # after the event-time dummies, so their positions (j) are unchanged
+        x = np.column_stack([x, *[dc.numeric(df, c) for c in covariates]])
+        names = [*names, *covariates]
     clus = df[cl_col].to_numpy() if se == "cluster" else None
     try:
         fit = ols_absorbed(y, x, names, Absorber([df[unit].to_numpy(), t]), se=se, cluster=clus)
@@ -253,7 +270,7 @@ def event_study(
     post_idx = [j for j, k in enumerate(times) if k >= 0]
     if not post_idx:
         raise SpecificationError("no post-treatment event times in the data")
-    a = np.zeros(len(times))
+    a = np.zeros(len(fit.coef))  # covariates, if any, get weight 0
     a[post_idx] = 1.0 / len(post_idx)
     est = float(a @ fit.coef)
     se_val = float(np.sqrt(a @ fit.vcov @ a))

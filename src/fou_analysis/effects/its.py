@@ -46,12 +46,15 @@ Published result reproduced (tests/effects/test_its.py)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._its_model import (
     ItsResult,
     _ar1_cov,
@@ -68,12 +71,13 @@ from fou_analysis.exceptions import DataError, SpecificationError
 __all__ = ["its", "ItsResult"]
 
 
+@aliases("its")
 def its(
     data: pd.DataFrame,
     *,
     outcome: str,
     time: str,
-    intervention_start: Any,
+    treatment_start: Any,
     seasonality: int | Literal["month"] | None = None,
     hac_lags: int | None = None,
     placebo_start: Any = None,
@@ -81,7 +85,8 @@ def its(
     level: float = 0.95,
     exposure: str | None = None,
     slope_change: bool = True,
-    cov: Literal["hac", "ar1", "model"] = "ar1",
+    se: Literal["hac", "ar1", "model"] = "ar1",
+    covariates: str | Sequence[str] = (),
 ) -> ItsResult:
     """Segmented-regression interrupted time series.
 
@@ -91,8 +96,10 @@ def its(
         One row per period.
     outcome, time
         Column names; ``time`` numeric or datetime, equally spaced.
-    intervention_start
+    treatment_start
         First period of the intervention (a value comparable with ``time``).
+        Older name ``intervention_start``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     seasonality
         ``None``, an integer period (Fourier terms, two pairs) or ``"month"`` (dummies).
     hac_lags
@@ -107,10 +114,17 @@ def its(
         Column with population / person-time for rates (Poisson offset log(exposure)).
     slope_change
         Include the slope-change term b3 (default) or fit a step-change model.
-    cov
+    covariates
+        Time-varying controls (a column per period: unemployment rate, population …) as column
+        names or a patsy right-hand side (``"unemployment + C(school_term)"``); a list and the
+        same formula give the same estimate. They enter the segmented regression and stay at
+        their observed values in the counterfactual; the placebo check is fitted without them.
+    se
         ``"hac"`` (Newey-West, default), ``"ar1"`` (sandwich with AR(1) residual correlation,
         bias-corrected rho; better coverage in short series) or ``"model"`` (classical /
         quasi-Poisson).
+        Older name ``cov``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
 
     Returns
     -------
@@ -122,12 +136,14 @@ def its(
     >>> rng = np.random.default_rng(0)
     >>> t = np.arange(60)
     >>> df = pd.DataFrame({"month": t, "y": 10 + 0.1 * t - 3 * (t >= 36) + rng.normal(size=60)})
-    >>> res = its(df, outcome="y", time="month", intervention_start=36)
+    >>> res = its(df, outcome="y", time="month", treatment_start=36)
     >>> bool(res.ci[0] < -3 < res.ci[1])
     True
     """
+    intervention_start = treatment_start  # the body keeps the older name
+    cov = se  # the body keeps the older name
     check_option("its", "family", family)
-    check_option("its", "cov", cov)
+    check_option("its", "se", cov)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     if seasonality is not None and seasonality != "month":
@@ -135,7 +151,8 @@ def its(
             raise SpecificationError(
                 f"seasonality must be None, an integer period >= 2 or 'month', not {seasonality!r}"
             )
-    require_columns(data, [outcome, time] + ([exposure] if exposure else []))
+    data, covariates = expand_covariates(data, covariates)
+    require_columns(data, [outcome, time] + ([exposure] if exposure else []) + covariates)
     df = data.sort_values(time, kind="stable").reset_index(drop=True)
     if df[time].isna().any():
         raise DataError("missing time value", column=time)
@@ -182,6 +199,15 @@ def its(
         raise SpecificationError(f"hac_lags must be >= 0, not {hac_lags!r}")
 
     X = _design(t, t0, slope_change=slope_change, seasonality=seasonality, months=months)
+    for c in covariates:  # time-varying controls, kept at their observed values in the counterfactual
+        x_c = numeric_column(df, c)
+        if np.isnan(x_c).any():
+            raise DataError(
+                f"a control is missing in period {df[time].iloc[int(np.argmax(np.isnan(x_c)))]!r}; "
+                "an interrupted time series needs every period",
+                column=c,
+            )
+        X[c] = x_c
     if X.shape[1] >= T:
         raise SpecificationError(f"{X.shape[1]} parameters for {T} periods: too few periods for this model")
     res = _fit(y, X, offset, family, "model" if cov == "ar1" else cov, lags)

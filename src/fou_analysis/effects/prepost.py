@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._result import Diagnostic, EffectResult, tidy_frame
 
 # the function, not the module attribute: effects/__init__ may export a function named `power`
@@ -151,12 +152,13 @@ def _check_columns(data: pd.DataFrame, cols: dict[str, str]) -> None:
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
 
 
+@aliases("prepost")
 def prepost(
     data: pd.DataFrame,
     *,
     outcome: str,
-    subject: str,
-    wave: str,
+    unit: str,
+    time: str,
     pre: Any,
     post: Any,
     level: float = 0.95,
@@ -167,10 +169,12 @@ def prepost(
     ----------
     data
         Long data, one row per subject × wave.
-    outcome, subject, wave
-        Column names: the score, the person identifier, the wave label.
+    outcome, unit, time
+        Column names: the score, the person identifier, the wave label. Older names
+        ``subject`` (for ``unit``) and ``wave`` (for ``time``): still accepted (no warning for
+        now); giving both spellings is a :class:`~fou_analysis.SpecificationError`.
     pre, post
-        The values of ``wave`` that mark the baseline and the follow-up.
+        The values of ``time`` that mark the baseline and the follow-up.
     level
         Confidence level of the intervals.
 
@@ -187,16 +191,20 @@ def prepost(
     d_z = mean(Δ)/sd(Δ), interval = ncp interval of t / √n.
     g_av = J · mean(Δ)/√((s_pre² + s_post²)/2), J = 1 − 3/(4(n − 1) − 1).
     Rows with a missing outcome count as not observed at that wave.
+    No ``covariates`` argument, on purpose: each person is compared with themselves, so there
+    is no comparison group whose make-up a covariate could adjust for.
 
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3, 4], "t": ["a", "b"] * 3 + ["a"],
     ...                   "y": [3.0, 4.0, 2.0, 4.0, 5.0, 5.5, 1.0]})
-    >>> r = prepost(d, outcome="y", subject="id", wave="t", pre="a", post="b")
+    >>> r = prepost(d, outcome="y", unit="id", time="t", pre="a", post="b")
     >>> r.n, round(r.estimate, 2)
     (3, 1.17)
     """
+    subject = unit  # the body keeps the older name
+    wave = time  # the body keeps the older name
     _check_columns(data, {"outcome": outcome, "subject": subject, "wave": wave})
     if not (0 < level < 1):
         raise SpecificationError(f"level must lie strictly between 0 and 1, not {level!r}")

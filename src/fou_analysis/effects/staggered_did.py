@@ -25,8 +25,12 @@ Standard errors
 
 Covariates
     Not supported (the unconditional estimator only): passing ``covariates`` raises
-    ``SpecificationError``. Conditional parallel trends need the doubly robust estimator
-    (Sant'Anna & Zhao 2020), not implemented here.
+    ``SpecificationError``. Conditional parallel trends need, in every group-time cell, an
+    outcome regression of the change on *baseline* covariates in the comparison group (or the
+    doubly robust estimator of Sant'Anna & Zhao 2020) and an influence function that carries
+    that first step into the multiplier bootstrap; adding regressors, as in ``did`` and
+    ``event_study``, would not be that estimator. Left out rather than done half-way; use
+    ``event_study(covariates=...)`` or ``weighting`` meanwhile.
 
 Assumptions
     Parallel trends (for the chosen control group), no anticipation beyond ``anticipation``
@@ -55,6 +59,7 @@ from scipy import stats
 
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects import _staggered_agg as agg
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import EffectResult, normal_ci, normal_p, tidy_frame
 from fou_analysis.exceptions import DataError, SpecificationError
@@ -122,13 +127,14 @@ class StaggeredResult(EffectResult):
         return localise(ax, lang)
 
 
+@aliases("staggered_did")
 def staggered_did(
     data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
-    first_treated: str,
+    treatment_start: str,
     treated: str | None = None,
     control: str = "never",
     covariates: tuple[str, ...] | list[str] = (),
@@ -146,9 +152,11 @@ def staggered_did(
         Panel, one row per unit and period.
     outcome, unit, time
         Columns; ``time`` numeric with evenly spaced periods.
-    first_treated
+    treatment_start
         First treated period per unit (same scale as ``time``); 0 or missing = never treated.
         Units first treated after the last period count as never treated.
+        Older name ``first_treated``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     treated
         Optional 0/1 column with the treatment in each period. When given, it is checked to be
         absorbing (once 1, 1 in every later period of the unit) and to start in the period
@@ -158,7 +166,7 @@ def staggered_did(
     control
         ``"never"`` or ``"notyet"``.
     covariates
-        Not supported (must be empty).
+        Not supported (must be empty; see *Covariates* in the module docstring for why).
     anticipation
         Periods before ``first_treated`` in which units may already react.
     pretrend_window
@@ -183,14 +191,16 @@ def staggered_did(
     >>> d = pd.DataFrame({"u": np.repeat(np.arange(60), 6), "t": np.tile(np.arange(1, 7), 60)})
     >>> d["g"] = np.select([d.u < 20, d.u < 40], [3, 5], 0)
     >>> d["y"] = rng.normal(size=len(d)) + 2.0 * ((d.g > 0) & (d.t >= d.g))
-    >>> res = staggered_did(d, outcome="y", unit="u", time="t", first_treated="g")
+    >>> res = staggered_did(d, outcome="y", unit="u", time="t", treatment_start="g")
     >>> bool(abs(res.estimate - 2.0) < 0.6)
     True
     """
+    first_treated = treatment_start  # the body keeps the older name
     check_option("staggered_did", "control", control)
     if len(tuple(covariates)):
         raise SpecificationError(
-            "staggered_did supports only the unconditional estimator: covariates are not implemented"
+            "staggered_did supports only the unconditional estimator: covariates are not implemented "
+            "(see the module docstring); use event_study(covariates=...) or weighting"
         )
     if anticipation < 0:
         raise SpecificationError("anticipation must be >= 0")

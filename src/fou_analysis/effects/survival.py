@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, cov_frame, normal_p, tidy_frame
 
@@ -278,12 +279,13 @@ def _ph_test(fit: Any, names: list[str], time: np.ndarray, event: np.ndarray) ->
     return pd.DataFrame(rows).set_index("term")
 
 
+@aliases("survival")
 def survival(
     data: pd.DataFrame,
     *,
     duration: str,
     event: str,
-    group: str | None = None,
+    treated: str | None = None,
     covariates: Sequence[str] | str = (),
     level: float = 0.95,
     ties: str = "efron",
@@ -298,9 +300,11 @@ def survival(
         Follow-up time (positive numbers).
     event
         1 if the event happened at ``duration``, 0 if the follow-up was censored.
-    group
+    treated
         Two-valued column; the hazard ratio compares the second sorted value with the first.
         Without a group only the overall curve is estimated (``estimate`` is NaN).
+        Older name ``group``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     covariates
         Adjustment columns for the Cox model (names, or a patsy right-hand side).
     level
@@ -319,13 +323,14 @@ def survival(
     >>> g = np.repeat([0, 1], 100)
     >>> t = rng.exponential(1 / np.exp(0.7 * g))
     >>> d = pd.DataFrame({"t": np.minimum(t, 2), "e": (t < 2).astype(int), "g": g})
-    >>> r = survival(d, duration="t", event="e", group="g")
+    >>> r = survival(d, duration="t", event="e", treated="g")
     >>> bool(0.3 < r.estimate < 1.1)
     True
     """
+    group = treated  # the body keeps the older name
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
-    for arg, col in (("duration", duration), ("event", event), ("group", group)):
+    for arg, col in (("duration", duration), ("event", event), ("treated", group)):
         if col is not None and col not in data.columns:
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
     check_option("survival", "ties", ties)

@@ -64,6 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._donor_pool import comparable_donors, nearest_rows, select_pool, similarity_features
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import tidy_frame
@@ -160,13 +161,14 @@ def _pool_note(
     return "; ".join(parts) + "."
 
 
+@aliases("synthetic_control")
 def synthetic_control(
     data: pd.DataFrame,
     *,
     outcome: str,
     unit: str,
     time: str,
-    treated_unit: Any,
+    treated: Any,
     treatment_start: Any,
     predictors: Sequence[str] | None = None,
     placebo: bool = True,
@@ -186,8 +188,10 @@ def synthetic_control(
         Long, balanced panel: one row per unit and period.
     outcome, unit, time
         Column names.
-    treated_unit
+    treated
         The value of ``unit`` that was treated.
+        Older name ``treated_unit``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     treatment_start
         First treated period (a value of ``time``); periods before it are pre-treatment.
     predictors
@@ -228,10 +232,11 @@ def synthetic_control(
     ...         for u in range(10) for t in range(12)]
     >>> df = pd.DataFrame(rows, columns=["unit", "year", "y"])
     >>> res = synthetic_control(df, outcome="y", unit="unit", time="year",
-    ...                         treated_unit=0, treatment_start=8)
+    ...                         treated=0, treatment_start=8)
     >>> float(round(res.weights.sum(), 6))
     1.0
     """
+    treated_unit = treated  # the body keeps the older name
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     require_columns(data, [outcome, unit, time])

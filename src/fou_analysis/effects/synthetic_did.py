@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import Diagnostic, normal_ci, normal_p, tidy_frame
@@ -136,6 +137,7 @@ def _control_pool(
     return ever | allowed
 
 
+@aliases("synthetic_did")
 def synthetic_did(
     data: pd.DataFrame,
     *,

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import Diagnostic, EffectResult, cov_frame, normal_ci, normal_p, tidy_frame
 from fou_analysis.effects._weighting_core import (
@@ -155,11 +156,12 @@ class WeightingResult(EffectResult):
 
 
 # ----------------------------------------------------------------- public API
+@aliases("weighting")
 def weighting(
     data: pd.DataFrame,
     *,
     outcome: str,
-    treatment: str,
+    treated: str,
     covariates: str | Sequence[str],
     estimand: str = "ATT",
     method: str = "ipw",
@@ -176,8 +178,10 @@ def weighting(
         One row per person.
     outcome
         Outcome column (numeric).
-    treatment
+    treated
         Treatment column, coded 0/1 (or boolean).
+        Older name ``treatment``: still accepted (no warning for now); giving both is a
+        :class:`~fou_analysis.SpecificationError`.
     covariates
         Column names (text / categorical / boolean columns become dummies), or a patsy right-hand
         side such as ``"age + I(age**2) + C(education)"``.
@@ -214,10 +218,11 @@ def weighting(
     >>> x = rng.normal(size=500)
     >>> t = (rng.random(500) < 1 / (1 + np.exp(-x))).astype(int)
     >>> d = pd.DataFrame({"x": x, "t": t, "y": 2 * t + x + rng.normal(size=500)})
-    >>> r = weighting(d, outcome="y", treatment="t", covariates=["x"])
+    >>> r = weighting(d, outcome="y", treated="t", covariates=["x"])
     >>> bool(abs(r.estimate - 2) < 0.5)
     True
     """
+    treatment = treated  # the body keeps the older name
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
     check_option("weighting", "estimand", estimand)

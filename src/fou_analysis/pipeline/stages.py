@@ -424,7 +424,10 @@ def estimate(
         save_artefact(plan, project, "effects", results)
         from fou_analysis import io
 
-        frame = pd.concat([r.to_frame().assign(outcome_id=k) for k, r in results.items()], ignore_index=True)
+        frame = pd.concat(
+            [r.to_frame(headline_only=True).assign(outcome_id=k) for k, r in results.items()],
+            ignore_index=True,
+        )
         io.write_parquet(
             frame,
             _artefact_dir(plan, project) / "effects.parquet",

@@ -43,7 +43,7 @@ def case_tables(plan: CasePlan, project: Project) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     effects = _load(load_artefact, plan, project, "effects")
     if effects:
-        frames = [res.to_frame().assign(outcome_id=oid) for oid, res in effects.items()]
+        frames = [res.to_frame(headline_only=True).assign(outcome_id=oid) for oid, res in effects.items()]
         df = pd.concat(frames, ignore_index=True, sort=False)
         out["effects"] = df[["outcome_id", *[c for c in df.columns if c != "outcome_id"]]]
     valued = _load(load_artefact, plan, project, "value") if plan.value else None

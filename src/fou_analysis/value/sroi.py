@@ -40,7 +40,7 @@ import pandas as pd
 
 from fou_analysis.formatting import format_number, format_percent
 from fou_analysis.value._core import check_investment, check_rate, prepare, year1_impact
-from fou_analysis.value.impact_map import ImpactMap
+from fou_analysis.value.impact_map import ImpactMap, load_impact_map
 from fou_analysis.value.r109 import r109_discount_factor
 from fou_analysis.value.sroi_result import SroiResult
 
@@ -64,20 +64,27 @@ def payback(cumulative: np.ndarray, investment: float) -> float | None:
 
 
 def sroi(
-    impact_map: ImpactMap,
+    impact_map: ImpactMap | pd.DataFrame,
     *,
     investment: float,
     discount_rate: float | str = 0.035,
     effects: Mapping[str, Any] | None = None,
     base_year: int | None = None,
     price_index: Any = None,
+    bank: Any = None,
 ) -> SroiResult:
     """Calculate the SROI of an impact map.
 
     Parameters
     ----------
     impact_map
-        A checked map from :func:`~fou_analysis.value.load_impact_map`.
+        A checked map from :func:`~fou_analysis.value.load_impact_map`, or a plain
+        ``pandas.DataFrame`` with the impact-map columns (``stakeholder, outcome, indicator,
+        quantity, proxy_nok, proxy_year, proxy_source, deadweight, displacement, attribution,
+        drop_off, duration_years``, optional columns as in ``load_impact_map``), as a notebook
+        user builds it. A frame is checked by ``load_impact_map`` first, so it gives the same
+        result and the same :class:`~fou_analysis.DataError` (naming the column and the row the
+        record would have in a CSV, header = row 1).
     investment
         Total investment (kroner in ``base_year`` prices) at t = 0; must be positive.
     discount_rate
@@ -90,6 +97,10 @@ def sroi(
         Kroneår for every amount; default the latest proxy price year in the map.
     price_index
         Deflator (default SSB KPI shipped with the package).
+    bank
+        Value bank for ``proxy_id`` look-ups when ``impact_map`` is a DataFrame (default the
+        bank shipped with the package); ignored for an :class:`ImpactMap`, which is already
+        resolved.
 
     Returns
     -------
@@ -110,6 +121,8 @@ def sroi(
     >>> round(value.sroi(m, investment=100_000, discount_rate=0).present_value)
     108000
     """
+    if isinstance(impact_map, pd.DataFrame):
+        impact_map = load_impact_map(impact_map, bank=bank)
     inv = check_investment(investment)
     if discount_rate != "r109":
         discount_rate = check_rate(discount_rate)
