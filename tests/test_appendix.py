@@ -102,7 +102,8 @@ def test_methods_name_each_outcomes_design_assumptions_and_diagnostics(cases, sl
             assert (nb_text if lang == "nb" else en_text) in body
             assert (en_text if lang == "nb" else nb_text) not in body  # one language only
         for d in r.diagnostics:
-            assert d.name in body and d.text(lang) in body
+            # the check's reader label (not its id) and its text in the report language
+            assert d.label(lang) in body and re.sub(r"\s+", " ", d.text(lang)) in body
         # the estimator's English term of the estimand: in the English report only (ATT in both)
         assert (r.estimand in body) == (lang == "en" or r.estimand == "ATT"), r.estimand
     # the outcome of another design brings none of its assumptions

@@ -93,10 +93,14 @@ def test_each_design_example_parses_once_uncommented(design: str) -> None:
     plan = parse_plan(yaml.safe_load(on), source="scaffold")
     (outcome,) = [o for o in plan.outcomes if o.design == design]
     # the args are the design function's own keyword names, and its required ones are all there
+    from fou_analysis.effects._options import ALIASES
+
     params = inspect.signature(getattr(effects, design)).parameters
-    assert set(outcome.args) <= set(params), set(outcome.args) - set(params)
+    aliases = ALIASES.get(design, {})  # older argument names, still accepted
+    assert set(outcome.args) <= set(params) | set(aliases), set(outcome.args) - set(params) - set(aliases)
+    given = {aliases.get(a, a) for a in outcome.args}
     required = {n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty}
-    assert required <= set(outcome.args), required - set(outcome.args)
+    assert required <= given, required - given
     # and the header says which table it needs, which is the table it uses
     if design != "prepost":
         header = next(ln for ln in text.splitlines() if f"[example outcome:{design}]" in ln)

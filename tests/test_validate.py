@@ -75,11 +75,19 @@ def test_run_reads_declared_types_and_stops_at_a_bad_cell_naming_it(project: Pro
 
 
 def _rename_args(path: Path, old_to_new: dict[str, str]) -> None:
-    text = path.read_text(encoding="utf-8")
-    for old, new in old_to_new.items():
-        assert f"{old}:" in text, old
-        text = text.replace(f"{old}:", f"{new}:")
-    path.write_text(text, encoding="utf-8")
+    """Rename design arguments in the outcomes' ``args`` only (other sections use such words too)."""
+    import yaml
+
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    seen = set()
+    for outcome in plan["outcomes"]:
+        args = outcome.get("args") or {}
+        for old, new in old_to_new.items():
+            if old in args:
+                args[new] = args.pop(old)
+                seen.add(old)
+    assert seen == set(old_to_new), set(old_to_new) - seen
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,8 @@ def test_donor_table_lists_top_donors_with_names():
     assert list(tab["weight"]) == sorted(tab["weight"], reverse=True)
     assert set(tab["name"]) <= {"Donor 0", "Donor 1", "Donor 2"}
     assert list(res.donor_table("nb").columns) == ["enhet", "navn", "vekt"]
-    weights_line = next(t for v, t in res.summary("nb").diagnostics if t.startswith("weights"))
+    label = next(d for d in res.diagnostics if d.name == "weights").label("nb")
+    weights_line = next(t for v, t in res.summary("nb").diagnostics if t.startswith(label))
     assert tab["name"].iloc[0] in weights_line
     # at most 10 donors, even when more carry weight
     many = synthetic_control(_planted(), **KW, placebo=False, leave_one_out=False)
