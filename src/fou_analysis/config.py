@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -628,41 +629,58 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(m, "model_fields", {}))
 
 
+def validation_problems(
+    model: type[BaseModel],
+    error: ValidationError,
+    data: Any,
+    source: str,
+    where: Callable[[tuple[Any, ...]], str],
+) -> list[str]:
+    """One readable line per pydantic error: ``source: where: what`` with a "did you mean".
+
+    Shared by plans and the portfolio registry. ``where(loc)`` names the place (by id where the
+    document has one). A misspelled field is also a missing one: it is reported once, as the
+    misspelling.
+    """
+    lines: list[str] = []
+    errors = error.errors()
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            hint = difflib.get_close_matches(str(loc[-1]), _known_fields(model, loc), n=1)
+            misspelt |= {(*loc[:-1], h) for h in hint}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in misspelt:
+            continue
+        place = where(loc)
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {str(loc[-1])!r}" + did_you_mean(loc[-1], _known_fields(model, loc))
+            place = where(loc[:-1])
+        elif err["type"] == "literal_error":
+            expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+            msg = f"{err.get('input')!r} is not one of {', '.join(expected)}" + did_you_mean(
+                err.get("input"), expected
+            )
+        elif err["type"] == "value_error" and not loc:
+            # a whole-document check (cross-references): one line per problem, already worded
+            lines += [f"{source}: {m}" for m in str(err["ctx"]["error"]).splitlines()]
+            continue
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+        lines.append(f"{source}: {place}: {msg}")
+    return lines
+
+
 def parse_plan(data: dict[str, Any], *, source: str = "<plan>") -> CasePlan:
     """Validate a plan given as a dict; errors name the source, the field and a suggestion."""
     try:
         return CasePlan.model_validate(data)
     except ValidationError as e:
-        lines = []
-        errors = e.errors()
-        # a misspelled field is also a missing one: report it once, as the misspelling
-        misspelt = set()
-        for err in errors:
-            if err["type"] == "extra_forbidden":
-                loc = tuple(err["loc"])
-                hint = difflib.get_close_matches(str(loc[-1]), _known_fields(CasePlan, loc), n=1)
-                misspelt |= {(*loc[:-1], h) for h in hint}
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "missing" and loc in misspelt:
-                continue
-            where = _field_path(loc, data) or "(top level)"
-            if err["type"] == "extra_forbidden":
-                known = _known_fields(CasePlan, loc)
-                msg = f"unknown field {str(loc[-1])!r}" + did_you_mean(loc[-1], known)
-                where = _field_path(loc[:-1], data) or "(top level)"
-            elif err["type"] == "literal_error":
-                expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-                msg = f"{err.get('input')!r} is not one of {', '.join(expected)}" + did_you_mean(
-                    err.get("input"), expected
-                )
-            elif err["type"] == "value_error" and not loc:
-                # the cross-reference check: one line per problem, already worded
-                lines += [f"{source}: {m}" for m in str(err["ctx"]["error"]).splitlines()]
-                continue
-            else:
-                msg = str(err["msg"]).removeprefix("Value error, ")
-            lines.append(f"{source}: {where}: {msg}")
+        lines = validation_problems(
+            CasePlan, e, data, source, lambda loc: _field_path(loc, data) or "(top level)"
+        )
         raise SpecificationError("\n".join(lines)) from None
 
 

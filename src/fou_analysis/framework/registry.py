@@ -11,7 +11,6 @@ Entries with ``invented: true`` are invented examples (the demo registry); the r
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -26,9 +25,9 @@ from fou_analysis.config import (
     Project,
     Story,
     Text,
-    _known_fields,
     _Strict,
     did_you_mean,
+    validation_problems,
 )
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.io import atomic_write_text
@@ -170,30 +169,7 @@ def parse_registry(data: Any, *, source: str = "<registry>") -> Registry:
     try:
         return Registry.model_validate(data)
     except ValidationError as e:
-        lines = []
-        errors = e.errors()
-        misspelt = set()
-        for err in errors:
-            if err["type"] == "extra_forbidden":
-                loc = tuple(err["loc"])
-                hint = difflib.get_close_matches(str(loc[-1]), _known_fields(Registry, loc), n=1)
-                misspelt |= {(*loc[:-1], h) for h in hint}
-        for err in errors:
-            loc = tuple(err["loc"])
-            if err["type"] == "missing" and loc in misspelt:
-                continue
-            where = _where(loc, data)
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown field {str(loc[-1])!r}" + did_you_mean(loc[-1], _known_fields(Registry, loc))
-                where = _where(loc[:-1], data)
-            elif err["type"] == "literal_error":
-                expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-                msg = f"{err.get('input')!r} is not one of {', '.join(expected)}" + did_you_mean(
-                    err.get("input"), expected
-                )
-            else:
-                msg = err["msg"]
-            lines.append(f"{source}: {where}: {msg}")
+        lines = validation_problems(Registry, e, data, source, lambda loc: _where(loc, data))
         raise SpecificationError("\n".join(lines)) from None
 
 
