@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.effects import Diagnostic, EffectResult, Labels
 from fou_analysis.effects.evidence import BASE_LEVEL
@@ -46,18 +45,8 @@ DESIGN_AUTHORS = {
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
-    root = tmp_path_factory.mktemp("appendix")
-    shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=["utstyrsbu", "noen"])
-    proj = Project.at(root)
-    out = {}
-    for slug in ("utstyrsbu", "noen"):
-        plan = load_plan(slug, project=proj)
-        prepared = pipeline.prepare(plan, proj)
-        res = pipeline.estimate(plan, proj, tables=prepared.tables, write=False)
-        out[slug] = (proj, plan, res, pipeline.valuate(plan, proj, effects=res, write=False))
-    return out
+def cases(demo_valued: dict[str, tuple]) -> dict[str, tuple]:
+    return demo_valued
 
 
 def _fake(detail: str = "pre-trend p = 0.4", label: str = "arbeid") -> EffectResult:

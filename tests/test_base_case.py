@@ -5,14 +5,13 @@ a scenario. Run in-process on the demo data of Utstyrsbu and Noen (no notebooks)
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from fou_analysis import demo, pipeline
-from fou_analysis.config import Project, load_plan, parse_plan
+from fou_analysis import pipeline
+from fou_analysis.config import parse_plan
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.pipeline.base_case import evidence_rows
 
@@ -20,17 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def estimated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
-    root = tmp_path_factory.mktemp("basecase")
-    shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=["utstyrsbu", "noen"])
-    proj = Project.at(root)
-    out = {}
-    for slug in ("utstyrsbu", "noen"):
-        plan = load_plan(slug, project=proj)
-        prepared = pipeline.prepare(plan, proj)
-        out[slug] = (plan, proj, pipeline.estimate(plan, proj, tables=prepared.tables, write=False))
-    return out
+def estimated(demo_valued: dict[str, tuple]) -> dict[str, tuple]:
+    return {slug: (plan, proj, res) for slug, (proj, plan, res, _) in demo_valued.items()}
 
 
 def _row(frame, outcome: str):

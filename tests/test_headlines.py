@@ -6,12 +6,11 @@ are checked with constructed results (its real estimation takes minutes)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from fou_analysis import demo, pipeline
+from fou_analysis import pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.effects import Diagnostic, EffectResult, Labels
 from fou_analysis.report import fmt_number, headlines
@@ -20,18 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
-    root = tmp_path_factory.mktemp("headlines")
-    shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=["utstyrsbu", "noen"])
-    proj = Project.at(root)
-    out = {}
-    for slug in ("utstyrsbu", "noen"):
-        plan = load_plan(slug, project=proj)
-        prepared = pipeline.prepare(plan, proj)
-        res = pipeline.estimate(plan, proj, tables=prepared.tables, write=False)
-        out[slug] = (plan, res, pipeline.valuate(plan, proj, effects=res, write=False))
-    return out
+def cases(demo_valued: dict[str, tuple]) -> dict[str, tuple]:
+    return {slug: (plan, res, valued) for slug, (_, plan, res, valued) in demo_valued.items()}
 
 
 def _text(fragment: str) -> str:
