@@ -25,6 +25,38 @@ from fou_analysis.formatting import check_lang
 from fou_analysis.privacy import PersonalDataError, scan, suppress
 from fou_analysis.report.sections import Html
 
+# a story's month as a reader writes it ("februar 2024"), independent of the system locale
+_MONTHS = {
+    "nb": (
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
 
 def consented(stories: Iterable[Story]) -> list[Story]:
     """The stories that may be shown: consent recorded."""
@@ -40,7 +72,7 @@ def _card(s: Story, lang: str, about: str | None) -> str:
                 f"a story contains possible personal data ({found[0].kind}: {found[0].value}); not shown",
                 findings=found,
             )
-    when = s.date.strftime("%m.%Y") if lang == "nb" else s.date.strftime("%Y-%m")
+    when = f"{_MONTHS[lang][s.date.month - 1]} {s.date.year}"
     tag = f"<div class='story-about'>{e(about)}</div>" if about else ""
     return (
         "<div class='story-card' style='border-left:4px solid #4c72b0;padding:0.4em 0.8em;margin:0.5em 0'>"
