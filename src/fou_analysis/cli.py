@@ -63,6 +63,15 @@ def _err(text: str) -> None:
     typer.echo(mask_identifiers(text), err=True)
 
 
+def _check_langs(lang: str, default_lang: str) -> None:
+    """``--lang`` and ``--default-lang`` must each be a report language."""
+    from fou_analysis.report.runner import LANGS
+
+    for value, name in ((lang, "--lang"), (default_lang, "--default-lang")):
+        if value not in LANGS:
+            _fail(f"{name} must be 'nb' or 'en', not {value!r}")
+
+
 def _fail(message: str, code: int = 1) -> None:
     _err(f"fou: error: {message}")
     raise typer.Exit(code)
@@ -170,12 +179,10 @@ def run(
 ) -> None:
     """Clean → estimate → value → report for each case; publish reports/<case>/ when clean."""
     from fou_analysis.config import load_plan
-    from fou_analysis.report.runner import LANGS, run_case, run_portfolio
+    from fou_analysis.report.runner import run_case, run_portfolio
     from fou_analysis.validate import validate_case
 
-    for value, name in ((lang, "--lang"), (default_lang, "--default-lang")):
-        if value not in LANGS:
-            _fail(f"{name} must be 'nb' or 'en', not {value!r}")
+    _check_langs(lang, default_lang)
     project = _project(root)
     all_cases = project.case_slugs()
     try:
@@ -223,11 +230,9 @@ def portfolio_cmd(
     No case is re-run; cases without results are listed as not run. With ``--import FILE`` the
     reported initiatives are merged into the registry first (as ``fou import-initiatives``).
     """
-    from fou_analysis.report.runner import LANGS, run_portfolio
+    from fou_analysis.report.runner import run_portfolio
 
-    for value, name in ((lang, "--lang"), (default_lang, "--default-lang")):
-        if value not in LANGS:
-            _fail(f"{name} must be 'nb' or 'en', not {value!r}")
+    _check_langs(lang, default_lang)
     project = _project(root)
     if import_file is not None:
         _import_into_registry(project, import_file, replace=replace, codebook=codebook)
