@@ -138,7 +138,7 @@ def _fit(y, X, offset, family, cov, lags):
 
 
 @dataclass(frozen=True)
-class Series:
+class ItsSeries:
     """One prepared series: rows sorted by time, the outcome, the intervention position ``t0``.
 
     ``offset`` is log(exposure) or None; ``months`` the month of year (seasonality="month") or None.
@@ -172,7 +172,7 @@ class Series:
 
 
 def _diagnostics(
-    s: Series, fit_v: np.ndarray, *, cov: str, placebo_start: Any, level: float
+    s: ItsSeries, fit_v: np.ndarray, *, cov: str, placebo_start: Any, level: float
 ) -> list[Diagnostic]:
     """Residual autocorrelation, a placebo date in the pre-period, and the series length."""
     out = [_residual_check(s, fit_v, cov)]
@@ -193,7 +193,7 @@ def _diagnostics(
     return out
 
 
-def _residual_check(s: Series, fit_v: np.ndarray, cov: str) -> Diagnostic:
+def _residual_check(s: ItsSeries, fit_v: np.ndarray, cov: str) -> Diagnostic:
     """Ljung-Box and Durbin-Watson on the (Pearson) residuals."""
     from statsmodels.stats.diagnostic import acorr_ljungbox
     from statsmodels.stats.stattools import durbin_watson
@@ -224,7 +224,7 @@ def _residual_check(s: Series, fit_v: np.ndarray, cov: str) -> Diagnostic:
     )
 
 
-def _placebo_check(s: Series, *, cov: str, placebo_start: Any, level: float) -> Diagnostic | None:
+def _placebo_check(s: ItsSeries, *, cov: str, placebo_start: Any, level: float) -> Diagnostic | None:
     """A fake level change inside the pre-period, fitted on pre-period data only (None when too short)."""
     t0, time, y, family = s.t0, s.time, s.y, s.family
     pre = s.df.iloc[:t0]

@@ -242,7 +242,7 @@ def did(
         covariates=covariates,
         cl_col=cl_col,
     )
-    fit_se = "cluster" if se in ("wild", "ri") else se
+    fit_se = _fit_se(se)
     fit = (
         _fit_twfe(inp, unit, time, covariates, fit_se, level)
         if twfe
@@ -322,6 +322,11 @@ class _Inference:
     p: float
     boot: dict[str, Any] | None
     ri: dict[str, Any] | None
+
+
+def _fit_se(se: str) -> str:
+    """The standard error of the fit: wild bootstrap and randomisation inference report the cluster-robust one."""
+    return "cluster" if se in ("wild", "ri") else se
 
 
 def _check_arguments(
@@ -506,10 +511,9 @@ def _diagnostics(
             )
         )
     else:
-        fit_se = "cluster" if se in ("wild", "ri") else se
         diags.append(
             dc.pretrend(
-                inp.df, inp.y, group, inp.d, unit=unit, time=time, post=post, cl_col=cl_col, se=fit_se
+                inp.df, inp.y, group, inp.d, unit=unit, time=time, post=post, cl_col=cl_col, se=_fit_se(se)
             )
         )
     twfe = unit is not None and time is not None

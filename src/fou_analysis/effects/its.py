@@ -57,7 +57,7 @@ from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._its_model import (
     ItsResult,
-    Series,
+    ItsSeries,
     _ar1_cov,
     _design,
     _diagnostics,
@@ -220,7 +220,9 @@ def _check_arguments(*, family: str, cov: str, level: float, seasonality: Any) -
             )
 
 
-def _prepare(data, *, outcome, time, intervention_start, exposure, covariates, family, seasonality) -> Series:
+def _prepare(
+    data, *, outcome, time, intervention_start, exposure, covariates, family, seasonality
+) -> ItsSeries:
     """Sort by time, check the outcome, exposure and time column, and find the intervention position."""
     require_columns(data, [outcome, time] + ([exposure] if exposure else []) + covariates)
     df = data.sort_values(time, kind="stable").reset_index(drop=True)
@@ -251,7 +253,7 @@ def _prepare(data, *, outcome, time, intervention_start, exposure, covariates, f
             f"intervention_start {intervention_start!r} leaves {t0} pre and {T - t0} post periods; "
             "at least 3 and 2 are needed"
         )
-    return Series(
+    return ItsSeries(
         df=df,
         time=time,
         y=y,
@@ -281,7 +283,7 @@ def _post_periods(times: pd.Series, intervention_start: Any, time: str) -> tuple
         ) from err
 
 
-def _design_matrix(ser: Series, covariates: list[str], *, slope_change: bool) -> pd.DataFrame:
+def _design_matrix(ser: ItsSeries, covariates: list[str], *, slope_change: bool) -> pd.DataFrame:
     """Segmented-regression columns, seasonal terms and the time-varying controls."""
     T = ser.T
     X = _design(
@@ -301,7 +303,7 @@ def _design_matrix(ser: Series, covariates: list[str], *, slope_change: bool) ->
     return X
 
 
-def _fit_model(ser: Series, X: pd.DataFrame, *, cov: str, lags: int):
+def _fit_model(ser: ItsSeries, X: pd.DataFrame, *, cov: str, lags: int):
     """Fit OLS / GLM; covariance from the fit, or the AR(1) sandwich: (fit, params, V, rho)."""
     res = _fit(ser.y, X, ser.offset, ser.family, "model" if cov == "ar1" else cov, lags)
     params, V = res.params.to_numpy(), res.cov_params().to_numpy()
@@ -325,7 +327,7 @@ def _row(term: str, b: float, s: float, dist: Any, crit: float) -> dict[str, Any
     }
 
 
-def _counterfactual(ser: Series, X: pd.DataFrame, params: np.ndarray, V: np.ndarray):
+def _counterfactual(ser: ItsSeries, X: pd.DataFrame, params: np.ndarray, V: np.ndarray):
     """Fitted and counterfactual (no level or slope change) paths, and the average post-period effect with its delta-method se."""
     Xcf = X.copy()
     Xcf["level_change"] = 0.0

@@ -173,7 +173,7 @@ class _Placebos:
     run: bool
 
 
-def _prepare(data, *, outcome, unit, time, treated_unit, treatment_start, pool: dict[str, Any]):
+def _prepare(data, *, outcome, unit, time, treated_unit, treatment_start, exclude, donors, nearest, size):
     """Wide outcome matrix of the treated unit (row 0) and its donor pool, the pre-period mask.
 
     Returns ``(Y, units, times, pre, number of candidate donors before the pool was restricted)``.
@@ -194,7 +194,20 @@ def _prepare(data, *, outcome, unit, time, treated_unit, treatment_start, pool: 
             f"treatment_start {treatment_start!r} leaves {T0} pre-treatment and {T1} post-treatment "
             "periods; at least 2 and 1 are needed"
         )
-    keep = _donor_pool(data, Y, units, times, pre, treated_unit=treated_unit, unit=unit, time=time, **pool)
+    keep = _donor_pool(
+        data,
+        Y,
+        units,
+        times,
+        pre,
+        treated_unit=treated_unit,
+        unit=unit,
+        time=time,
+        exclude=exclude,
+        donors=donors,
+        nearest=nearest,
+        size=size,
+    )
     return Y[keep], units[keep], times, pre, len(units) - 1
 
 
@@ -425,7 +438,10 @@ def synthetic_control(
         time=time,
         treated_unit=treated_unit,
         treatment_start=treatment_start,
-        pool={"exclude": exclude, "donors": donors, "nearest": nearest, "size": size},
+        exclude=exclude,
+        donors=donors,
+        nearest=nearest,
+        size=size,
     )
     J, donor_rows = len(units) - 1, np.arange(1, len(units))
     name_map = _unit_names(data, names, unit=unit)
