@@ -51,12 +51,24 @@ def check_columns(data: pd.DataFrame, cols: Iterable[str | None], arg_names: Ite
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
 
 
-def complete_rows(data: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, int]:
-    """Rows without missing values in ``cols`` (a copy) and the number dropped."""
+def complete_rows(
+    data: pd.DataFrame, cols: list[str], *, carry: Iterable[str] = ()
+) -> tuple[pd.DataFrame, int]:
+    """Rows without missing values in ``cols`` (a copy, with the ``carry`` columns too) and the number dropped.
+
+    ``carry`` columns come along but may be missing (event_study's first treated period: missing
+    means never treated).
+    """
     cols = list(dict.fromkeys(cols))
-    sub = data[cols]
-    keep = sub.notna().all(axis=1).to_numpy()
+    sub = data[list(dict.fromkeys([*cols, *carry]))]
+    keep = sub[cols].notna().all(axis=1).to_numpy()
     return sub.loc[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def cluster_counts(treated: np.ndarray, clus: np.ndarray) -> tuple[int, int]:
+    """Number of clusters and of clusters with any treated row."""
+    cl_treated = pd.Series(treated).groupby(clus).max()
+    return len(cl_treated), int(cl_treated.sum())
 
 
 def numeric(df: pd.DataFrame, col: str) -> np.ndarray:
@@ -205,7 +217,7 @@ def means(df, y, group, time, po) -> pd.DataFrame:
     return m.groupby(["group", "period"], as_index=False)["y"].mean().rename(columns={"y": "mean"})
 
 
-def pretrend(df, y, group, d, unit, time, post, cl_col, se) -> Diagnostic:
+def pretrend(df, y, group, d, *, unit, time, post, cl_col, se) -> Diagnostic:
     """Treated-group × linear trend in the pre-period, with unit (or group) and time effects."""
     t = period_index(df[time].to_numpy())
     if post is not None:

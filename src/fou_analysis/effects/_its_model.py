@@ -137,57 +137,97 @@ def _fit(y, X, offset, family, cov, lags):
     return model.fit(scale="X2")
 
 
+@dataclass(frozen=True)
+class ItsSeries:
+    """One prepared series: rows sorted by time, the outcome, the intervention position ``t0``.
+
+    ``offset`` is log(exposure) or None; ``months`` the month of year (seasonality="month") or None.
+    """
+
+    df: pd.DataFrame
+    time: str
+    y: np.ndarray
+    offset: np.ndarray | None
+    months: np.ndarray | None
+    post_mask: np.ndarray
+    t0: int
+    intervention_start: Any
+    family: str
+    seasonality: Any
+
+    @property
+    def T(self) -> int:
+        """Number of periods."""
+        return len(self.df)
+
+    @property
+    def n_pre(self) -> int:
+        """Periods before the intervention."""
+        return self.t0
+
+    @property
+    def n_post(self) -> int:
+        """Periods from the intervention on."""
+        return len(self.df) - self.t0
+
+
 def _diagnostics(
-    res,
-    y,
-    fit_v,
-    family,
-    T,
-    n_pre,
-    n_post,
-    lags,
-    cov,
-    df,
-    outcome,
-    time,
-    t0,
-    placebo_start,
-    seasonality,
-    months,
-    offset,
-    level,
+    s: ItsSeries, fit_v: np.ndarray, *, cov: str, placebo_start: Any, level: float
 ) -> list[Diagnostic]:
+    """Residual autocorrelation, a placebo date in the pre-period, and the series length."""
+    out = [_residual_check(s, fit_v, cov)]
+    placebo = _placebo_check(s, cov=cov, placebo_start=placebo_start, level=level)
+    if placebo is not None:
+        out.append(placebo)
+    verdict = "ok" if s.n_pre >= 8 and s.n_post >= 8 else "warn"
+    out.append(
+        Diagnostic(
+            "series_length",
+            s.T,
+            verdict,
+            f"{s.n_pre} pre- and {s.n_post} post-intervention periods"
+            + ("." if verdict == "ok" else "; fewer than 8 on a side makes the trend and HAC se fragile."),
+            f"{s.n_pre} perioder før og {s.n_post} etter.",
+        )
+    )
+    return out
+
+
+def _residual_check(s: ItsSeries, fit_v: np.ndarray, cov: str) -> Diagnostic:
+    """Ljung-Box and Durbin-Watson on the (Pearson) residuals."""
     from statsmodels.stats.diagnostic import acorr_ljungbox
     from statsmodels.stats.stattools import durbin_watson
 
-    out = []
-    resid = (y - fit_v) if family == "gaussian" else (y - fit_v) / np.sqrt(fit_v)
-    lb_lag = max(1, min(10, T // 5))
+    y = s.y
+    resid = (y - fit_v) if s.family == "gaussian" else (y - fit_v) / np.sqrt(fit_v)
+    lb_lag = max(1, min(10, s.T // 5))
     lb = acorr_ljungbox(resid, lags=[lb_lag])
     lb_p = float(lb["lb_pvalue"].iloc[0])
     dw = float(durbin_watson(resid))
     verdict = "ok" if lb_p >= 0.05 else ("warn" if cov == "model" else "info")
-    out.append(
-        Diagnostic(
-            "residual_autocorrelation",
-            lb_p,
-            verdict,
-            f"Ljung-Box p = {lb_p:.3g} at lag {lb_lag}, Durbin-Watson {dw:.2f}"
+    return Diagnostic(
+        "residual_autocorrelation",
+        lb_p,
+        verdict,
+        f"Ljung-Box p = {lb_p:.3g} at lag {lb_lag}, Durbin-Watson {dw:.2f}"
+        + (
+            "."
+            if lb_p >= 0.05
+            else "; residuals are autocorrelated"
             + (
-                "."
-                if lb_p >= 0.05
-                else "; residuals are autocorrelated"
-                + (
-                    " - model-based standard errors are too small; use cov='hac' or 'ar1'."
-                    if cov == "model"
-                    else " - the standard errors allow for this (HAC / AR(1) sandwich)."
-                )
-            ),
-            f"Ljung-Box p = {format_p(lb_p, 'nb')}, Durbin-Watson {format_number(dw, 2, 'nb')}.",
-        )
+                " - model-based standard errors are too small; use cov='hac' or 'ar1'."
+                if cov == "model"
+                else " - the standard errors allow for this (HAC / AR(1) sandwich)."
+            )
+        ),
+        f"Ljung-Box p = {format_p(lb_p, 'nb')}, Durbin-Watson {format_number(dw, 2, 'nb')}.",
     )
-    # placebo date within the pre-period, fitted on pre-period data only
-    pre = df.iloc[:t0]
+
+
+def _placebo_check(s: ItsSeries, *, cov: str, placebo_start: Any, level: float) -> Diagnostic | None:
+    """A fake level change inside the pre-period, fitted on pre-period data only (None when too short)."""
+    t0, time, y, family = s.t0, s.time, s.y, s.family
+    pre = s.df.iloc[:t0]
     if placebo_start is None:
         ps_pos = t0 // 2
     else:
@@ -197,57 +237,38 @@ def _diagnostics(
                 f"placebo_start {placebo_start!r} is not inside the pre-intervention period"
             )
         ps_pos = int(hit[0])
-    if ps_pos >= 3 and t0 - ps_pos >= 2:
-        tp = np.arange(t0)
-        Xp = _design(
-            tp,
-            ps_pos,
-            slope_change=False,
-            seasonality=seasonality,
-            months=None if months is None else months[:t0],
-        )
-        if Xp.shape[1] < t0 - 1:
-            off_p = None if offset is None else offset[:t0]
-            rp = _fit(y[:t0], Xp, off_p, family, "model" if cov == "ar1" else cov, default_hac_lags(t0))
-            b, p = float(rp.params["level_change"]), float(rp.pvalues["level_change"])
-            if cov == "ar1":
-                Vp, _ = _ar1_cov(y[:t0], Xp.to_numpy(), rp.params.to_numpy(), off_p, family)
-                j = list(Xp.columns).index("level_change")
-                zp = b / math.sqrt(Vp[j, j])
-                p = float(
-                    2
-                    * (
-                        stats.t(t0 - Xp.shape[1]).sf(abs(zp))
-                        if family == "gaussian"
-                        else stats.norm.sf(abs(zp))
-                    )
-                )
-            alpha = 1 - level
-            out.append(
-                Diagnostic(
-                    "placebo_date",
-                    p,
-                    "ok" if p >= alpha else "warn",
-                    f"A fake start at {pre[time].iloc[ps_pos]} (pre-period only, level change only) gives "
-                    f"{b:.3g} (p = {p:.3g})"
-                    + (
-                        "."
-                        if p >= alpha
-                        else "; a 'significant' fake break suggests the pre-trend is not "
-                        "linear or another event happened."
-                    ),
-                    f"Falsk starttidspunkt gir {format_significant(b, 3, 'nb')} (p = {format_p(p, 'nb')}).",
-                )
-            )
-    verdict = "ok" if n_pre >= 8 and n_post >= 8 else "warn"
-    out.append(
-        Diagnostic(
-            "series_length",
-            T,
-            verdict,
-            f"{n_pre} pre- and {n_post} post-intervention periods"
-            + ("." if verdict == "ok" else "; fewer than 8 on a side makes the trend and HAC se fragile."),
-            f"{n_pre} perioder før og {n_post} etter.",
-        )
+    if not (ps_pos >= 3 and t0 - ps_pos >= 2):
+        return None
+    Xp = _design(
+        np.arange(t0),
+        ps_pos,
+        slope_change=False,
+        seasonality=s.seasonality,
+        months=None if s.months is None else s.months[:t0],
     )
-    return out
+    if Xp.shape[1] >= t0 - 1:
+        return None
+    off_p = None if s.offset is None else s.offset[:t0]
+    rp = _fit(y[:t0], Xp, off_p, family, "model" if cov == "ar1" else cov, default_hac_lags(t0))
+    b, p = float(rp.params["level_change"]), float(rp.pvalues["level_change"])
+    if cov == "ar1":
+        Vp, _ = _ar1_cov(y[:t0], Xp.to_numpy(), rp.params.to_numpy(), off_p, family)
+        j = list(Xp.columns).index("level_change")
+        zp = b / math.sqrt(Vp[j, j])
+        p = float(
+            2 * (stats.t(t0 - Xp.shape[1]).sf(abs(zp)) if family == "gaussian" else stats.norm.sf(abs(zp)))
+        )
+    alpha = 1 - level
+    return Diagnostic(
+        "placebo_date",
+        p,
+        "ok" if p >= alpha else "warn",
+        f"A fake start at {pre[time].iloc[ps_pos]} (pre-period only, level change only) gives "
+        f"{b:.3g} (p = {p:.3g})"
+        + (
+            "."
+            if p >= alpha
+            else "; a 'significant' fake break suggests the pre-trend is not linear or another event happened."
+        ),
+        f"Falsk starttidspunkt gir {format_significant(b, 3, 'nb')} (p = {format_p(p, 'nb')}).",
+    )

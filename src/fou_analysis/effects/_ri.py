@@ -92,7 +92,7 @@ class RIResult:
     sb: np.ndarray
 
     def inverter(self) -> _Inverter:
-        return _Inverter(self.beta, self.se_ref, self.a, self.b, self.sa, self.sab, self.sb)
+        return _Inverter(self.beta, self.se_ref, self.a, self.b, sa=self.sa, sab=self.sab, sb=self.sb)
 
     def conf_int(self, level: float) -> tuple[float, float]:
         """Test-inversion interval at another level (no new permutations)."""
@@ -272,7 +272,7 @@ def randomisation_inference(
         sa[r0:r1] = np.einsum("gr,gr->r", big_a, big_a)
         sab[r0:r1] = np.einsum("gr,gr->r", big_a, big_b)
         sb[r0:r1] = np.einsum("gr,gr->r", big_b, big_b)
-    inv = _Inverter(beta, se_ref, a, b, sa, sab, sb)
+    inv = _Inverter(beta, se_ref, a, b, sa=sa, sab=sab, sb=sb)
     p = inv.p_value(0.0)
     p_coef = float(np.mean(np.abs(a / q) >= abs(beta) * (1 - _TIE_TOL)))
     alpha = 1 - level

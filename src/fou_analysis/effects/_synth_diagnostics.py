@@ -14,6 +14,7 @@ Over-fitting (interpolation) rule
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -55,26 +56,64 @@ def _donor_list(top: pd.DataFrame, lang: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ScFit:
+    """The fitted synthetic control the diagnostics look at.
+
+    ``Y`` units by periods (treated row ``i1``, donor rows ``donors``), ``pre`` the pre-period
+    mask, ``w`` the donor weights, ``n_fitted`` the number of fitted pre-period quantities,
+    ``names`` the donors' display names (None: their positions).
+    """
+
+    Y: np.ndarray
+    pre: np.ndarray
+    i1: int
+    donors: np.ndarray
+    w: np.ndarray
+    pre_rmspe: float
+    estimate: float
+    n_fitted: int
+    names: list[str] | None = None
+
+    @property
+    def J(self) -> int:
+        """Number of donors."""
+        return len(self.donors)
+
+
 def sc_diagnostics(
-    Y: np.ndarray,
-    pre: np.ndarray,
-    i1: int,
-    donors: np.ndarray,
-    w: np.ndarray,
-    pre_rmspe: float,
-    estimate: float,
-    J: int,
+    fit: ScFit,
+    *,
     alpha: float,
     loo: pd.DataFrame,
     placebo: bool,
-    p_value: float,
     ci: tuple[float, float],
-    *,
-    n_fitted: int,
-    names: list[str] | None = None,
 ) -> list[Diagnostic]:
-    out = []
-    sd = float(np.std(Y[:, pre], ddof=1))
+    """Pre-period fit, convex hull, permutation resolution, leave-one-out, weights, interval."""
+    out = [_pre_fit(fit), _convex_hull(fit), _resolution(fit.J, alpha)]
+    if len(loo):
+        out.append(_leave_one_out(loo, fit.estimate))
+    out.append(_weights(fit))
+    if placebo and not (np.isfinite(ci[0]) and np.isfinite(ci[1])):
+        out.append(
+            Diagnostic(
+                "interval",
+                None,
+                "info",
+                "The placebo-inverted interval is unbounded (too few donors for this level)"
+                if np.isinf(ci[0])
+                else "No constant effect is consistent with the placebo distribution (the post-period "
+                "gaps vary more than any placebo's); the interval is empty.",
+                "Intervallet kan ikke avgrenses med disse donorene.",
+            )
+        )
+    return out
+
+
+def _pre_fit(fit: ScFit) -> Diagnostic:
+    """Pre-RMSPE relative to the outcome's pre-period sd; over-fitting per the module's rule."""
+    J, n_fitted, pre_rmspe = fit.J, fit.n_fitted, fit.pre_rmspe
+    sd = float(np.std(fit.Y[:, fit.pre], ddof=1))
     rel = pre_rmspe / sd if sd > 0 else math.inf
     overfit = rel < OVERFIT_REL and J >= n_fitted
     verdict = "warn" if overfit else ("ok" if rel < 0.1 else ("warn" if rel < 0.5 else "fail"))
@@ -105,78 +144,73 @@ def sc_diagnostics(
             "the gap after treatment is not a credible effect."
         )
         nb = "dårlig tilpasning før tiltaket."
-    out.append(Diagnostic("pre_fit", rel, verdict, head_en + en, head_nb + nb))
-    y1 = Y[i1, pre]
-    Yd = Y[donors][:, pre]
+    return Diagnostic("pre_fit", rel, verdict, head_en + en, head_nb + nb)
+
+
+def _convex_hull(fit: ScFit) -> Diagnostic:
+    """Share of pre-periods where the treated unit is above or below every donor."""
+    pre = fit.pre
+    y1 = fit.Y[fit.i1, pre]
+    Yd = fit.Y[fit.donors][:, pre]
     outside = (y1 > Yd.max(axis=0)) | (y1 < Yd.min(axis=0))
     share = float(outside.mean())
     verdict = "ok" if share < 0.2 else ("warn" if share < 1 else "fail")
-    out.append(
-        Diagnostic(
-            "convex_hull",
-            share,
-            verdict,
-            f"The treated unit is above every donor or below every donor in {outside.sum()} of "
-            f"{pre.sum()} pre-periods"
-            + (
-                "."
-                if verdict == "ok"
-                else "; it lies outside the donors' range, which no convex "
-                "combination can reach (consider synthetic DiD, which allows an intercept)."
-            ),
-            f"Den behandlede enheten ligger utenfor donorenes spenn i {outside.sum()} av {pre.sum()} perioder.",
-        )
+    return Diagnostic(
+        "convex_hull",
+        share,
+        verdict,
+        f"The treated unit is above every donor or below every donor in {outside.sum()} of "
+        f"{pre.sum()} pre-periods"
+        + (
+            "."
+            if verdict == "ok"
+            else "; it lies outside the donors' range, which no convex "
+            "combination can reach (consider synthetic DiD, which allows an intercept)."
+        ),
+        f"Den behandlede enheten ligger utenfor donorenes spenn i {outside.sum()} av {pre.sum()} perioder.",
     )
+
+
+def _resolution(J: int, alpha: float) -> Diagnostic:
+    """The smallest attainable placebo p-value, 1/(J + 1)."""
     res = 1 / (J + 1)
-    out.append(
-        Diagnostic(
-            "permutation_resolution",
-            res,
-            "info" if res <= alpha else "warn",
-            f"With {J} donors the smallest attainable p-value is 1/{J + 1} = {res:.3f}"
-            + ("." if res <= alpha else f", above {alpha:g}: no effect can be significant at this level."),
-            f"Med {J} donorer er minste mulige p-verdi {format_number(res, 3, 'nb')}.",
-        )
+    return Diagnostic(
+        "permutation_resolution",
+        res,
+        "info" if res <= alpha else "warn",
+        f"With {J} donors the smallest attainable p-value is 1/{J + 1} = {res:.3f}"
+        + ("." if res <= alpha else f", above {alpha:g}: no effect can be significant at this level."),
+        f"Med {J} donorer er minste mulige p-verdi {format_number(res, 3, 'nb')}.",
     )
-    if len(loo):
-        lo, hi = float(loo["estimate"].min()), float(loo["estimate"].max())
-        lo, hi = min(lo, estimate), max(hi, estimate)
-        sign_flip = lo < 0 < hi
-        verdict = "warn" if sign_flip or (hi - lo) > abs(estimate) else "ok"
-        out.append(
-            Diagnostic(
-                "leave_one_out",
-                hi - lo,
-                verdict,
-                f"Dropping one donor with non-zero weight at a time ({len(loo)} re-fits) moves the "
-                f"estimate within [{lo:.3g}, {hi:.3g}]"
-                + ("." if verdict == "ok" else "; the estimate depends on single donors."),
-                f"Uten én donor om gangen ligger anslaget mellom {_g(lo, 'nb')} og {_g(hi, 'nb')}.",
-            )
-        )
+
+
+def _leave_one_out(loo: pd.DataFrame, estimate: float) -> Diagnostic:
+    """Range of the estimate when one donor with non-zero weight is dropped at a time."""
+    lo, hi = float(loo["estimate"].min()), float(loo["estimate"].max())
+    lo, hi = min(lo, estimate), max(hi, estimate)
+    sign_flip = lo < 0 < hi
+    verdict = "warn" if sign_flip or (hi - lo) > abs(estimate) else "ok"
+    return Diagnostic(
+        "leave_one_out",
+        hi - lo,
+        verdict,
+        f"Dropping one donor with non-zero weight at a time ({len(loo)} re-fits) moves the "
+        f"estimate within [{lo:.3g}, {hi:.3g}]"
+        + ("." if verdict == "ok" else "; the estimate depends on single donors."),
+        f"Uten én donor om gangen ligger anslaget mellom {_g(lo, 'nb')} og {_g(hi, 'nb')}.",
+    )
+
+
+def _weights(fit: ScFit) -> Diagnostic:
+    """How many donors carry weight above 1 %, and the largest weights by name."""
+    w = fit.w
     n_pos = int((w > 0.01).sum())
-    idx = list(range(len(w))) if names is None else names
+    idx = list(range(len(w))) if fit.names is None else fit.names
     top = top_donors(pd.Series(w, index=pd.Index(idx, dtype=object)))
-    out.append(
-        Diagnostic(
-            "weights",
-            n_pos,
-            "info",
-            f"{n_pos} of {J} donors carry weight above 1%; largest weights: {_donor_list(top, 'en')}.",
-            f"{n_pos} av {J} donorer har vekt over 1 %; største vekter: {_donor_list(top, 'nb')}.",
-        )
+    return Diagnostic(
+        "weights",
+        n_pos,
+        "info",
+        f"{n_pos} of {fit.J} donors carry weight above 1%; largest weights: {_donor_list(top, 'en')}.",
+        f"{n_pos} av {fit.J} donorer har vekt over 1 %; største vekter: {_donor_list(top, 'nb')}.",
     )
-    if placebo and not (np.isfinite(ci[0]) and np.isfinite(ci[1])):
-        out.append(
-            Diagnostic(
-                "interval",
-                None,
-                "info",
-                "The placebo-inverted interval is unbounded (too few donors for this level)"
-                if np.isinf(ci[0])
-                else "No constant effect is consistent with the placebo distribution (the post-period "
-                "gaps vary more than any placebo's); the interval is empty.",
-                "Intervallet kan ikke avgrenses med disse donorene.",
-            )
-        )
-    return out

@@ -106,7 +106,7 @@ def draw_weights(g: int, reps: int, kind: str, rng: np.random.Generator) -> tupl
 class _Inverter:
     """t and t* as closed-form functions of the hypothesised value β₀."""
 
-    def __init__(self, beta: float, se_ref: float, a, b, sa, sab, sb):
+    def __init__(self, beta: float, se_ref: float, a, b, *, sa, sab, sb):
         self.beta, self.se_ref = beta, se_ref
         self.a, self.b, self.sa, self.sab, self.sb = a, b, sa, sab, sb
 
@@ -193,9 +193,9 @@ def wild_cluster_bootstrap(
         se_ref,
         a,
         b,
-        np.einsum("gb,gb->b", big_a, big_a),
-        np.einsum("gb,gb->b", big_a, big_b),
-        np.einsum("gb,gb->b", big_b, big_b),
+        sa=np.einsum("gb,gb->b", big_a, big_a),
+        sab=np.einsum("gb,gb->b", big_a, big_b),
+        sb=np.einsum("gb,gb->b", big_b, big_b),
     )
     p = inv.p_value(beta0)
     alpha = 1 - level

@@ -219,6 +219,120 @@ def did(
     (-11863.9, 7456.6)
     """
     data, covariates = expand_covariates(data, covariates)
+    twfe, cl_col = _check_arguments(
+        data,
+        outcome=outcome,
+        treated=treated,
+        post=post,
+        unit=unit,
+        time=time,
+        covariates=covariates,
+        cluster=cluster,
+        se=se,
+        wild_weights=wild_weights,
+        level=level,
+    )
+    inp = _prepare(
+        data,
+        outcome=outcome,
+        treated=treated,
+        post=post,
+        unit=unit,
+        time=time,
+        covariates=covariates,
+        cl_col=cl_col,
+    )
+    fit_se = _fit_se(se)
+    fit = (
+        _fit_twfe(inp, unit, time, covariates, fit_se, level)
+        if twfe
+        else _fit_2x2(inp, treated, post, covariates, fit_se, level)
+    )
+    inf = _inference(
+        inp, fit, time, se=se, wild_weights=wild_weights, reps=reps, seed=seed, level=level, ri_cap=ri_cap
+    )
+    model_table = _with_inference(fit.model_table, inp.term, inf)
+    group = dc.group_indicator(inp.df, inp.tr, inp.d, unit, post)
+    n_treated, n_control = _group_counts(inp.df, group, unit)
+    n_cl, n_tcl = _clusters(inp, post, se)
+    diags = _diagnostics(
+        inp, inf, group, n_cl, n_tcl, unit=unit, time=time, post=post, cl_col=cl_col, se=se, seed=seed
+    )
+    return DidResult(
+        method="did",
+        estimand="ATT",
+        outcome=outcome,
+        estimate=fit.est,
+        se=fit.se,
+        ci=(float(inf.ci[0]), float(inf.ci[1])),
+        p_value=float(inf.p),
+        n=len(inp.y),
+        n_treated=n_treated,
+        n_control=n_control,
+        diagnostics=tuple(diags),
+        notes=tuple(_notes(se, cl_col, wild_weights, twfe=twfe, dropped=inp.dropped)),
+        table=model_table[model_table["term"] == inp.term].reset_index(drop=True),
+        mde=dc.mde(fit.se),
+        level=level,
+        inference={"dist": se} if se in ("wild", "ri") else {"dist": "t", "df": float(fit.df_inf)},
+        cov=fit.cov,
+        model_table=model_table,
+        design="twfe" if twfe else "2x2",
+        se_type=se,
+        clusters=n_cl,
+        treated_clusters=n_tcl,
+        bootstrap=inf.boot,
+        ri=inf.ri,
+        means=dc.means(inp.df, inp.y, group, time, inp.po),
+    )
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Complete rows of the columns used, as arrays."""
+
+    df: pd.DataFrame
+    dropped: int
+    y: np.ndarray
+    tr: np.ndarray
+    po: np.ndarray | None
+    d: np.ndarray
+    z: np.ndarray | None
+    clus: np.ndarray | None
+    term: str
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """The fitted model: δ, its standard error and df, every coefficient, and the residual maker."""
+
+    est: float
+    se: float
+    df_inf: float
+    model_table: pd.DataFrame
+    cov: pd.DataFrame
+    partial: Partialler
+
+
+@dataclass(frozen=True)
+class _Inference:
+    """Interval and p-value of δ, with the wild bootstrap or randomisation-inference details."""
+
+    ci: tuple[float, float]
+    p: float
+    boot: dict[str, Any] | None
+    ri: dict[str, Any] | None
+
+
+def _fit_se(se: str) -> str:
+    """The standard error of the fit: wild bootstrap and randomisation inference report the cluster-robust one."""
+    return "cluster" if se in ("wild", "ri") else se
+
+
+def _check_arguments(
+    data, *, outcome, treated, post, unit, time, covariates, cluster, se, wild_weights, level
+) -> tuple[bool, str | None]:
+    """Refuse unknown options, missing columns and impossible combinations; return (twfe, cluster column)."""
     if se not in _SE:
         raise SpecificationError(f"se must be one of {_SE}, not {se!r}")
     check_option("did", "wild_weights", wild_weights)
@@ -240,6 +354,11 @@ def did(
         )
     if se in ("cluster", "wild", "ri") and cl_col is None:
         raise SpecificationError(f"se={se!r} needs `cluster` or `unit`")
+    return twfe, cl_col
+
+
+def _prepare(data, *, outcome, treated, post, unit, time, covariates, cl_col) -> _Inputs:
+    """Complete rows, checked numeric and 0/1 columns, and the treatment indicator D = treated × post."""
     cols = [c for c in [outcome, treated, post, unit, time, cl_col, *covariates] if c is not None]
     df, dropped = dc.complete_rows(data, cols)
     if len(df) == 0:
@@ -247,47 +366,69 @@ def did(
     y = dc.numeric(df, outcome)
     tr = dc.binary(df, treated)
     po = dc.binary(df, post) if post is not None else None
-    d = tr * po if po is not None else tr
-    z = np.column_stack([dc.numeric(df, c) for c in covariates]) if covariates else None
-    clus = df[cl_col].to_numpy() if cl_col is not None else None
-    term = f"{treated}:{post}" if post is not None else treated
-    fit_se = "cluster" if se in ("wild", "ri") else se
+    return _Inputs(
+        df=df,
+        dropped=dropped,
+        y=y,
+        tr=tr,
+        po=po,
+        d=tr * po if po is not None else tr,
+        z=np.column_stack([dc.numeric(df, c) for c in covariates]) if covariates else None,
+        clus=df[cl_col].to_numpy() if cl_col is not None else None,
+        term=f"{treated}:{post}" if post is not None else treated,
+    )
 
-    if twfe:
-        absorber = Absorber([df[unit].to_numpy(), df[time].to_numpy()])
-        x = d[:, None] if z is None else np.column_stack([d, z])
-        names = [term, *covariates]
-        fit = ols_absorbed(y, x, names, absorber, se=fit_se, cluster=clus)
-        est, se_val = float(fit.coef[0]), float(fit.se[0])
-        df_inf = fit.df_inference
-        model_table = _table_from_fit(names, fit.coef, fit.se, df_inf, level)
-        cov = cov_frame(fit.vcov, names)
-        partial = Partialler(absorber, z, len(y))
-    else:
-        xdf = pd.DataFrame({"Intercept": 1.0, treated: tr, post: po, term: d}, index=df.index)
-        for i, c in enumerate(covariates):
-            xdf[c] = z[:, i]
-        kw: dict[str, Any] = {"cov_type": _SM_COV[fit_se], "use_t": True}
-        if fit_se == "cluster":
-            kw["cov_kwds"] = {"groups": codes_of(clus)[0]}
-        res = sm.OLS(y, xdf).fit(**kw)
-        est, se_val = float(res.params[term]), float(res.bse[term])
-        df_inf = float(res.df_resid_inference) if fit_se == "cluster" else float(res.df_resid)
-        model_table = _table_from_fit(
+
+def _fit_twfe(inp: _Inputs, unit: str, time: str, covariates, fit_se: str, level: float) -> _Fit:
+    """Two-way fixed effects: unit and time effects absorbed, δ (and covariates) by OLS."""
+    absorber = Absorber([inp.df[unit].to_numpy(), inp.df[time].to_numpy()])
+    x = inp.d[:, None] if inp.z is None else np.column_stack([inp.d, inp.z])
+    names = [inp.term, *covariates]
+    fit = ols_absorbed(inp.y, x, names, absorber, se=fit_se, cluster=inp.clus)
+    return _Fit(
+        est=float(fit.coef[0]),
+        se=float(fit.se[0]),
+        df_inf=fit.df_inference,
+        model_table=_table_from_fit(names, fit.coef, fit.se, fit.df_inference, level),
+        cov=cov_frame(fit.vcov, names),
+        partial=Partialler(absorber, inp.z, len(inp.y)),
+    )
+
+
+def _fit_2x2(inp: _Inputs, treated: str, post: str, covariates, fit_se: str, level: float) -> _Fit:
+    """The 2×2 interaction model ``y ~ treated + post + treated:post (+ covariates)`` in statsmodels."""
+    term = inp.term
+    xdf = pd.DataFrame({"Intercept": 1.0, treated: inp.tr, post: inp.po, term: inp.d}, index=inp.df.index)
+    for i, c in enumerate(covariates):
+        xdf[c] = inp.z[:, i]
+    kw: dict[str, Any] = {"cov_type": _SM_COV[fit_se], "use_t": True}
+    if fit_se == "cluster":
+        kw["cov_kwds"] = {"groups": codes_of(inp.clus)[0]}
+    res = sm.OLS(inp.y, xdf).fit(**kw)
+    df_inf = float(res.df_resid_inference) if fit_se == "cluster" else float(res.df_resid)
+    return _Fit(
+        est=float(res.params[term]),
+        se=float(res.bse[term]),
+        df_inf=df_inf,
+        model_table=_table_from_fit(
             list(xdf.columns), res.params.to_numpy(), res.bse.to_numpy(), df_inf, level
-        )
-        cov = cov_frame(res.cov_params().to_numpy(), list(xdf.columns))
-        zfull = xdf.drop(columns=[term]).to_numpy()
-        partial = Partialler(None, zfull, len(y))
+        ),
+        cov=cov_frame(res.cov_params().to_numpy(), list(xdf.columns)),
+        partial=Partialler(None, xdf.drop(columns=[term]).to_numpy(), len(inp.y)),
+    )
 
-    ci, p = dc.t_inference(est, se_val, df_inf, level)
+
+def _inference(inp: _Inputs, fit: _Fit, time, *, se, wild_weights, reps, seed, level, ri_cap) -> _Inference:
+    """t-based interval and p-value, or those of randomisation inference / the wild cluster bootstrap."""
+    ci, p = dc.t_inference(fit.est, fit.se, fit.df_inf, level)
     boot = ri = None
+    partial = fit.partial
     if se == "ri":
         rr = randomisation_inference(
-            partial.resid(y),
-            d,
-            clus,
-            df[time].to_numpy(),
+            partial.resid(inp.y),
+            inp.d,
+            inp.clus,
+            inp.df[time].to_numpy(),
             partial,
             cap=ri_cap,
             reps=reps,
@@ -298,9 +439,9 @@ def did(
         ci, p = rr.ci, rr.p_value
     if se == "wild":
         wb = wild_cluster_bootstrap(
-            partial.resid(y),
-            partial.resid(d),
-            clus,
+            partial.resid(inp.y),
+            partial.resid(inp.d),
+            inp.clus,
             partial,
             weights=wild_weights,
             reps=reps,
@@ -309,47 +450,44 @@ def did(
         )
         boot = wb.as_dict() | {"draws": wb}
         ci, p = wb.ci, wb.p_value
-    model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [p, ci[0], ci[1]]
+    return _Inference(ci=ci, p=p, boot=boot, ri=ri)
 
-    # counts and diagnostics
-    group = dc.group_indicator(df, tr, d, unit, post)
+
+def _with_inference(model_table: pd.DataFrame, term: str, inf: _Inference) -> pd.DataFrame:
+    """The model table with δ's p-value and interval from the inference used (changed in place)."""
+    model_table.loc[model_table["term"] == term, ["p_value", "ci_low", "ci_high"]] = [
+        inf.p,
+        inf.ci[0],
+        inf.ci[1],
+    ]
+    return model_table
+
+
+def _clusters(inp: _Inputs, post: str | None, se: str) -> tuple[int | None, int | None]:
+    """Clusters and treated clusters, when the standard errors are clustered."""
+    if inp.clus is not None and se in ("cluster", "wild", "ri"):
+        return dc.cluster_counts(inp.d if post is None else inp.tr, inp.clus)
+    return None, None
+
+
+def _group_counts(df: pd.DataFrame, group: np.ndarray, unit: str | None) -> tuple[int, int]:
+    """Treated and comparison units (or observations when there is no ``unit``)."""
     if unit is not None:
         ever = pd.Series(group).groupby(df[unit].to_numpy()).max()
-        n_treated, n_control = int(ever.sum()), int((ever == 0).sum())
-    else:
-        n_treated, n_control = int(group.sum()), int((group == 0).sum())
-    n_cl = n_tcl = None
-    if clus is not None and se in ("cluster", "wild", "ri"):
-        cl_treated = pd.Series(d if post is None else tr).groupby(clus).max()
-        n_cl, n_tcl = len(cl_treated), int(cl_treated.sum())
+        return int(ever.sum()), int((ever == 0).sum())
+    return int(group.sum()), int((group == 0).sum())
+
+
+def _diagnostics(
+    inp: _Inputs, inf: _Inference, group, n_cl, n_tcl, *, unit, time, post, cl_col, se, seed
+) -> list[Diagnostic]:
+    """Clusters, the inference used, independence, pre-trend, adoption timing and switching off."""
     diags = dc.cluster_diagnostics(n_cl, n_tcl, se)
-    if se == "wild" and boot is not None:
-        diags.append(
-            Diagnostic(
-                "wild_bootstrap",
-                boot["p_value"],
-                "info",
-                f"Restricted wild cluster bootstrap, {boot['weights']} weights, {boot['reps']} draws"
-                + (" (all sign vectors enumerated: exact)" if boot["enumerated"] else "")
-                + "; p-value and interval from the bootstrap, se is the cluster-robust one.",
-                f"Wild cluster bootstrap med {boot['weights']}-vekter, {boot['reps']} trekninger.",
-            )
-        )
-    if ri is not None:
-        diags.append(
-            Diagnostic(
-                "randomisation_inference",
-                ri["p_value"],
-                "info",
-                f"Randomisation inference (RI-t): {ri['reps']} assignments of the treatment patterns to "
-                f"{ri['clusters']} clusters"
-                + (" (all enumerated: exact)" if ri["enumerated"] else f" (random, seed {seed})")
-                + f"; the smallest attainable p-value is {1 / ri['reps']:.3g}. RI-β p = {ri['p_value_coef']:.3g}.",
-                f"Randomiseringsinferens (RI-t): {ri['reps']} tildelinger av behandlingsmønstrene til "
-                f"{ri['clusters']} klynger; minste mulige p-verdi er {format_significant(1 / ri['reps'], 3, 'nb')}.",
-            )
-        )
-    if clus is None or se not in ("cluster", "wild", "ri"):
+    if se == "wild" and inf.boot is not None:
+        diags.append(_wild_diagnostic(inf.boot))
+    if inf.ri is not None:
+        diags.append(_ri_diagnostic(inf.ri, seed))
+    if inp.clus is None or se not in ("cluster", "wild", "ri"):
         diags.append(
             Diagnostic(
                 "independence",
@@ -373,12 +511,49 @@ def did(
             )
         )
     else:
-        diags.append(dc.pretrend(df, y, group, d, unit, time, post, cl_col, fit_se))
-    switch_off = dc.switch_off(df, d, unit, time) if twfe else []
+        diags.append(
+            dc.pretrend(
+                inp.df, inp.y, group, inp.d, unit=unit, time=time, post=post, cl_col=cl_col, se=_fit_se(se)
+            )
+        )
+    twfe = unit is not None and time is not None
+    switch_off = dc.switch_off(inp.df, inp.d, unit, time) if twfe else []
     if twfe and post is None:
-        diags.extend(dc.timing(df, d, unit, time, absorbing=not switch_off))
+        diags.extend(dc.timing(inp.df, inp.d, unit, time, absorbing=not switch_off))
     diags.extend(switch_off)
-    means = dc.means(df, y, group, time, po)
+    return diags
+
+
+def _wild_diagnostic(boot: dict[str, Any]) -> Diagnostic:
+    """What the wild cluster bootstrap did (weights, draws, enumeration)."""
+    return Diagnostic(
+        "wild_bootstrap",
+        boot["p_value"],
+        "info",
+        f"Restricted wild cluster bootstrap, {boot['weights']} weights, {boot['reps']} draws"
+        + (" (all sign vectors enumerated: exact)" if boot["enumerated"] else "")
+        + "; p-value and interval from the bootstrap, se is the cluster-robust one.",
+        f"Wild cluster bootstrap med {boot['weights']}-vekter, {boot['reps']} trekninger.",
+    )
+
+
+def _ri_diagnostic(ri: dict[str, Any], seed: int) -> Diagnostic:
+    """What randomisation inference did (assignments, enumeration, smallest attainable p)."""
+    return Diagnostic(
+        "randomisation_inference",
+        ri["p_value"],
+        "info",
+        f"Randomisation inference (RI-t): {ri['reps']} assignments of the treatment patterns to "
+        f"{ri['clusters']} clusters"
+        + (" (all enumerated: exact)" if ri["enumerated"] else f" (random, seed {seed})")
+        + f"; the smallest attainable p-value is {1 / ri['reps']:.3g}. RI-β p = {ri['p_value_coef']:.3g}.",
+        f"Randomiseringsinferens (RI-t): {ri['reps']} tildelinger av behandlingsmønstrene til "
+        f"{ri['clusters']} klynger; minste mulige p-verdi er {format_significant(1 / ri['reps'], 3, 'nb')}.",
+    )
+
+
+def _notes(se: str, cl_col: str | None, wild_weights: str, *, twfe: bool, dropped: int) -> list[str]:
+    """Assumptions, the inference used, and what was left out."""
     notes = [
         dc.NOTE_PARALLEL,
         dc.NOTE_ANTICIPATION,
@@ -393,33 +568,7 @@ def did(
         )
     if dropped:
         notes.append(f"{dropped} rows with missing values in the columns used were left out.")
-    return DidResult(
-        method="did",
-        estimand="ATT",
-        outcome=outcome,
-        estimate=est,
-        se=se_val,
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=float(p),
-        n=len(y),
-        n_treated=n_treated,
-        n_control=n_control,
-        diagnostics=tuple(diags),
-        notes=tuple(notes),
-        table=model_table[model_table["term"] == term].reset_index(drop=True),
-        mde=dc.mde(se_val),
-        level=level,
-        inference={"dist": se} if se in ("wild", "ri") else {"dist": "t", "df": float(df_inf)},
-        cov=cov,
-        model_table=model_table,
-        design="twfe" if twfe else "2x2",
-        se_type=se,
-        clusters=n_cl,
-        treated_clusters=n_tcl,
-        bootstrap=boot,
-        ri=ri,
-        means=means,
-    )
+    return notes
 
 
 def _period_order(col: pd.Series) -> pd.Series:

@@ -172,6 +172,103 @@ def event_study(
     [-3, -2, -1, 0, 1, 2]
     """
     first_treated = treatment_start  # the body keeps the older name
+    _check_arguments(se=se, leads=leads, lags=lags, reference=reference)
+    data, covariates = expand_covariates(data, covariates)
+    inp = _prepare(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        first_treated=first_treated,
+        cluster=cluster,
+        covariates=covariates,
+        se=se,
+    )
+    win = _event_window(inp, leads=leads, lags=lags, binned=binned)
+    des = _design(win, covariates, leads=leads, lags=lags, reference=reference, binned=binned)
+    clus = win.df[inp.cl_col].to_numpy() if se == "cluster" else None
+    fit = _fit(win, des, unit=unit, se=se, clus=clus)
+    table = _event_table(fit, des, leads=leads, lags=lags, reference=reference, binned=binned, level=level)
+    post_idx, est, se_val, ci, p = _pooled_effect(fit, des, level)
+    lead_idx = [j for j, k in enumerate(des.times) if k < 0]
+    pre = _joint_test(fit.coef[lead_idx], fit.vcov[np.ix_(lead_idx, lead_idx)], fit.df_inference)
+    units = pd.Series(win.treated_unit).groupby(win.df[unit].to_numpy()).max()
+    n_cl = n_tcl = None
+    if clus is not None:
+        n_cl, n_tcl = dc.cluster_counts(win.treated_unit, clus)
+    diags = _diagnostics(pre, len(lead_idx), n_cl, n_tcl, se=se, all_treated=bool(units.all()), g=inp.g)
+    notes = _notes(
+        win,
+        n_post=len(post_idx),
+        missing=des.missing,
+        dropped=inp.dropped,
+        leads=leads,
+        lags=lags,
+        reference=reference,
+        binned=binned,
+    )
+    return EventStudyResult(
+        method="event_study",
+        estimand="ATT (mean over post-treatment event times)",
+        outcome=outcome,
+        estimate=est,
+        se=se_val,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=p,
+        n=len(win.y),
+        n_treated=int(units.sum()),
+        n_control=int((~units.astype(bool)).sum()),
+        diagnostics=tuple(diags),
+        notes=tuple(notes),
+        table=table,
+        mde=dc.mde(se_val),
+        level=level,
+        inference={"dist": "t", "df": float(fit.df_inference)},
+        cov=cov_frame(fit.vcov, des.names),
+        event_table=table,
+        pretrend_test=pre,
+        reference=reference,
+        clusters=n_cl,
+        treated_clusters=n_tcl,
+    )
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Complete rows of the columns used, as arrays; ``g`` is NaN for never-treated units."""
+
+    df: pd.DataFrame
+    dropped: int
+    y: np.ndarray
+    t: np.ndarray
+    g: np.ndarray
+    cl_col: str
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Rows inside the event window with their event time ``e`` (NaN for never-treated units)."""
+
+    df: pd.DataFrame
+    y: np.ndarray
+    t: np.ndarray
+    e: np.ndarray
+    treated_unit: np.ndarray
+    outside: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Design:
+    """Regressors: one dummy per event time present (``times``), then the covariates."""
+
+    x: np.ndarray
+    names: list[str]
+    times: list[int]
+    missing: list[int]
+
+
+def _check_arguments(*, se: str, leads: int, lags: int, reference: int) -> None:
+    """Refuse an unknown ``se`` and an impossible event window."""
     if se not in OPTIONS["event_study"]["se"]:
         raise SpecificationError(
             f"se must be {allowed_text(OPTIONS['event_study']['se'])}, not {se!r}"
@@ -181,7 +278,10 @@ def event_study(
         raise SpecificationError(
             f"need leads >= 1, lags >= 0 and -leads <= reference < 0 (got {leads}, {lags}, {reference})"
         )
-    data, covariates = expand_covariates(data, covariates)
+
+
+def _prepare(data, *, outcome, unit, time, first_treated, cluster, covariates, se) -> _Inputs:
+    """Check the columns, keep complete rows (the first treated period may be missing: never treated)."""
     dc.check_columns(
         data,
         [outcome, unit, time, first_treated, cluster, *covariates],
@@ -189,11 +289,7 @@ def event_study(
     )
     cl_col = cluster if cluster is not None else unit
     cols = [outcome, unit, time] + ([cl_col] if se == "cluster" else []) + covariates
-    keep_cols = list(dict.fromkeys(cols + [first_treated]))
-    sub = data[keep_cols]
-    ok = sub[cols].notna().all(axis=1).to_numpy()
-    df = sub.loc[ok].reset_index(drop=True)
-    dropped = int((~ok).sum())
+    df, dropped = dc.complete_rows(data, cols, carry=[first_treated])
     y = dc.numeric(df, outcome)
     t = dc.numeric(df, time)
     g = dc.numeric(df, first_treated)
@@ -205,8 +301,14 @@ def event_study(
             "several values)",
             column=first_treated,
         )
-    treated_unit = ~np.isnan(g)
-    e = np.where(treated_unit, t - g, np.nan)
+    return _Inputs(df=df, dropped=dropped, y=y, t=t, g=g, cl_col=cl_col)
+
+
+def _event_window(inp: _Inputs, *, leads: int, lags: int, binned: bool) -> _Window:
+    """Event time of each row: binned at the endpoints, or treated rows outside the window dropped."""
+    df, y, t = inp.df, inp.y, inp.t
+    treated_unit = ~np.isnan(inp.g)
+    e = np.where(treated_unit, t - inp.g, np.nan)
     if binned:
         e = np.where(treated_unit, np.clip(e, -leads, lags), np.nan)
         outside = np.zeros(len(y), bool)
@@ -220,25 +322,39 @@ def event_study(
             e[~outside],
             treated_unit[~outside],
         )
+    return _Window(df=df, y=y, t=t, e=e, treated_unit=treated_unit, outside=outside)
+
+
+def _design(win: _Window, covariates, *, leads: int, lags: int, reference: int, binned: bool) -> _Design:
+    """Event-time dummies (those with observations) followed by the covariates."""
     times = [k for k in range(-leads, lags + 1) if k != reference]
-    x = np.column_stack([(e == k).astype(float) for k in times])
+    x = np.column_stack([(win.e == k).astype(float) for k in times])
     present = x.sum(axis=0) > 0
     missing = [k for k, p in zip(times, present, strict=True) if not p]
     times = [k for k, p in zip(times, present, strict=True) if p]
     x = x[:, present]
     names = [_term(k, leads, lags, binned) for k in times]
     if covariates:  # after the event-time dummies, so their positions (j) are unchanged
-        x = np.column_stack([x, *[dc.numeric(df, c) for c in covariates]])
+        x = np.column_stack([x, *[dc.numeric(win.df, c) for c in covariates]])
         names = [*names, *covariates]
-    clus = df[cl_col].to_numpy() if se == "cluster" else None
+    return _Design(x=x, names=names, times=times, missing=missing)
+
+
+def _fit(win: _Window, des: _Design, *, unit: str, se: str, clus: np.ndarray | None):
+    """OLS with unit and time effects absorbed; collinear dummies explained."""
     try:
-        fit = ols_absorbed(y, x, names, Absorber([df[unit].to_numpy(), t]), se=se, cluster=clus)
+        return ols_absorbed(
+            win.y, des.x, des.names, Absorber([win.df[unit].to_numpy(), win.t]), se=se, cluster=clus
+        )
     except SpecificationError:
         raise SpecificationError(
             "the event-time dummies are collinear with the unit and time effects — typically because "
             "there are no never-treated units; use staggered_did(control='notyet') instead"
         ) from None
-    dfi = fit.df_inference
+
+
+def _event_table(fit, des: _Design, *, leads: int, lags: int, reference: int, binned: bool, level: float):
+    """One row per event time: the reference with estimate 0, the others with their t-interval."""
     rows = []
     for k in range(-leads, lags + 1):
         if k == reference:
@@ -246,14 +362,14 @@ def event_study(
                 {"term": _term(k, leads, lags, binned), "estimate": 0.0, "event_time": k, "reference": True}
             )
             continue
-        if k not in times:
+        if k not in des.times:
             continue
-        j = times.index(k)
+        j = des.times.index(k)
         b, s = float(fit.coef[j]), float(fit.se[j])
-        ci, p = dc.t_inference(b, s, dfi, level)
+        ci, p = dc.t_inference(b, s, fit.df_inference, level)
         rows.append(
             {
-                "term": names[j],
+                "term": des.names[j],
                 "estimate": b,
                 "std_error": s,
                 "statistic": b / s,
@@ -266,22 +382,28 @@ def event_study(
         )
     table = tidy_frame(rows)
     table["binned"] = binned & ((table["event_time"] == -leads) | (table["event_time"] == lags))
+    return table
 
-    post_idx = [j for j, k in enumerate(times) if k >= 0]
+
+def _pooled_effect(fit, des: _Design, level: float):
+    """Mean of the post-treatment coefficients with se ``sqrt(a'Va)``: (post indices, est, se, ci, p)."""
+    post_idx = [j for j, k in enumerate(des.times) if k >= 0]
     if not post_idx:
         raise SpecificationError("no post-treatment event times in the data")
     a = np.zeros(len(fit.coef))  # covariates, if any, get weight 0
     a[post_idx] = 1.0 / len(post_idx)
     est = float(a @ fit.coef)
     se_val = float(np.sqrt(a @ fit.vcov @ a))
-    ci, p = dc.t_inference(est, se_val, dfi, level)
+    ci, p = dc.t_inference(est, se_val, fit.df_inference, level)
+    return post_idx, est, se_val, ci, p
 
-    lead_idx = [j for j, k in enumerate(times) if k < 0]
-    pre = _joint_test(fit.coef[lead_idx], fit.vcov[np.ix_(lead_idx, lead_idx)], dfi)
+
+def _diagnostics(pre, n_leads, n_cl, n_tcl, *, se, all_treated: bool, g: np.ndarray) -> list[Diagnostic]:
+    """Joint pre-trend test, clusters, never-treated units and adoption cohorts."""
     diags = []
-    if lead_idx:
+    if n_leads:
         en, nb = dc.pretrend_text(
-            pre["p_value"], f"Joint F-test that all {len(lead_idx)} lead coefficients are zero"
+            pre["p_value"], f"Joint F-test that all {n_leads} lead coefficients are zero"
         )
         diags.append(Diagnostic("pre_trend", pre["p_value"], dc.pretrend_verdict(pre["p_value"]), en, nb))
     else:
@@ -294,13 +416,8 @@ def event_study(
                 "Ingen perioder før tiltaket: trender kan ikke testes.",
             )
         )
-    units = pd.Series(treated_unit).groupby(df[unit].to_numpy()).max()
-    n_cl = n_tcl = None
-    if clus is not None:
-        cl_tr = pd.Series(treated_unit).groupby(clus).max()
-        n_cl, n_tcl = len(cl_tr), int(cl_tr.sum())
     diags += dc.cluster_diagnostics(n_cl, n_tcl, se)
-    if units.all():
+    if all_treated:
         diags.append(
             Diagnostic(
                 "never_treated",
@@ -325,48 +442,30 @@ def event_study(
                 "(Sun & Abraham 2021); sammenlign med forskjell-i-forskjeller med trinnvis oppstart.",
             )
         )
+    return diags
+
+
+def _notes(win: _Window, *, n_post, missing, dropped, leads, lags, reference, binned) -> list[str]:
+    """Assumptions, what ``estimate`` averages, and what was binned or left out."""
     notes = [
         dc.NOTE_PARALLEL,
         "No anticipation: the outcome did not react before the reference period.",
         dc.NOTE_SUTVA,
         "Effects do not differ between adoption cohorts (else the event-time coefficients mix cohorts).",
-        f"estimate = mean of the {len(post_idx)} post-treatment coefficients (event times 0 to {lags}"
+        f"estimate = mean of the {n_post} post-treatment coefficients (event times 0 to {lags}"
         + (", the last binned" if binned else "")
         + f"), relative to event time {reference}.",
         dc.NOTE_MDE,
     ]
     if binned:
         notes.append(f"Endpoints binned: event time {-leads} collects all earlier, {lags} all later periods.")
-    if outside.any():
-        notes.append(f"{int(outside.sum())} rows of treated units outside the event window were dropped.")
+    if win.outside.any():
+        notes.append(f"{int(win.outside.sum())} rows of treated units outside the event window were dropped.")
     if missing:
         notes.append(f"No observations at event times {missing}: no coefficient.")
     if dropped:
         notes.append(f"{dropped} rows with missing values were left out.")
-    return EventStudyResult(
-        method="event_study",
-        estimand="ATT (mean over post-treatment event times)",
-        outcome=outcome,
-        estimate=est,
-        se=se_val,
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=p,
-        n=len(y),
-        n_treated=int(units.sum()),
-        n_control=int((~units.astype(bool)).sum()),
-        diagnostics=tuple(diags),
-        notes=tuple(notes),
-        table=table,
-        mde=dc.mde(se_val),
-        level=level,
-        inference={"dist": "t", "df": float(dfi)},
-        cov=cov_frame(fit.vcov, names),
-        event_table=table,
-        pretrend_test=pre,
-        reference=reference,
-        clusters=n_cl,
-        treated_clusters=n_tcl,
-    )
+    return notes
 
 
 def _term(k: int, leads: int, lags: int, binned: bool) -> str:

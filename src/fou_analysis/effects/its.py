@@ -57,6 +57,7 @@ from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._covariates import expand_covariates
 from fou_analysis.effects._its_model import (
     ItsResult,
+    ItsSeries,
     _ar1_cov,
     _design,
     _diagnostics,
@@ -140,8 +141,74 @@ def its(
     >>> bool(res.ci[0] < -3 < res.ci[1])
     True
     """
-    intervention_start = treatment_start  # the body keeps the older name
     cov = se  # the body keeps the older name
+    _check_arguments(family=family, cov=cov, level=level, seasonality=seasonality)
+    data, covariates = expand_covariates(data, covariates)
+    ser = _prepare(
+        data,
+        outcome=outcome,
+        time=time,
+        intervention_start=treatment_start,
+        exposure=exposure,
+        covariates=covariates,
+        family=family,
+        seasonality=seasonality,
+    )
+    lags = default_hac_lags(ser.T) if hac_lags is None else int(hac_lags)
+    if lags < 0:
+        raise SpecificationError(f"hac_lags must be >= 0, not {hac_lags!r}")
+    X = _design_matrix(ser, covariates, slope_change=slope_change)
+    res, params, V, rho = _fit_model(ser, X, cov=cov, lags=lags)
+    df_resid = float(res.df_resid) if family == "gaussian" else math.inf
+    dist = stats.t(df_resid) if np.isfinite(df_resid) else stats.norm
+    crit = dist.ppf(0.5 + level / 2)
+    rows = [
+        _row(name, b, s, dist, crit)
+        for name, b, s in zip(X.columns, params, np.sqrt(np.diag(V)), strict=True)
+    ]
+    fit_v, cf_v, avg, avg_se = _counterfactual(ser, X, params, V)
+    rows.append(_row("average_post_effect", avg, avg_se, dist, crit))
+    if family == "poisson":
+        rows += _rate_ratio_rows(rows)
+    table = tidy_frame(rows)
+    main = table.set_index("term").loc["level_change"]
+    diagnostics = _diagnostics(ser, fit_v, cov=cov, placebo_start=placebo_start, level=level)
+    fitted = pd.DataFrame(
+        {
+            "time": ser.df[time],
+            "observed": ser.y,
+            "fitted": fit_v,
+            "counterfactual": cf_v,
+            "post": ser.post_mask,
+        }
+    )
+    return ItsResult(
+        method="its",
+        estimand="level change at the intervention" + (" (log rate ratio)" if family == "poisson" else ""),
+        outcome=outcome,
+        estimate=float(main["estimate"]),
+        se=float(main["std_error"]),
+        ci=(float(main["ci_low"]), float(main["ci_high"])),
+        p_value=float(main["p_value"]),
+        n=ser.T,
+        n_treated=ser.n_post,
+        n_control=ser.n_pre,
+        diagnostics=tuple(diagnostics),
+        notes=_notes(family=family, cov=cov, lags=lags, rho=rho),
+        table=table,
+        mde=2.8 * float(main["std_error"]),
+        level=level,
+        inference={"dist": "t", "df": df_resid} if np.isfinite(df_resid) else {"dist": "normal"},
+        cov=cov_frame(V, list(X.columns)),
+        fitted=fitted,
+        family=family,
+        hac_lags=lags if cov == "hac" else None,
+        intervention_start=ser.intervention_start,
+    )
+
+
+def _check_arguments(*, family: str, cov: str, level: float, seasonality: Any) -> None:
+    """Refuse unknown options, a level outside (0, 1) and a seasonality that is not a period."""
     check_option("its", "family", family)
     check_option("its", "se", cov)
     if not 0 < level < 1:
@@ -151,7 +218,12 @@ def its(
             raise SpecificationError(
                 f"seasonality must be None, an integer period >= 2 or 'month', not {seasonality!r}"
             )
-    data, covariates = expand_covariates(data, covariates)
+
+
+def _prepare(
+    data, *, outcome, time, intervention_start, exposure, covariates, family, seasonality
+) -> ItsSeries:
+    """Sort by time, check the outcome, exposure and time column, and find the intervention position."""
     require_columns(data, [outcome, time] + ([exposure] if exposure else []) + covariates)
     df = data.sort_values(time, kind="stable").reset_index(drop=True)
     if df[time].isna().any():
@@ -173,6 +245,30 @@ def its(
         if not pd.api.types.is_datetime64_any_dtype(times):
             raise SpecificationError("seasonality='month' needs a datetime time column; use seasonality=12")
         months = times.dt.month.to_numpy()
+    intervention_start, post_mask = _post_periods(times, intervention_start, time)
+    T = len(df)
+    t0 = int(np.argmax(post_mask)) if post_mask.any() else T
+    if t0 < 3 or T - t0 < 2:
+        raise SpecificationError(
+            f"intervention_start {intervention_start!r} leaves {t0} pre and {T - t0} post periods; "
+            "at least 3 and 2 are needed"
+        )
+    return ItsSeries(
+        df=df,
+        time=time,
+        y=y,
+        offset=offset,
+        months=months,
+        post_mask=post_mask,
+        t0=t0,
+        intervention_start=intervention_start,
+        family=family,
+        seasonality=seasonality,
+    )
+
+
+def _post_periods(times: pd.Series, intervention_start: Any, time: str) -> tuple[Any, np.ndarray]:
+    """The start (a date when ``time`` holds dates and the plan gave text) and the post-period mask."""
     if pd.api.types.is_datetime64_any_dtype(times) and isinstance(intervention_start, str):
         # plans are YAML: a date arrives as text; compare (and plot) it as a date
         try:
@@ -180,68 +276,67 @@ def its(
         except ValueError as err:
             raise SpecificationError(f"intervention_start {intervention_start!r} is not a date") from err
     try:
-        post_mask = np.asarray(times >= intervention_start)
+        return intervention_start, np.asarray(times >= intervention_start)
     except TypeError as err:
         raise SpecificationError(
             f"intervention_start {intervention_start!r} cannot be compared with {time!r}"
         ) from err
-    T = len(df)
-    t = np.arange(T)
-    t0 = int(np.argmax(post_mask)) if post_mask.any() else T
-    n_pre, n_post = t0, T - t0
-    if n_pre < 3 or n_post < 2:
-        raise SpecificationError(
-            f"intervention_start {intervention_start!r} leaves {n_pre} pre and {n_post} post periods; "
-            "at least 3 and 2 are needed"
-        )
-    lags = default_hac_lags(T) if hac_lags is None else int(hac_lags)
-    if lags < 0:
-        raise SpecificationError(f"hac_lags must be >= 0, not {hac_lags!r}")
 
-    X = _design(t, t0, slope_change=slope_change, seasonality=seasonality, months=months)
+
+def _design_matrix(ser: ItsSeries, covariates: list[str], *, slope_change: bool) -> pd.DataFrame:
+    """Segmented-regression columns, seasonal terms and the time-varying controls."""
+    T = ser.T
+    X = _design(
+        np.arange(T), ser.t0, slope_change=slope_change, seasonality=ser.seasonality, months=ser.months
+    )
     for c in covariates:  # time-varying controls, kept at their observed values in the counterfactual
-        x_c = numeric_column(df, c)
+        x_c = numeric_column(ser.df, c)
         if np.isnan(x_c).any():
             raise DataError(
-                f"a control is missing in period {df[time].iloc[int(np.argmax(np.isnan(x_c)))]!r}; "
+                f"a control is missing in period {ser.df[ser.time].iloc[int(np.argmax(np.isnan(x_c)))]!r}; "
                 "an interrupted time series needs every period",
                 column=c,
             )
         X[c] = x_c
     if X.shape[1] >= T:
         raise SpecificationError(f"{X.shape[1]} parameters for {T} periods: too few periods for this model")
-    res = _fit(y, X, offset, family, "model" if cov == "ar1" else cov, lags)
+    return X
+
+
+def _fit_model(ser: ItsSeries, X: pd.DataFrame, *, cov: str, lags: int):
+    """Fit OLS / GLM; covariance from the fit, or the AR(1) sandwich: (fit, params, V, rho)."""
+    res = _fit(ser.y, X, ser.offset, ser.family, "model" if cov == "ar1" else cov, lags)
     params, V = res.params.to_numpy(), res.cov_params().to_numpy()
     rho = math.nan
     if cov == "ar1":
-        V, rho = _ar1_cov(y, X.to_numpy(), params, offset, family)
-    bse = np.sqrt(np.diag(V))
-    df_resid = float(res.df_resid) if family == "gaussian" else math.inf
-    dist = stats.t(df_resid) if np.isfinite(df_resid) else stats.norm
-    crit = dist.ppf(0.5 + level / 2)
-    rows = []
-    for name, b, s in zip(X.columns, params, bse, strict=True):
-        z = b / s if s > 0 else math.nan
-        rows.append(
-            {
-                "term": name,
-                "estimate": b,
-                "std_error": s,
-                "statistic": z,
-                "p_value": 2 * dist.sf(abs(z)),
-                "ci_low": b - crit * s,
-                "ci_high": b + crit * s,
-            }
-        )
+        V, rho = _ar1_cov(ser.y, X.to_numpy(), params, ser.offset, ser.family)
+    return res, params, V, rho
 
-    # counterfactual: same model with level and slope change switched off
+
+def _row(term: str, b: float, s: float, dist: Any, crit: float) -> dict[str, Any]:
+    """One table row with the interval ``b ± crit·s`` and the two-sided p-value from ``dist``."""
+    z = b / s if s > 0 else math.nan
+    return {
+        "term": term,
+        "estimate": b,
+        "std_error": s,
+        "statistic": z,
+        "p_value": 2 * dist.sf(abs(z)),
+        "ci_low": b - crit * s,
+        "ci_high": b + crit * s,
+    }
+
+
+def _counterfactual(ser: ItsSeries, X: pd.DataFrame, params: np.ndarray, V: np.ndarray):
+    """Fitted and counterfactual (no level or slope change) paths, and the average post-period effect with its delta-method se."""
     Xcf = X.copy()
     Xcf["level_change"] = 0.0
     if "slope_change" in Xcf:
         Xcf["slope_change"] = 0.0
-    off = 0.0 if offset is None else offset
+    post_mask = ser.post_mask
+    off = 0.0 if ser.offset is None else ser.offset
     eta, eta_cf = X.to_numpy() @ params + off, Xcf.to_numpy() @ params + off
-    if family == "gaussian":
+    if ser.family == "gaussian":
         fit_v, cf_v = eta, eta_cf
         grad = (X.to_numpy() - Xcf.to_numpy())[post_mask].mean(axis=0)
     else:
@@ -249,60 +344,30 @@ def its(
         grad = (fit_v[:, None] * X.to_numpy() - cf_v[:, None] * Xcf.to_numpy())[post_mask].mean(axis=0)
     avg = float((fit_v - cf_v)[post_mask].mean())
     avg_se = float(np.sqrt(grad @ V @ grad))
-    z = avg / avg_se if avg_se > 0 else math.nan
-    rows.append(
-        {
-            "term": "average_post_effect",
-            "estimate": avg,
-            "std_error": avg_se,
-            "statistic": z,
-            "p_value": 2 * dist.sf(abs(z)),
-            "ci_low": avg - crit * avg_se,
-            "ci_high": avg + crit * avg_se,
-        }
-    )
-    if family == "poisson":
-        for r in list(rows):
-            if r["term"] in ("level_change", "slope_change"):
-                rows.append(
-                    {
-                        "term": f"{r['term']}_rate_ratio",
-                        "estimate": math.exp(r["estimate"]),
-                        "std_error": math.nan,
-                        "statistic": r["statistic"],
-                        "p_value": r["p_value"],
-                        "ci_low": math.exp(r["ci_low"]),
-                        "ci_high": math.exp(r["ci_high"]),
-                    }
-                )
-    table = tidy_frame(rows)
-    main = table.set_index("term").loc["level_change"]
+    return fit_v, cf_v, avg, avg_se
 
-    diagnostics = _diagnostics(
-        res,
-        y,
-        fit_v,
-        family,
-        T,
-        n_pre,
-        n_post,
-        lags,
-        cov,
-        df,
-        outcome,
-        time,
-        t0,
-        placebo_start,
-        seasonality,
-        months,
-        offset,
-        level,
-    )
-    fitted = pd.DataFrame(
-        {"time": times, "observed": y, "fitted": fit_v, "counterfactual": cf_v, "post": post_mask}
-    )
+
+def _rate_ratio_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Poisson: the level and slope changes as rate ratios (exp of estimate and interval)."""
+    return [
+        {
+            "term": f"{r['term']}_rate_ratio",
+            "estimate": math.exp(r["estimate"]),
+            "std_error": math.nan,
+            "statistic": r["statistic"],
+            "p_value": r["p_value"],
+            "ci_low": math.exp(r["ci_low"]),
+            "ci_high": math.exp(r["ci_high"]),
+        }
+        for r in rows
+        if r["term"] in ("level_change", "slope_change")
+    ]
+
+
+def _notes(*, family: str, cov: str, lags: int, rho: float) -> tuple[str, ...]:
+    """Assumptions, what ``estimate`` is, and the standard errors used."""
     scale_txt = "log rate ratio" if family == "poisson" else "outcome units"
-    notes = (
+    return (
         "Without the intervention the pre-period trend (and seasonal pattern) would have continued "
         "unchanged: the counterfactual is the extrapolated pre-period segment.",
         "No other event changed the outcome at the same time (no co-intervention); the population and "
@@ -323,27 +388,4 @@ def its(
         }[cov],
         "n_treated and n_control count post- and pre-intervention periods (a single series has no units).",
         "mde = 2.8 x se of the level change (80 % power, 5 % two-sided).",
-    )
-    return ItsResult(
-        method="its",
-        estimand="level change at the intervention" + (" (log rate ratio)" if family == "poisson" else ""),
-        outcome=outcome,
-        estimate=float(main["estimate"]),
-        se=float(main["std_error"]),
-        ci=(float(main["ci_low"]), float(main["ci_high"])),
-        p_value=float(main["p_value"]),
-        n=T,
-        n_treated=n_post,
-        n_control=n_pre,
-        diagnostics=tuple(diagnostics),
-        notes=notes,
-        table=table,
-        mde=2.8 * float(main["std_error"]),
-        level=level,
-        inference={"dist": "t", "df": df_resid} if np.isfinite(df_resid) else {"dist": "normal"},
-        cov=cov_frame(V, list(X.columns)),
-        fitted=fitted,
-        family=family,
-        hac_lags=lags if cov == "hac" else None,
-        intervention_start=intervention_start,
     )

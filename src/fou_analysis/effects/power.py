@@ -94,7 +94,7 @@ def _zsum(alpha: float, power: float) -> float:
 
 
 # ---------------------------------------------------------------- standard errors of designs
-def _se_unit_did(n, treated_share, pre, post, rho, cluster_size, icc):
+def _se_unit_did(n, treated_share, *, pre, post, rho, cluster_size, icc):
     if not (0 < treated_share < 1):
         raise SpecificationError("treated_share must lie strictly between 0 and 1")
     if pre < 1 or post < 1:
@@ -168,7 +168,18 @@ def power(
         if not (0 <= p1 <= 1):
             raise SpecificationError("p0 + effect must be a proportion in [0, 1]")
         return float(NormalIndPower().power(effect_size=abs(_h(p1, p0)), nobs1=n, alpha=alpha, ratio=ratio))
-    se = _se(design, n, sd, treated_share, pre, post, rho, cluster_size, icc, ar1)
+    se = _se(
+        design,
+        n=n,
+        sd=sd,
+        treated_share=treated_share,
+        pre=pre,
+        post=post,
+        rho=rho,
+        cluster_size=cluster_size,
+        icc=icc,
+        ar1=ar1,
+    )
     z = stats.norm.ppf(1 - alpha / 2)
     lam = abs(effect) / se
     return float(stats.norm.sf(z - lam) + stats.norm.cdf(-z - lam))
@@ -226,7 +237,18 @@ def mde(
         if arg > math.pi / 2:
             return float("nan")  # no proportion above p0 is detectable
         return float(math.sin(arg) ** 2 - p0)
-    se = _se(design, n, sd, treated_share, pre, post, rho, cluster_size, icc, ar1)
+    se = _se(
+        design,
+        n=n,
+        sd=sd,
+        treated_share=treated_share,
+        pre=pre,
+        post=post,
+        rho=rho,
+        cluster_size=cluster_size,
+        icc=icc,
+        ar1=ar1,
+    )
     # exact for a two-sided normal test (the tiny far-tail term included), not just z_a + z_b
     return float(
         optimize.brentq(
@@ -316,10 +338,12 @@ def _events(design, n, n_subjects, event_share):
     return n
 
 
-def _se(design, n, sd, treated_share, pre, post, rho, cluster_size, icc, ar1) -> float:
+def _se(design, *, n, sd, treated_share, pre, post, rho, cluster_size, icc, ar1) -> float:
     scale = sd if sd else 1.0
     if design == "did_cluster":
-        return scale * _se_unit_did(n, treated_share, pre, post, rho, cluster_size, icc)
+        return scale * _se_unit_did(
+            n, treated_share, pre=pre, post=post, rho=rho, cluster_size=cluster_size, icc=icc
+        )
     if design == "logrank":
         p = treated_share
         if not (0 < p < 1):

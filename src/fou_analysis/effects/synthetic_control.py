@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,7 @@ from fou_analysis.effects._donor_pool import comparable_donors, nearest_rows, se
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
+from fou_analysis.effects._synth_diagnostics import ScFit
 from fou_analysis.effects._synth_diagnostics import sc_diagnostics as _diagnostics
 from fou_analysis.effects._synth_results import SyntheticControlResult
 from fou_analysis.exceptions import SpecificationError
@@ -161,6 +163,196 @@ def _pool_note(
     return "; ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class _Placebos:
+    """In-space placebos: one row per donor (``table``), their gaps (long), the post/pre ratios."""
+
+    table: pd.DataFrame
+    gaps_long: pd.DataFrame
+    ratios: np.ndarray
+    run: bool
+
+
+def _prepare(data, *, outcome, unit, time, treated_unit, treatment_start, exclude, donors, nearest, size):
+    """Wide outcome matrix of the treated unit (row 0) and its donor pool, the pre-period mask.
+
+    Returns ``(Y, units, times, pre, number of candidate donors before the pool was restricted)``.
+    """
+    require_columns(data, [outcome, unit, time])
+    Y, units, times = wide_panel(data, value=outcome, unit=unit, time=time)
+    if treated_unit not in units:
+        raise SpecificationError(f"treated_unit {treated_unit!r} is not a value of column {unit!r}")
+    try:
+        pre = np.asarray(times < treatment_start)
+    except TypeError as err:
+        raise SpecificationError(
+            f"treatment_start {treatment_start!r} cannot be compared with column {time!r}"
+        ) from err
+    T0, T1 = int(pre.sum()), int((~pre).sum())
+    if T0 < 2 or T1 < 1:
+        raise SpecificationError(
+            f"treatment_start {treatment_start!r} leaves {T0} pre-treatment and {T1} post-treatment "
+            "periods; at least 2 and 1 are needed"
+        )
+    keep = _donor_pool(
+        data,
+        Y,
+        units,
+        times,
+        pre,
+        treated_unit=treated_unit,
+        unit=unit,
+        time=time,
+        exclude=exclude,
+        donors=donors,
+        nearest=nearest,
+        size=size,
+    )
+    return Y[keep], units[keep], times, pre, len(units) - 1
+
+
+def _donor_pool(
+    data, Y, units, times, pre, *, treated_unit, unit, time, exclude, donors, nearest, size
+) -> np.ndarray:
+    """Rows to keep: the treated unit first, then the donors ``exclude``/``donors``/``nearest`` allow."""
+    i1 = int(units.get_loc(treated_unit))
+    pool = select_pool(units, i1, exclude=exclude, donors=donors, unit=unit)
+    if size is not None and nearest is None:
+        raise SpecificationError("size is used only to choose the nearest donors: give nearest as well")
+    if nearest is not None:
+        if not isinstance(nearest, int | np.integer) or isinstance(nearest, bool) or nearest < 1:
+            raise SpecificationError(f"nearest must be a positive whole number, not {nearest!r}")
+        feats = similarity_features(data, Y, units, times, pre, unit=unit, time=time, size=size)
+        pool = nearest_rows(feats, i1, pool, int(nearest))
+    if len(pool) < 2:
+        raise SpecificationError(f"synthetic control needs at least 2 donor units, found {len(pool)}")
+    return np.concatenate([[i1], pool])
+
+
+def _synthetic(Y, X, pre, *, names: list[str]) -> tuple[ScFit, np.ndarray]:
+    """Weights for the treated unit (row 0) from all donors, and its gap ``observed - synthetic``."""
+    donors = np.arange(1, len(Y))
+    gap, w = _gaps(Y, 0, donors, X)
+    fit = ScFit(
+        Y=Y,
+        pre=pre,
+        i1=0,
+        donors=donors,
+        w=w,
+        pre_rmspe=_rmspe(gap[pre]),
+        estimate=float(gap[~pre].mean()),
+        n_fitted=int(X.shape[0]),
+        names=names,
+    )
+    return fit, gap
+
+
+def _placebos(Y, X, pre, *, units: pd.Index, times: pd.Index, run: bool) -> _Placebos:
+    """Re-fit each donor (row 1 on) as if treated, with the other donors as its pool."""
+    donors = np.arange(1, len(units))
+    J = len(donors)
+    plac_rows, plac_gaps = [], np.empty((0, len(times)))
+    if run:
+        plac_gaps = np.empty((J, len(times)))
+        for jj, j in enumerate(donors):
+            g, _ = _gaps(Y, j, donors[donors != j], X)
+            pr, po = _rmspe(g[pre]), _rmspe(g[~pre])
+            plac_rows.append(
+                {
+                    "unit": units[j],
+                    "pre_rmspe": pr,
+                    "post_rmspe": po,
+                    "ratio": po / pr if pr > 0 else math.inf,
+                    "mean_effect": float(g[~pre].mean()),
+                }
+            )
+            plac_gaps[jj] = g
+    gaps_long = pd.DataFrame(
+        {
+            "unit": np.repeat(np.asarray(units[donors], dtype=object), len(times)) if run else [],
+            "time": np.tile(times.to_numpy(), J) if run else [],
+            "gap": plac_gaps.ravel(),
+        }
+    )
+    return _Placebos(
+        table=pd.DataFrame(plac_rows, columns=["unit", "pre_rmspe", "post_rmspe", "ratio", "mean_effect"]),
+        gaps_long=gaps_long,
+        ratios=np.array([r["ratio"] for r in plac_rows]),
+        run=run,
+    )
+
+
+def _placebo_inference(
+    plac: _Placebos, gap, pre, *, ratio1: float, pre_rmspe: float, alpha: float
+) -> tuple[float, tuple[float, float], float]:
+    """Placebo rank p-value, the test-inverted interval and the mde (all NaN without placebos)."""
+    if not plac.run:
+        return math.nan, (math.nan, math.nan), math.nan
+    ratios, J = plac.ratios, len(plac.ratios)
+    p_value = float((1 + np.sum(ratios >= ratio1)) / (J + 1))
+    ci = _inverted_ci(gap[~pre], pre_rmspe, ratios, alpha)
+    mde = math.nan
+    if 1 / (J + 1) <= alpha + 1e-12:
+        rmax = float(np.max(ratios))
+        mde = pre_rmspe * math.sqrt(max(rmax**2 - 1, 0.0))
+    return p_value, ci, mde
+
+
+def _leave_one_out(Y, X, pre, w, *, units: pd.Index, run: bool) -> pd.DataFrame:
+    """Re-fit without each donor with non-zero weight: the estimate and pre-RMSPE each time."""
+    donors = np.arange(1, len(units))
+    loo_rows = []
+    if run:
+        for j in donors[w > _W_EPS]:
+            pool = donors[donors != j]
+            if len(pool) == 0:
+                continue
+            g, _ = _gaps(Y, 0, pool, X)
+            loo_rows.append(
+                {"dropped_unit": units[j], "estimate": float(g[~pre].mean()), "pre_rmspe": _rmspe(g[pre])}
+            )
+    return pd.DataFrame(loo_rows, columns=["dropped_unit", "estimate", "pre_rmspe"])
+
+
+def _table(estimate, ratio1, p_value, ci, *, gap, pre, times) -> pd.DataFrame:
+    """The mean-effect row and one effect row per post period."""
+    rows = [
+        {
+            "term": "mean_effect",
+            "estimate": estimate,
+            "std_error": math.nan,
+            "statistic": ratio1,
+            "p_value": p_value,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "time": None,
+        }
+    ]
+    for t, g in zip(times[~pre], gap[~pre], strict=True):
+        rows.append({"term": f"effect[{t}]", "estimate": float(g), "time": t})
+    return tidy_frame(rows)
+
+
+def _notes(predictors, pool_note: str) -> tuple[str, ...]:
+    """Assumptions, what the p-value and interval mean, the fit and the donor pool."""
+    return (
+        "No anticipation: the outcome did not react before treatment_start.",
+        "No interference: the donors were not affected by the treated unit's intervention.",
+        "Without the intervention the treated unit would have followed the weighted average of the "
+        "donors (a factor structure with the treated unit inside the donors' convex hull); a close "
+        "pre-period fit over many periods is the evidence for this.",
+        "se is not defined for synthetic control (NaN). The p-value is the in-space placebo rank "
+        "of the post/pre RMSPE ratio (ADH 2010); the interval inverts that test for a constant "
+        "effect (Firpo & Possebom 2018). Neither has a repeated-sampling coverage guarantee; both "
+        "assume the treated unit is exchangeable with the donors.",
+        f"Weights fitted on {'the outcome in every pre-treatment period' if predictors is None else 'the standardised pre-period means of ' + ', '.join(predictors)}, "
+        "non-negative and summing to one, no intercept; solved exactly (active set).",
+        pool_note,
+        "mde: smallest constant effect that would rank first among the placebos, assuming post-period "
+        "noise the size of the pre-period fit error.",
+    )
+
+
 @aliases("synthetic_control")
 def synthetic_control(
     data: pd.DataFrame,
@@ -239,152 +431,35 @@ def synthetic_control(
     treated_unit = treated  # the body keeps the older name
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
-    require_columns(data, [outcome, unit, time])
-    Y, units, times = wide_panel(data, value=outcome, unit=unit, time=time)
-    if treated_unit not in units:
-        raise SpecificationError(f"treated_unit {treated_unit!r} is not a value of column {unit!r}")
-    try:
-        pre = np.asarray(times < treatment_start)
-    except TypeError as err:
-        raise SpecificationError(
-            f"treatment_start {treatment_start!r} cannot be compared with column {time!r}"
-        ) from err
-    T0, T1 = int(pre.sum()), int((~pre).sum())
-    if T0 < 2 or T1 < 1:
-        raise SpecificationError(
-            f"treatment_start {treatment_start!r} leaves {T0} pre-treatment and {T1} post-treatment "
-            "periods; at least 2 and 1 are needed"
-        )
-    i1 = int(units.get_loc(treated_unit))
-    n_units, donors_arg = len(units), donors
-    pool = select_pool(units, i1, exclude=exclude, donors=donors_arg, unit=unit)
-    if size is not None and nearest is None:
-        raise SpecificationError("size is used only to choose the nearest donors: give nearest as well")
-    if nearest is not None:
-        if not isinstance(nearest, int | np.integer) or isinstance(nearest, bool) or nearest < 1:
-            raise SpecificationError(f"nearest must be a positive whole number, not {nearest!r}")
-        feats = similarity_features(data, Y, units, times, pre, unit=unit, time=time, size=size)
-        pool = nearest_rows(feats, i1, pool, int(nearest))
-    if len(pool) < 2:
-        raise SpecificationError(f"synthetic control needs at least 2 donor units, found {len(pool)}")
-    keep = np.concatenate([[i1], pool])
-    Y, units = Y[keep], units[keep]
-    i1, N = 0, len(units)
-    donors = np.arange(1, N)
+    Y, units, times, pre, n_candidates = _prepare(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        treated_unit=treated_unit,
+        treatment_start=treatment_start,
+        exclude=exclude,
+        donors=donors,
+        nearest=nearest,
+        size=size,
+    )
+    J, donor_rows = len(units) - 1, np.arange(1, len(units))
     name_map = _unit_names(data, names, unit=unit)
     X = _predictor_matrix(data, Y, units, times, pre, unit=unit, time=time, predictors=predictors)
-
-    gap, w = _gaps(Y, i1, donors, X)
-    synth = Y[i1] - gap
-    pre_rmspe, post_rmspe = _rmspe(gap[pre]), _rmspe(gap[~pre])
-    estimate = float(gap[~pre].mean())
-    weights = pd.Series(w, index=units[donors], name="weight")
-    n_fitted = int(X.shape[0])
-    path = pd.DataFrame({"time": times, "observed": Y[i1], "synthetic": synth, "effect": gap, "post": ~pre})
-
-    alpha = 1 - level
-    J = len(donors)
-    plac_rows, plac_gaps = [], np.empty((0, len(times)))
-    p_value, ci, mde = math.nan, (math.nan, math.nan), math.nan
-    ratio1 = post_rmspe / pre_rmspe if pre_rmspe > 0 else math.inf
-    if placebo:
-        plac_gaps = np.empty((J, len(times)))
-        for jj, j in enumerate(donors):
-            pool = donors[donors != j]
-            g, _ = _gaps(Y, j, pool, X)
-            pr, po = _rmspe(g[pre]), _rmspe(g[~pre])
-            plac_rows.append(
-                {
-                    "unit": units[j],
-                    "pre_rmspe": pr,
-                    "post_rmspe": po,
-                    "ratio": po / pr if pr > 0 else math.inf,
-                    "mean_effect": float(g[~pre].mean()),
-                }
-            )
-            plac_gaps[jj] = g
-        ratios = np.array([r["ratio"] for r in plac_rows])
-        p_value = float((1 + np.sum(ratios >= ratio1)) / (J + 1))
-        ci = _inverted_ci(gap[~pre], pre_rmspe, ratios, alpha)
-        if 1 / (J + 1) <= alpha + 1e-12:
-            rmax = float(np.max(ratios))
-            mde = pre_rmspe * math.sqrt(max(rmax**2 - 1, 0.0))
-    placebos = pd.DataFrame(plac_rows, columns=["unit", "pre_rmspe", "post_rmspe", "ratio", "mean_effect"])
-    placebo_gaps = pd.DataFrame(
-        {
-            "unit": np.repeat(np.asarray(units[donors], dtype=object), len(times)) if placebo else [],
-            "time": np.tile(times.to_numpy(), J) if placebo else [],
-            "gap": plac_gaps.ravel(),
-        }
+    fit, gap = _synthetic(Y, X, pre, names=[name_map.get(u, str(u)) for u in units[donor_rows]])
+    post_rmspe = _rmspe(gap[~pre])
+    ratio1 = post_rmspe / fit.pre_rmspe if fit.pre_rmspe > 0 else math.inf
+    plac = _placebos(Y, X, pre, units=units, times=times, run=placebo)
+    p_value, ci, mde = _placebo_inference(
+        plac, gap, pre, ratio1=ratio1, pre_rmspe=fit.pre_rmspe, alpha=1 - level
     )
-
-    loo_rows = []
-    if leave_one_out:
-        for j in donors[w > _W_EPS]:
-            pool = donors[donors != j]
-            if len(pool) == 0:
-                continue
-            g, _ = _gaps(Y, i1, pool, X)
-            loo_rows.append(
-                {"dropped_unit": units[j], "estimate": float(g[~pre].mean()), "pre_rmspe": _rmspe(g[pre])}
-            )
-    loo = pd.DataFrame(loo_rows, columns=["dropped_unit", "estimate", "pre_rmspe"])
-
-    diagnostics = _diagnostics(
-        Y,
-        pre,
-        i1,
-        donors,
-        w,
-        pre_rmspe,
-        estimate,
-        J,
-        alpha,
-        loo,
-        placebo,
-        p_value,
-        ci,
-        n_fitted=n_fitted,
-        names=[name_map.get(u, str(u)) for u in units[donors]],
-    )
-    stat = ratio1
-    rows = [
-        {
-            "term": "mean_effect",
-            "estimate": estimate,
-            "std_error": math.nan,
-            "statistic": stat,
-            "p_value": p_value,
-            "ci_low": ci[0],
-            "ci_high": ci[1],
-            "time": None,
-        }
-    ]
-    for t, g in zip(times[~pre], gap[~pre], strict=True):
-        rows.append({"term": f"effect[{t}]", "estimate": float(g), "time": t})
-    table = tidy_frame(rows)
-
-    notes = (
-        "No anticipation: the outcome did not react before treatment_start.",
-        "No interference: the donors were not affected by the treated unit's intervention.",
-        "Without the intervention the treated unit would have followed the weighted average of the "
-        "donors (a factor structure with the treated unit inside the donors' convex hull); a close "
-        "pre-period fit over many periods is the evidence for this.",
-        "se is not defined for synthetic control (NaN). The p-value is the in-space placebo rank "
-        "of the post/pre RMSPE ratio (ADH 2010); the interval inverts that test for a constant "
-        "effect (Firpo & Possebom 2018). Neither has a repeated-sampling coverage guarantee; both "
-        "assume the treated unit is exchangeable with the donors.",
-        f"Weights fitted on {'the outcome in every pre-treatment period' if predictors is None else 'the standardised pre-period means of ' + ', '.join(predictors)}, "
-        "non-negative and summing to one, no intercept; solved exactly (active set).",
-        _pool_note(n_units - 1, J, exclude, donors_given=donors_arg, nearest=nearest, size=size),
-        "mde: smallest constant effect that would rank first among the placebos, assuming post-period "
-        "noise the size of the pre-period fit error.",
-    )
+    loo = _leave_one_out(Y, X, pre, fit.w, units=units, run=leave_one_out)
+    diagnostics = _diagnostics(fit, alpha=1 - level, loo=loo, placebo=placebo, ci=ci)
     return SyntheticControlResult(
         method="synthetic_control",
         estimand="ATT (mean effect over post periods, one treated unit)",
         outcome=outcome,
-        estimate=estimate,
+        estimate=fit.estimate,
         se=math.nan,
         ci=ci,
         p_value=p_value,
@@ -392,20 +467,25 @@ def synthetic_control(
         n_treated=1,
         n_control=J,
         diagnostics=tuple(diagnostics),
-        notes=notes,
-        table=table,
+        notes=_notes(
+            predictors,
+            _pool_note(n_candidates, J, exclude, donors_given=donors, nearest=nearest, size=size),
+        ),
+        table=_table(fit.estimate, ratio1, p_value, ci, gap=gap, pre=pre, times=times),
         mde=mde,
         level=level,
         inference={"dist": "placebo"},
-        weights=weights,
-        path=path,
-        pre_rmspe=pre_rmspe,
+        weights=pd.Series(fit.w, index=units[donor_rows], name="weight"),
+        path=pd.DataFrame(
+            {"time": times, "observed": Y[0], "synthetic": Y[0] - gap, "effect": gap, "post": ~pre}
+        ),
+        pre_rmspe=fit.pre_rmspe,
         post_rmspe=post_rmspe,
-        placebos=placebos,
-        placebo_gaps=placebo_gaps,
+        placebos=plac.table,
+        placebo_gaps=plac.gaps_long,
         leave_one_out=loo,
         treated_unit=treated_unit,
         treatment_start=treatment_start,
         donor_names=pd.Series({u: name_map[u] for u in units if u in name_map}, dtype=object),
-        n_fitted=n_fitted,
+        n_fitted=fit.n_fitted,
     )

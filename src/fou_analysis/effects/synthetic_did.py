@@ -50,6 +50,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -197,12 +198,90 @@ def synthetic_did(
     >>> res.n_treated, res.n_control
     (2, 18)
     """
+    _check_arguments(se=se, estimator=estimator, level=level, reps=reps)
+    pan = _prepare(
+        data, outcome=outcome, unit=unit, time=time, treated=treated, exclude=exclude, donors=donors
+    )
+    Y, N0, N1, T0 = pan.Y, pan.N0, pan.N1, pan.T0
+    sigma = float(np.std(np.diff(Y[:N0, :T0], axis=1), ddof=1))
+    zeta_omega = 1e-6 * sigma if estimator == "sc" else (N1 * (len(pan.times) - T0)) ** 0.25 * sigma
+    zeta_lambda = 1e-6 * sigma
+    tau, omega, lam = _fit(Y, N0, T0, estimator, zeta_omega, zeta_lambda)
+    enumerated = False
+    if se == "placebo":
+        reps_, se_val, enumerated = _placebo_se(
+            pan, estimator, zeta_omega=zeta_omega, zeta_lambda=zeta_lambda, reps=reps, seed=seed
+        )
+    else:
+        reps_, se_val = _jackknife_se(pan, omega, lam)
+    ci = normal_ci(tau, se_val, level)
+    p = normal_p(tau, se_val)
+    path, pre_diff = _path(pan, omega, lam, estimator)
+    diagnostics = _diagnostics(
+        pan,
+        omega,
+        pre_diff,
+        estimator=estimator,
+        se=se,
+        se_val=se_val,
+        n_reps=len(reps_),
+        enumerated=enumerated,
+    )
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    return SyntheticDidResult(
+        method={
+            "sdid": "synthetic_did",
+            "sc": "synthetic_control (sdid framework)",
+            "did": "did (sdid framework)",
+        }[estimator],
+        estimand="ATT on the treated block",
+        outcome=outcome,
+        estimate=tau,
+        se=se_val,
+        ci=ci,
+        p_value=p,
+        n=int(Y.size),
+        n_treated=N1,
+        n_control=N0,
+        diagnostics=tuple(diagnostics),
+        notes=_notes(se, N0, exclude=exclude, donors=donors),
+        table=_table(tau, se_val, ci, p, path, times=pan.times),
+        mde=float(z * se_val),
+        level=level,
+        inference={"dist": "normal"},
+        unit_weights=pd.Series(omega, index=pan.units[pan.order[:N0]], name="omega"),
+        time_weights=pd.Series(lam, index=pan.times[:T0], name="lambda"),
+        path=path,
+        replications=reps_,
+        treatment_start=pan.times[T0],
+    )
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """Outcomes ``Y`` with control units first (``order`` maps rows to ``units``), pre-periods first."""
+
+    Y: np.ndarray
+    units: pd.Index
+    times: pd.Index
+    order: np.ndarray
+    N0: int
+    N1: int
+    T0: int
+
+
+def _check_arguments(*, se: str, estimator: str, level: float, reps: int) -> None:
+    """Refuse unknown options, a level outside (0, 1) and fewer than 2 placebo draws."""
     check_option("synthetic_did", "se", se)
     check_option("synthetic_did", "estimator", estimator)
     if not 0 < level < 1:
         raise SpecificationError(f"level must be between 0 and 1, not {level!r}")
     if int(reps) < 2:
         raise SpecificationError(f"reps must be at least 2, not {reps!r}")
+
+
+def _prepare(data, *, outcome, unit, time, treated, exclude, donors) -> _Panel:
+    """Wide outcome matrix of the block design, restricted to the control pool, controls first."""
     require_columns(data, [outcome, unit, time, treated])
     Yraw, units, times = wide_panel(data, value=outcome, unit=unit, time=time)
     ever, T0 = _block(data, treated, unit, time, units, times)
@@ -210,90 +289,90 @@ def synthetic_did(
         keep = _control_pool(units, ever, exclude=exclude, donors=donors, unit=unit)
         Yraw, units, ever = Yraw[keep], units[keep], ever[keep]
     order = np.concatenate([np.flatnonzero(~ever), np.flatnonzero(ever)])
-    Y = Yraw[order]
     N0, N1 = int((~ever).sum()), int(ever.sum())
-    T1 = len(times) - T0
     if T0 < 2:
         raise DataError(f"only {T0} pre-treatment period(s); at least 2 are needed", column=treated)
     if N0 < 2:
         raise DataError(f"only {N0} control unit(s); at least 2 are needed", column=treated)
-    sigma = float(np.std(np.diff(Y[:N0, :T0], axis=1), ddof=1))
-    if estimator == "sc":
-        zeta_omega = 1e-6 * sigma
-    else:
-        zeta_omega = (N1 * T1) ** 0.25 * sigma
-    zeta_lambda = 1e-6 * sigma
-    tau, omega, lam = _fit(Y, N0, T0, estimator, zeta_omega, zeta_lambda)
+    return _Panel(Y=Yraw[order], units=units, times=times, order=order, N0=N0, N1=N1, T0=T0)
 
-    # ------------------------------------------------------------------ inference
-    if se == "placebo":
-        if N0 <= N1:
-            raise SpecificationError(
-                f"placebo standard errors need more control units ({N0}) than treated units ({N1})"
-            )
-        Yc = Y[:N0]
-        if math.comb(N0, N1) <= reps:
-            # The exact solver does not depend on the order of the control pool, so a placebo
-            # is fixed by which controls play "treated": enumerate them all (the B -> infinity
-            # limit of Algorithm 4, no Monte Carlo error).
-            subsets = list(itertools.combinations(range(N0), N1))
-            reps_ = np.empty(len(subsets))
-            for r, sub in enumerate(subsets):
-                rest = np.setdiff1d(np.arange(N0), sub)
-                reps_[r] = _fit(
-                    Yc[np.concatenate([rest, sub])], N0 - N1, T0, estimator, zeta_omega, zeta_lambda
-                )[0]
-            se_val = float(np.std(reps_, ddof=0))
-            enumerated = True
-        else:
-            rng = np.random.default_rng(seed)
-            reps_ = np.empty(int(reps))
-            for r in range(int(reps)):
-                perm = rng.permutation(N0)
-                reps_[r] = _fit(Yc[perm], N0 - N1, T0, estimator, zeta_omega, zeta_lambda)[0]
-            se_val = float(np.sqrt((reps - 1) / reps) * np.std(reps_, ddof=1))
-            enumerated = False
-    else:
-        if N1 < 2:
-            raise SpecificationError("se='jackknife' needs more than one treated unit; use se='placebo'")
-        n = N0 + N1
-        reps_ = np.empty(n)
-        for i in range(n):
-            keep = np.delete(np.arange(n), i)
-            n0 = N0 - (i < N0)
-            om = np.delete(omega, i) if i < N0 else omega
-            om = om / om.sum() if om.sum() > 0 else np.full(n0, 1 / n0)
-            Yk = Y[keep]
-            ytr = Yk[n0:].mean(axis=0)
-            reps_[i] = (ytr[T0:].mean() - lam @ ytr[:T0]) - (
-                om @ Yk[:n0, T0:].mean(axis=1) - om @ Yk[:n0, :T0] @ lam
-            )
-        se_val = float(np.sqrt((n - 1) / n * np.sum((reps_ - reps_.mean()) ** 2)))
-    ci = normal_ci(tau, se_val, level)
-    p = normal_p(tau, se_val)
 
-    # ------------------------------------------------------------------ outputs
+def _placebo_se(
+    pan: _Panel, estimator: Estimator, *, zeta_omega: float, zeta_lambda: float, reps: int, seed: int
+) -> tuple[np.ndarray, float, bool]:
+    """Algorithm 4: placebo estimates among the controls, their sd, and whether all were enumerated."""
+    N0, N1, T0 = pan.N0, pan.N1, pan.T0
+    if N0 <= N1:
+        raise SpecificationError(
+            f"placebo standard errors need more control units ({N0}) than treated units ({N1})"
+        )
+    Yc = pan.Y[:N0]
+    if math.comb(N0, N1) <= reps:
+        # The exact solver does not depend on the order of the control pool, so a placebo
+        # is fixed by which controls play "treated": enumerate them all (the B -> infinity
+        # limit of Algorithm 4, no Monte Carlo error).
+        subsets = list(itertools.combinations(range(N0), N1))
+        reps_ = np.empty(len(subsets))
+        for r, sub in enumerate(subsets):
+            rest = np.setdiff1d(np.arange(N0), sub)
+            reps_[r] = _fit(Yc[np.concatenate([rest, sub])], N0 - N1, T0, estimator, zeta_omega, zeta_lambda)[
+                0
+            ]
+        return reps_, float(np.std(reps_, ddof=0)), True
+    rng = np.random.default_rng(seed)
+    reps_ = np.empty(int(reps))
+    for r in range(int(reps)):
+        perm = rng.permutation(N0)
+        reps_[r] = _fit(Yc[perm], N0 - N1, T0, estimator, zeta_omega, zeta_lambda)[0]
+    return reps_, float(np.sqrt((reps - 1) / reps) * np.std(reps_, ddof=1)), False
+
+
+def _jackknife_se(pan: _Panel, omega: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
+    """Algorithm 3: leave one unit out with the weights kept fixed (omega renormalised)."""
+    N0, N1, T0, Y = pan.N0, pan.N1, pan.T0, pan.Y
+    if N1 < 2:
+        raise SpecificationError("se='jackknife' needs more than one treated unit; use se='placebo'")
+    n = N0 + N1
+    reps_ = np.empty(n)
+    for i in range(n):
+        keep = np.delete(np.arange(n), i)
+        n0 = N0 - (i < N0)
+        om = np.delete(omega, i) if i < N0 else omega
+        om = om / om.sum() if om.sum() > 0 else np.full(n0, 1 / n0)
+        Yk = Y[keep]
+        ytr = Yk[n0:].mean(axis=0)
+        reps_[i] = (ytr[T0:].mean() - lam @ ytr[:T0]) - (
+            om @ Yk[:n0, T0:].mean(axis=1) - om @ Yk[:n0, :T0] @ lam
+        )
+    return reps_, float(np.sqrt((n - 1) / n * np.sum((reps_ - reps_.mean()) ** 2)))
+
+
+def _path(
+    pan: _Panel, omega: np.ndarray, lam: np.ndarray, estimator: Estimator
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Treated mean, synthetic control (shifted by the time-weighted pre-period gap) and effect per period."""
+    N0, T0, Y = pan.N0, pan.T0, pan.Y
     ytr = Y[N0:].mean(axis=0)
     synth = omega @ Y[:N0]
     pre_diff = ytr[:T0] - synth[:T0]
-    if estimator == "sc":
-        shift = 0.0
-    else:
-        shift = float(lam @ pre_diff)
-    post = np.arange(len(times)) >= T0
+    shift = 0.0 if estimator == "sc" else float(lam @ pre_diff)
     path = pd.DataFrame(
         {
-            "time": times,
+            "time": pan.times,
             "observed": ytr,
             "synthetic": synth,
             "synthetic_shifted": synth + shift,
             "effect": ytr - synth - shift,
-            "post": post,
+            "post": np.arange(len(pan.times)) >= T0,
         }
     )
-    ctrl_units = units[order[:N0]]
-    unit_weights = pd.Series(omega, index=ctrl_units, name="omega")
-    time_weights = pd.Series(lam, index=times[:T0], name="lambda")
+    return path, pre_diff
+
+
+def _table(
+    tau: float, se_val: float, ci: tuple[float, float], p: float, path: pd.DataFrame, *, times: pd.Index
+) -> pd.DataFrame:
+    """The ATT row and one effect row per post period."""
     rows = [
         {
             "term": "att",
@@ -306,10 +385,17 @@ def synthetic_did(
             "time": None,
         }
     ]
+    post = path["post"].to_numpy()
     for t, e in zip(times[post], path["effect"][post], strict=True):
         rows.append({"term": f"effect[{t}]", "estimate": float(e), "time": t})
-    table = tidy_frame(rows)
+    return tidy_frame(rows)
 
+
+def _diagnostics(
+    pan: _Panel, omega, pre_diff, *, estimator, se, se_val, n_reps: int, enumerated: bool
+) -> list[Diagnostic]:
+    """Pre-period fit, effective number of controls, placebo replications, few treated (jackknife)."""
+    N0, N1, T0, Y = pan.N0, pan.N1, pan.T0, pan.Y
     diagnostics = []
     # the omega intercept is the unweighted pre-period mean difference (sc has none)
     dev = pre_diff if estimator == "sc" else pre_diff - pre_diff.mean()
@@ -338,27 +424,7 @@ def synthetic_did(
         )
     )
     if se == "placebo":
-        B = len(reps_)
-        if enumerated:
-            txt = (
-                f"Placebo se from all {B} assignments of {N1} control unit(s) as placebo-treated "
-                "(exact limit of the placebo procedure, no Monte Carlo error)."
-            )
-        else:
-            mc = se_val / math.sqrt(2 * (B - 1))
-            txt = (
-                f"Placebo se from {B} random placebo assignments; its Monte Carlo error is about "
-                f"{mc:.2g} (se/sqrt(2(B-1)) under normality; more with heavy tails)."
-            )
-        diagnostics.append(
-            Diagnostic(
-                "placebo_replications",
-                B,
-                "info" if B >= 30 else "warn",
-                txt + " Placebo inference assumes treated and control units have the same noise variance.",
-                f"Placebo-standardfeil fra {B} placebo-tildelinger.",
-            )
-        )
+        diagnostics.append(_placebo_diagnostic(n_reps, N1, se_val, enumerated))
     if N1 < 5 and se == "jackknife":
         diagnostics.append(
             Diagnostic(
@@ -369,7 +435,33 @@ def synthetic_did(
                 "Jackknife med under 5 behandlede enheter er usikkert.",
             )
         )
-    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    return diagnostics
+
+
+def _placebo_diagnostic(B: int, N1: int, se_val: float, enumerated: bool) -> Diagnostic:
+    """How many placebo assignments the se rests on, and its Monte Carlo error when they were drawn."""
+    if enumerated:
+        txt = (
+            f"Placebo se from all {B} assignments of {N1} control unit(s) as placebo-treated "
+            "(exact limit of the placebo procedure, no Monte Carlo error)."
+        )
+    else:
+        mc = se_val / math.sqrt(2 * (B - 1))
+        txt = (
+            f"Placebo se from {B} random placebo assignments; its Monte Carlo error is about "
+            f"{mc:.2g} (se/sqrt(2(B-1)) under normality; more with heavy tails)."
+        )
+    return Diagnostic(
+        "placebo_replications",
+        B,
+        "info" if B >= 30 else "warn",
+        txt + " Placebo inference assumes treated and control units have the same noise variance.",
+        f"Placebo-standardfeil fra {B} placebo-tildelinger.",
+    )
+
+
+def _notes(se: str, N0: int, *, exclude, donors) -> tuple[str, ...]:
+    """Assumptions, the standard errors used and the control pool."""
     notes = (
         "Block design: all treated units start in the same period and stay treated; no anticipation.",
         "No interference between units.",
@@ -394,30 +486,4 @@ def synthetic_did(
             )
             + ".",
         )
-    return SyntheticDidResult(
-        method={
-            "sdid": "synthetic_did",
-            "sc": "synthetic_control (sdid framework)",
-            "did": "did (sdid framework)",
-        }[estimator],
-        estimand="ATT on the treated block",
-        outcome=outcome,
-        estimate=tau,
-        se=se_val,
-        ci=ci,
-        p_value=p,
-        n=int(Y.size),
-        n_treated=N1,
-        n_control=N0,
-        diagnostics=tuple(diagnostics),
-        notes=notes,
-        table=table,
-        mde=float(z * se_val),
-        level=level,
-        inference={"dist": "normal"},
-        unit_weights=unit_weights,
-        time_weights=time_weights,
-        path=path,
-        replications=reps_,
-        treatment_start=times[T0],
-    )
+    return notes
