@@ -223,7 +223,7 @@ def test_a_dollar_in_a_file_name_is_drawn_as_text() -> None:
 
 def test_result_summaries_escape_their_text_and_tables() -> None:
     from fou_analysis.clean.reliability import ReliabilitySummary
-    from fou_analysis.effects._result import Summary
+    from fou_analysis.summary import Summary
 
     table = pd.DataFrame({IMG: [SCRIPT]})
     for summary in (

@@ -27,9 +27,7 @@ def _fmt_value(v: Any, lang: str) -> str:
     if v is None:
         return "–"
     if isinstance(v, str):
-        from fou_analysis.effects._checks import value_label
-
-        return value_label(v, lang)
+        return v
     if isinstance(v, bool):
         return str(v)
     try:
@@ -232,7 +230,7 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     rows = [
         {
             t("check", lang): d.label(lang),
-            t("value", lang): _fmt_value(d.value, lang),
+            t("value", lang): _fmt_value(d.value_text(lang), lang),
             t("verdict", lang): f"{VERDICT_MARK[d.verdict]} {t('verdict_' + d.verdict, lang)}",
             t("meaning", lang): d.text(lang),
         }
