@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -426,7 +426,3 @@ def normal_p(estimate: float, se: float) -> float:
     if not (se > 0) or not math.isfinite(se):
         return float("nan")
     return float(2 * stats.norm.sf(abs(estimate / se)))
-
-
-def result_fields(cls: type) -> list[str]:
-    return [f.name for f in fields(cls)]
