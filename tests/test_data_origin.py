@@ -14,7 +14,7 @@ import pytest
 from fou_analysis import demo, io, pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.framework import portfolio
-from fou_analysis.report import data_origin, data_origin_text, plain_summary, t
+from fou_analysis.report import data_origin, data_origin_text, headline_summary, t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,7 +114,7 @@ def test_file_changed_after_preparing_is_flagged(tmp_path: Path, demo_raw: Path)
     assert "has changed or moved since the tables were made" in data_origin_text(list(by_name.values()), "en")
 
 
-def test_nothing_prepared_says_so_and_plain_summary_follows_the_sources(tmp_path: Path) -> None:
+def test_nothing_prepared_says_so_and_the_summary_follows_the_sources(tmp_path: Path) -> None:
     project = _project(tmp_path)
     plan = load_plan("noen", project=project)
     assert pipeline.data_sources(plan, project) == []
@@ -122,9 +122,9 @@ def test_nothing_prepared_says_so_and_plain_summary_follows_the_sources(tmp_path
     real = [
         {"name": "a.csv", "sha256": "0123456789abcdef", "demo": False, "modified": None, "changed": False}
     ]
-    body = str(plain_summary(plan, {}, None, "en", sources=real))
+    body = str(headline_summary(plan, {}, None, "en", sources=real))
     assert "a.csv (sha256 0123456789ab)" in body and "synthetic" not in body
-    assert t("honesty_note", "en") not in str(plain_summary(plan, {}, None, "en"))
+    assert t("honesty_note", "en") not in str(headline_summary(plan, {}, None, "en"))
 
 
 def test_demo_folder_hash_matches_the_provenance_convention(demo_raw: Path) -> None:

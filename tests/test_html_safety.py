@@ -102,13 +102,13 @@ def rendered_report(plan: object, lang: str, tmp_path: Path) -> list[tuple[str, 
     overview = [portfolio.CaseOverview("noen", plan, results, None)]
     return [
         ("header", str(report.header(plan, lang))),
-        ("plain_summary", str(report.plain_summary(plan, results, None, lang))),
+        ("plain_summary", str(report.headline_summary(plan, results, None, lang))),
         ("logic_model", report.style_table(report.logic_model_table(plan, lang)).to_html()),
         ("cleaning", report.style_table(report.cleaning_table(log, lang)).to_html()),
         ("descriptive", str(report.descriptive_section(plan, {"followup": descr}, lang))),
         ("reliability", report.style_table(report.reliability_table(reliab, lang)).to_html()),
-        ("effects", report.style_table(report.effects_table(results, plan, lang)).to_html()),
-        ("outcome_box", str(report.outcome_box(res, plan, plan.outcomes[0].id, lang))),
+        ("effects", report.style_table(report.graded_effects_table(results, plan, lang)).to_html()),
+        ("outcome_box", str(report.graded_outcome_box(res, plan, plan.outcomes[0].id, lang))),
         ("diagnostics", report.style_table(report.diagnostics_table(res, lang)).to_html()),
         ("summary", res.summary(lang)._repr_html_()),
         ("portfolio", report.style_table(portfolio.table(overview, lang)).to_html()),
@@ -223,7 +223,7 @@ def test_a_dollar_in_a_file_name_is_drawn_as_text() -> None:
 
 def test_result_summaries_escape_their_text_and_tables() -> None:
     from fou_analysis.clean.reliability import ReliabilitySummary
-    from fou_analysis.effects._result import Summary
+    from fou_analysis.summary import Summary
 
     table = pd.DataFrame({IMG: [SCRIPT]})
     for summary in (

@@ -13,7 +13,7 @@ import yaml
 
 from fou_analysis import demo, pipeline
 from fou_analysis.config import Project, load_plan
-from fou_analysis.report import value_section
+from fou_analysis.report import graded_value_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def _section(project: Project) -> tuple[str, object]:
     plan = load_plan("utstyrsbu", project=project)
     valued = pipeline.valuate(plan, project, write=False)
-    return value_section(plan, valued, "en").body, valued
+    return graded_value_section(plan, valued, "en").body, valued
 
 
 def _edit_plan(project: Project, **value_fields: object) -> None:

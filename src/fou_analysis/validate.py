@@ -246,7 +246,7 @@ def _check_value(plan: CasePlan, project: Project) -> list[str]:
     if problems:
         return problems
     try:  # everything else the run will check when it loads the map
-        rows, _ = pipeline.stages.impact_rows(plan)
+        rows = pipeline.stages.impact_rows(plan)
         value.load_impact_map(rows, bank=bank)
     except FouError as e:
         problems.append(f"{head}.impact_map: {e}")

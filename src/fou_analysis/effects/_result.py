@@ -4,7 +4,7 @@ Every design returns an :class:`EffectResult` (or a subclass that adds design-sp
 one number with its uncertainty, the assumptions it rests on in words (``notes``), a named
 diagnostic for each assumption (``diagnostics``), and a tidy per-term / per-period table.
 
-``summary(lang)`` returns a :class:`Summary` that renders as text (``str``) and HTML (in a
+``summary(lang)`` returns a :class:`fou_analysis.summary.Summary` that renders as text (``str``) and HTML (in a
 notebook), and carries a plain-language sentence a municipal reader understands. The sentence
 never presents noise as a finding: when the interval contains zero it says so and, where the
 estimator supplied it, states the minimum detectable effect.
@@ -18,16 +18,16 @@ are views of it kept for existing code.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
 from fou_analysis.formatting import check_lang, format_number
+from fou_analysis.summary import Summary  # re-exported: fou_analysis.effects.Summary
 
 Verdict = Literal["ok", "warn", "fail", "info"]
 
@@ -60,6 +60,15 @@ class Diagnostic:
 
         return check_label(self.name, lang)
 
+    def value_text(self, lang: str = "en") -> str | float | None:
+        """``value`` as a reader sees it: a word value in ``lang``
+        (:func:`fou_analysis.effects._checks.value_label`), numbers and ``None`` unchanged."""
+        if not isinstance(self.value, str):
+            return self.value
+        from fou_analysis.effects._checks import value_label
+
+        return value_label(self.value, lang)
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -76,47 +85,6 @@ class Labels:
     scale: float = 1.0
     decimals: int = 1
     higher_is_better: bool = True
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A result summary that renders as text and HTML.
-
-    ``sentence`` is the plain-language sentence; ``table`` a small frame of the key numbers;
-    ``diagnostics`` lines of text, one per check.
-    """
-
-    title: str
-    sentence: str
-    table: pd.DataFrame
-    diagnostics: tuple[tuple[str, str], ...] = ()
-    notes: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        lines = [self.title, "=" * len(self.title), self.sentence, "", self.table.to_string()]
-        if self.diagnostics:
-            lines += ["", "Diagnostics:"] + [f"  [{v}] {t}" for v, t in self.diagnostics]
-        if self.notes:
-            lines += ["", "Assumptions:"] + [f"  - {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        diag = "".join(
-            f'<li class="diag-{html.escape(v)}"><b>[{html.escape(v)}]</b> {html.escape(t)}</li>'
-            for v, t in self.diagnostics
-        )
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (
-            f'<div class="fou-summary"><h4>{html.escape(self.title)}</h4>'
-            f'<p class="fou-sentence">{html.escape(self.sentence)}</p>'
-            f"{self.table.to_html(index=False, border=0, na_rep='–', escape=True)}"
-            + (f"<ul class='fou-diagnostics'>{diag}</ul>" if diag else "")
-            + (f"<ul class='fou-notes'>{notes}</ul>" if notes else "")
-            + "</div>"
-        )
-
-    def __repr__(self) -> str:  # pragma: no cover - convenience in a console
-        return str(self)
 
 
 def _nonzero_interval(ci: tuple[float, float]) -> bool:
@@ -458,7 +426,3 @@ def normal_p(estimate: float, se: float) -> float:
     if not (se > 0) or not math.isfinite(se):
         return float("nan")
     return float(2 * stats.norm.sf(abs(estimate / se)))
-
-
-def result_fields(cls: type) -> list[str]:
-    return [f.name for f in fields(cls)]

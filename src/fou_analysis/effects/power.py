@@ -89,10 +89,6 @@ def _check_design(design: str) -> None:
         raise SpecificationError(f"design must be one of {DESIGNS}, not {design!r}")
 
 
-def _zsum(alpha: float, power: float) -> float:
-    return float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
-
-
 # ---------------------------------------------------------------- standard errors of designs
 def _se_unit_did(n, treated_share, *, pre, post, rho, cluster_size, icc):
     if not (0 < treated_share < 1):

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -42,12 +42,13 @@ from scipy import stats
 
 from fou_analysis.effects._aliases import aliases
 from fou_analysis.effects._options import check_option
-from fou_analysis.effects._result import Diagnostic, EffectResult, Labels, cov_frame, normal_p, tidy_frame
+from fou_analysis.effects._result import EffectResult, Labels, cov_frame, normal_p, tidy_frame
+from fou_analysis.effects._survival_diagnostics import diagnostics
 
 # the function, not the module attribute: effects/__init__ may export a function named `power`
 from fou_analysis.effects.power import mde as _design_mde
 from fou_analysis.exceptions import DataError, SpecificationError
-from fou_analysis.formatting import format_number, format_p, format_percent, format_significant
+from fou_analysis.formatting import format_number
 
 NOTES = (
     "Proportional hazards: the hazard ratio is assumed constant over follow-up (see the "
@@ -327,7 +328,98 @@ def survival(
     >>> bool(0.3 < r.estimate < 1.1)
     True
     """
-    group = treated  # the body keeps the older name
+    group = treated  # the steps below keep the older name
+    _check_arguments(data, duration, event, group, ties, level)
+    sample = _complete_cases(data, duration, event, group, _covariate_frame(data, covariates))
+    status, n = sample.status, len(sample.d)
+    n_events = int(status.sum())
+    curves = _curves(sample, group, level)
+    g, levels = curves.g, curves.levels
+    cox = _cox(sample, curves, group, ties, level)
+    diags = diagnostics(ph=cox.ph, n_terms=len(cox.names), n_events=n_events, n=n, med_rows=curves.med_rows)
+    mde = None
+    if g is not None:
+        mde = _design_mde(design="logrank", n=n_events, treated_share=float(g.mean()), alpha=1 - level)
+    est, se, ci = cox.estimate, cox.se, cox.ci
+    return SurvivalResult(
+        method="cox_ph" if g is not None else "kaplan_meier",
+        estimand=f"log hazard ratio, {group}={levels[1]} vs {levels[0]}"
+        if g is not None
+        else "survival curve",
+        outcome=duration,
+        estimate=float(est),
+        se=float(se),
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=normal_p(est, se) if g is not None else float("nan"),
+        n=n,
+        n_treated=int(g.sum()) if g is not None else None,
+        n_control=int((1 - g).sum()) if g is not None else None,
+        diagnostics=diags,
+        notes=NOTES,
+        table=cox.table,
+        mde=mde,
+        level=level,
+        inference={"dist": "normal"},
+        cov=cox.cov,
+        # the estimate is a log hazard ratio: say so in the plain-language sentence
+        labels=Labels(
+            outcome={"en": f"log hazard of '{event}'", "nb": f"log-hasard for '{event}'"},
+            decimals=2,
+            higher_is_better=False,
+        ),
+        km=curves.km,
+        medians=curves.medians,
+        logrank=curves.logrank,
+        hazard_ratio=float(np.exp(est)),
+        hazard_ratio_ci=(float(np.exp(ci[0])), float(np.exp(ci[1]))),
+        ph_test=cox.ph,
+        events=n_events,
+        censored_share=float(1 - n_events / n),
+    )
+
+
+# ----------------------------------------------------------------- steps of survival()
+@dataclass(frozen=True)
+class _Sample:
+    """Complete cases: the rows used, their covariates, follow-up ``time`` and event ``status``."""
+
+    d: pd.DataFrame
+    xcov: pd.DataFrame
+    time: np.ndarray
+    status: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Curves:
+    """Kaplan–Meier curves and medians (per group, or ``"all"``), the log-rank test, and the
+    group indicator ``g`` (1 for the second sorted value; ``None`` without a group)."""
+
+    km: pd.DataFrame
+    medians: pd.DataFrame
+    med_rows: list[dict[str, Any]]
+    logrank: dict[str, Any]
+    g: np.ndarray | None
+    levels: list[Any]
+
+
+@dataclass(frozen=True)
+class _Cox:
+    """The Cox model: tidy table, PH test, terms, covariance, and the group's log hazard ratio
+    (NaN without a group, or without any term)."""
+
+    table: pd.DataFrame
+    ph: pd.DataFrame
+    names: list[str]
+    cov: pd.DataFrame | None
+    estimate: float = float("nan")
+    se: float = float("nan")
+    ci: tuple[float, float] = (float("nan"), float("nan"))
+
+
+def _check_arguments(
+    data: Any, duration: str, event: str, group: str | None, ties: str, level: float
+) -> None:
+    """Refuse bad options and missing columns before any work."""
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
     for arg, col in (("duration", duration), ("event", event), ("treated", group)):
@@ -337,18 +429,26 @@ def survival(
     if not (0 < level < 1):
         raise SpecificationError(f"level must lie strictly between 0 and 1, not {level!r}")
 
-    has_cov = bool(covariates) if not isinstance(covariates, str) else bool(covariates.strip())
-    if has_cov:
-        from fou_analysis.effects._weighting_core import _design
 
-        xcov = _design(data, covariates).drop(columns="Intercept", errors="ignore")
-    else:
-        xcov = pd.DataFrame(index=data.index)
+def _covariate_frame(data: pd.DataFrame, covariates: Sequence[str] | str) -> pd.DataFrame:
+    """The covariates as numeric columns (dummies for text), no intercept; no columns if none."""
+    has_cov = bool(covariates) if not isinstance(covariates, str) else bool(covariates.strip())
+    if not has_cov:
+        return pd.DataFrame(index=data.index)
+    from fou_analysis.effects._weighting_core import _design
+
+    return _design(data, covariates).drop(columns="Intercept", errors="ignore")
+
+
+def _complete_cases(
+    data: pd.DataFrame, duration: str, event: str, group: str | None, xcov: pd.DataFrame
+) -> _Sample:
+    """Rows with every needed value; positive durations and 0/1 events
+    (:class:`~fou_analysis.DataError` naming the first bad row), and at least one event."""
     needed = [duration, event] + ([group] if group else [])
     keep = data[needed].notna().all(axis=1).to_numpy() & data.index.isin(xcov.index)
     d = data.loc[keep]
     xcov = xcov.loc[d.index]
-
     t = pd.to_numeric(d[duration], errors="coerce")
     bad = t.isna() | (t <= 0)
     if bad.any():
@@ -365,22 +465,23 @@ def survival(
     if bad.any():
         i = int(data.index.get_loc(ev.index[bad.to_numpy()][0]))
         raise DataError(f"event must be coded 0/1, found {d[event][bad].iloc[0]!r}", row=i + 2, column=event)
-    time = t.to_numpy(dtype=float)
     status = ev.to_numpy(dtype=float)
-    n = len(d)
-    n_events = int(status.sum())
-    if n_events == 0:
+    if int(status.sum()) == 0:
         raise DataError("no events: survival cannot be compared", column=event)
+    return _Sample(d=d, xcov=xcov, time=t.to_numpy(dtype=float), status=status)
 
-    # Kaplan–Meier and log-rank
+
+def _curves(sample: _Sample, group: str | None, level: float) -> _Curves:
+    """Kaplan–Meier per group and the log-rank test (one overall curve without a group)."""
+    time, status = sample.time, sample.status
     km_parts, med_rows, logrank = [], [], {}
     g = None
     levels: list[Any] = []
     if group is not None:
-        levels = sorted(d[group].unique().tolist())
+        levels = sorted(sample.d[group].unique().tolist())
         if len(levels) != 2:
             raise SpecificationError(f"group={group!r} must have exactly two values, found {len(levels)}")
-        g = (d[group] == levels[1]).to_numpy(dtype=float)
+        g = (sample.d[group] == levels[1]).to_numpy(dtype=float)
         for lev, mask in ((levels[0], g == 0), (levels[1], g == 1)):
             f, m = _km_frame(time[mask], status[mask], lev, level)
             km_parts.append(f)
@@ -393,160 +494,68 @@ def survival(
         f, m = _km_frame(time, status, "all", level)
         km_parts.append(f)
         med_rows.append(m)
-    km = pd.concat(km_parts, ignore_index=True)
-    medians = pd.DataFrame(med_rows).set_index("group")
-
-    # Cox model
-    exog_parts, names = [], []
-    if g is not None:
-        exog_parts.append(g[:, None])
-        names.append(f"{group}[{levels[1]}]")
-    if xcov.shape[1]:
-        exog_parts.append(xcov.to_numpy(dtype=float))
-        names += list(xcov.columns)
-    est = se = np.nan
-    ci = (np.nan, np.nan)
-    table = tidy_frame([])
-    ph = pd.DataFrame(columns=["correlation", "p_value"])
-    if exog_parts:
-        from statsmodels.duration.hazard_regression import PHReg
-
-        exog = np.hstack(exog_parts)
-        ev_times = time[status == 1]
-        # Without tied event times the Efron and Breslow partial likelihoods are identical;
-        # statsmodels' Breslow code is about twice as fast, which matters in simulations.
-        use = "breslow" if len(np.unique(ev_times)) == len(ev_times) else ties
-        fit = PHReg(time, exog, status=status, ties=use).fit()
-        params, bse = np.asarray(fit.params), np.asarray(fit.bse)
-        z = stats.norm.ppf(0.5 + level / 2)
-        rows = []
-        for j, name in enumerate(names):
-            lo, hi = params[j] - z * bse[j], params[j] + z * bse[j]
-            rows.append(
-                {
-                    "term": name,
-                    "estimate": params[j],
-                    "std_error": bse[j],
-                    "statistic": params[j] / bse[j],
-                    "p_value": normal_p(params[j], bse[j]),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "hazard_ratio": np.exp(params[j]),
-                    "hr_ci_low": np.exp(lo),
-                    "hr_ci_high": np.exp(hi),
-                }
-            )
-        table = tidy_frame(rows)
-        ph = _ph_test(fit, names, time, status)
-        if g is not None:
-            est, se = float(params[0]), float(bse[0])
-            ci = (est - z * se, est + z * se)
-
-    diags = _diagnostics(ph, names, n_events, n, len(names), group, levels, med_rows)
-    censored = 1 - n_events / n
-    mde = None
-    if g is not None:
-        mde = _design_mde(design="logrank", n=n_events, treated_share=float(g.mean()), alpha=1 - level)
-    return SurvivalResult(
-        method="cox_ph" if g is not None else "kaplan_meier",
-        estimand=f"log hazard ratio, {group}={levels[1]} vs {levels[0]}"
-        if g is not None
-        else "survival curve",
-        outcome=duration,
-        estimate=float(est),
-        se=float(se),
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=normal_p(est, se) if g is not None else float("nan"),
-        n=n,
-        n_treated=int(g.sum()) if g is not None else None,
-        n_control=int((1 - g).sum()) if g is not None else None,
-        diagnostics=diags,
-        notes=NOTES,
-        table=table,
-        mde=mde,
-        level=level,
-        inference={"dist": "normal"},
-        cov=cov_frame(np.asarray(fit.cov_params()), names) if exog_parts else None,
-        # the estimate is a log hazard ratio: say so in the plain-language sentence
-        labels=Labels(
-            outcome={"en": f"log hazard of '{event}'", "nb": f"log-hasard for '{event}'"},
-            decimals=2,
-            higher_is_better=False,
-        ),
-        km=km,
-        medians=medians,
+    return _Curves(
+        km=pd.concat(km_parts, ignore_index=True),
+        medians=pd.DataFrame(med_rows).set_index("group"),
+        med_rows=med_rows,
         logrank=logrank,
-        hazard_ratio=float(np.exp(est)),
-        hazard_ratio_ci=(float(np.exp(ci[0])), float(np.exp(ci[1]))),
-        ph_test=ph,
-        events=n_events,
-        censored_share=float(censored),
+        g=g,
+        levels=levels,
     )
 
 
-def _diagnostics(ph, names, n_events, n, n_terms, group, levels, med_rows):
-    diags = []
-    if len(ph):
-        viol = ph.index[ph["p_value"] < 0.05].tolist()
-        pmin = float(ph["p_value"].min()) if ph["p_value"].notna().any() else float("nan")
-        diags.append(
-            Diagnostic(
-                "proportional_hazards",
-                round(pmin, 4) if np.isfinite(pmin) else None,
-                "warn" if viol else "ok",
-                (
-                    "Schoenfeld residuals trend with time for "
-                    + ", ".join(viol)
-                    + ": the hazard ratio may change over follow-up."
-                    if viol
-                    else f"no trend of Schoenfeld residuals with time (smallest p = {pmin:.3g})."
-                ),
-                (
-                    "Schoenfeld-residualene endrer seg over tid for "
-                    + ", ".join(viol)
-                    + ": hasardraten er kanskje ikke konstant."
-                    if viol
-                    else f"ingen trend i Schoenfeld-residualene over tid (minste p = {format_p(pmin, 'nb')})."
-                ),
-            )
+def _cox(sample: _Sample, curves: _Curves, group: str | None, ties: str, level: float) -> _Cox:
+    """Cox model of the group indicator and the covariates (nothing to fit without either)."""
+    exog_parts, names = [], []
+    if curves.g is not None:
+        exog_parts.append(curves.g[:, None])
+        names.append(f"{group}[{curves.levels[1]}]")
+    if sample.xcov.shape[1]:
+        exog_parts.append(sample.xcov.to_numpy(dtype=float))
+        names += list(sample.xcov.columns)
+    if not exog_parts:
+        return _Cox(
+            table=tidy_frame([]), ph=pd.DataFrame(columns=["correlation", "p_value"]), names=names, cov=None
         )
-        epv = n_events / max(n_terms, 1)
-        diags.append(
-            Diagnostic(
-                "events_per_term",
-                round(epv, 1),
-                "warn" if epv < 10 else "ok",
-                f"{n_events} events for {n_terms} model term(s) ({epv:.1f} per term"
-                + ("; fewer than 10: the Cox estimates may be unstable)." if epv < 10 else ")."),
-                f"{n_events} hendelser for {n_terms} modelledd ({format_number(epv, 1, 'nb')} per ledd).",
-            )
+    from statsmodels.duration.hazard_regression import PHReg
+
+    time, status = sample.time, sample.status
+    ev_times = time[status == 1]
+    # Without tied event times the Efron and Breslow partial likelihoods are identical;
+    # statsmodels' Breslow code is about twice as fast, which matters in simulations.
+    use = "breslow" if len(np.unique(ev_times)) == len(ev_times) else ties
+    fit = PHReg(time, np.hstack(exog_parts), status=status, ties=use).fit()
+    params, bse = np.asarray(fit.params), np.asarray(fit.bse)
+    z = stats.norm.ppf(0.5 + level / 2)
+    out = _Cox(
+        table=_cox_table(names, params, bse, z),
+        ph=_ph_test(fit, names, time, status),
+        names=names,
+        cov=cov_frame(np.asarray(fit.cov_params()), names),
+    )
+    if curves.g is None:
+        return out
+    est, se = float(params[0]), float(bse[0])
+    return replace(out, estimate=est, se=se, ci=(est - z * se, est + z * se))
+
+
+def _cox_table(names: list[str], params: np.ndarray, bse: np.ndarray, z: float) -> pd.DataFrame:
+    """Tidy rows per Cox term, with the hazard ratio and its interval."""
+    rows = []
+    for j, name in enumerate(names):
+        lo, hi = params[j] - z * bse[j], params[j] + z * bse[j]
+        rows.append(
+            {
+                "term": name,
+                "estimate": params[j],
+                "std_error": bse[j],
+                "statistic": params[j] / bse[j],
+                "p_value": normal_p(params[j], bse[j]),
+                "ci_low": lo,
+                "ci_high": hi,
+                "hazard_ratio": np.exp(params[j]),
+                "hr_ci_low": np.exp(lo),
+                "hr_ci_high": np.exp(hi),
+            }
         )
-    censored = 1 - n_events / n
-    diags.append(
-        Diagnostic(
-            "censoring",
-            round(censored, 4),
-            "info",
-            f"{n_events} events among {n} people; {censored:.0%} censored.",
-            f"{n_events} hendelser blant {n} personer; {format_percent(censored, 0, 'nb')} sensurert.",
-        )
-    )
-    meds = "; ".join(
-        f"{m['group']}: " + (f"{m['median']:.3g}" if np.isfinite(m["median"]) else "not reached")
-        for m in med_rows
-    )
-    meds_nb = "; ".join(
-        f"{m['group']}: "
-        + (format_significant(m["median"], 3, "nb") if np.isfinite(m["median"]) else "ikke nådd")
-        for m in med_rows
-    )
-    diags.append(
-        Diagnostic(
-            "median_survival",
-            None,  # the groups' medians are in the texts, in each language's number format
-            "info",
-            f"median time to event — {meds}.",
-            f"median tid til hendelse — {meds_nb}.",
-        )
-    )
-    return tuple(diags)
+    return tidy_frame(rows)

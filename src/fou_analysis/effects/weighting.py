@@ -66,11 +66,9 @@ from fou_analysis.effects._weighting_core import (
     _Stack,
     _standardise,
 )
+from fou_analysis.effects._weighting_diagnostics import SMD_TARGET, DiagnosticInputs, diagnostics
 from fou_analysis.effects.power import mde_from_se
 from fou_analysis.exceptions import DataError, SpecificationError
-from fou_analysis.formatting import format_number, format_percent
-
-SMD_TARGET = 0.1
 
 NOTES = (
     "No unmeasured confounding: every common cause of taking part and of the outcome is among the "
@@ -81,8 +79,6 @@ NOTES = (
     "enough that either the propensity model or the outcome model is correct.",
     "One person's participation does not change another person's outcome (no interference).",
 )
-
-_GROUP_NB = {"treated": "tiltaksgruppen", "comparison": "sammenligningsgruppen"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -222,7 +218,85 @@ def weighting(
     >>> bool(abs(r.estimate - 2) < 0.5)
     True
     """
-    treatment = treated  # the body keeps the older name
+    treatment = treated  # the steps below keep the older name
+    _check_arguments(data, outcome, treatment, estimand, method, trim, level)
+    sample = _complete_cases(data, outcome, treatment, covariates)
+    fit = _fit_propensity(sample, trim)
+    est, se, ci, theta, cov, n_boot_failed = _estimate(fit, estimand, method, level, bootstrap, seed)
+    e = _expit(fit.x @ fit.beta)
+    t, y = fit.t, fit.y
+    w, w_norm, overlap = _weights_and_overlap(e, t, estimand)
+    naive = float(y[t == 1].mean() - y[t == 0].mean())
+    balance = _balance(fit, w, estimand)
+    diags = diagnostics(
+        DiagnosticInputs(
+            e=e,
+            t=t,
+            w=w,
+            overlap=overlap,
+            balance=balance,
+            converged=fit.converged,
+            n_input=sample.n_input,
+            n_complete=len(fit.d) + fit.n_trimmed,
+            n_trimmed=fit.n_trimmed,
+        )
+    )
+    diags = diags + (_inference_diagnostic(bootstrap, seed, n_boot_failed),)
+    idx = fit.d.index
+    return WeightingResult(
+        method=f"weighting_{method}",
+        estimand=estimand,
+        outcome=outcome,
+        estimate=est,
+        se=se,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=normal_p(est, se),
+        n=len(fit.d),
+        n_treated=int(t.sum()),
+        n_control=int((1 - t).sum()),
+        diagnostics=diags,
+        notes=NOTES,
+        table=_table(estimand, est, se, ci, naive, theta, cov),
+        mde=mde_from_se(se, level=level),
+        level=level,
+        inference={"dist": "normal"},
+        cov=None if bootstrap is not None else cov_frame(cov[-2:, -2:], ["mu1", "mu0"]),
+        naive=naive,
+        balance=balance,
+        propensity=pd.Series(e, index=idx, name="propensity"),
+        treated=pd.Series(t, index=idx, name="treated"),
+        weights=pd.Series(w_norm, index=idx, name="weight"),
+        overlap=overlap,
+    )
+
+
+# ----------------------------------------------------------------- steps of weighting()
+@dataclass(frozen=True)
+class _Sample:
+    """The complete cases: rows used (``d``), their design matrix, treatment and outcome."""
+
+    d: pd.DataFrame
+    x_df: pd.DataFrame
+    t: np.ndarray
+    y: np.ndarray
+    x_raw: np.ndarray
+    n_input: int
+
+
+@dataclass(frozen=True)
+class _Fit(_Sample):
+    """A :class:`_Sample` after trimming, with standardised covariates and the propensity fit."""
+
+    x: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    beta: np.ndarray = field(default_factory=lambda: np.empty(0))
+    converged: bool = True
+    n_trimmed: int = 0
+
+
+def _check_arguments(
+    data: Any, outcome: str, treatment: str, estimand: str, method: str, trim: float | None, level: float
+) -> None:
+    """Refuse bad options and missing columns before any work."""
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
     check_option("weighting", "estimand", estimand)
@@ -235,9 +309,14 @@ def weighting(
         if col not in data.columns:
             raise SpecificationError(f"{arg}={col!r} is not a column of the data")
 
+
+def _complete_cases(
+    data: pd.DataFrame, outcome: str, treatment: str, covariates: str | Sequence[str]
+) -> _Sample:
+    """Rows with covariates, outcome and treatment; a 0/1 treatment and a numeric outcome
+    (:class:`~fou_analysis.DataError` naming the first bad row otherwise)."""
     x_df = _design(data, covariates)
     keep = data.index.isin(x_df.index) & data[outcome].notna().to_numpy() & data[treatment].notna().to_numpy()
-    n_input = len(data)
     d = data.loc[keep]
     x_df = x_df.loc[d.index]
     t_raw = d[treatment]
@@ -254,31 +333,63 @@ def weighting(
     if y_num.isna().any():
         i = int(data.index.get_loc(y_num.index[y_num.isna().to_numpy()][0]))
         raise DataError("non-numeric outcome value", row=i + 2, column=outcome)
-
     t = t_num.to_numpy(dtype=float)
-    y = y_num.to_numpy(dtype=float)
-    x_raw = x_df.to_numpy(dtype=float)
     if t.sum() < 2 or (1 - t).sum() < 2:
         raise DataError(
             "need at least two treated and two comparison units with complete data", column=treatment
         )
-    x = _standardise(x_raw)
+    return _Sample(
+        d=d,
+        x_df=x_df,
+        t=t,
+        y=y_num.to_numpy(dtype=float),
+        x_raw=x_df.to_numpy(dtype=float),
+        n_input=len(data),
+    )
+
+
+def _fit_propensity(sample: _Sample, trim: float | None) -> _Fit:
+    """Fit the logistic propensity score; with ``trim``, drop units outside ``[trim, 1 − trim]``
+    and refit on the rest."""
+    x = _standardise(sample.x_raw)
     if np.linalg.matrix_rank(x) < x.shape[1]:
         raise SpecificationError("the covariates are collinear (a column is a combination of others)")
+    beta, converged = _fit_ps(x, sample.t)
+    fit = _Fit(**vars(sample), x=x, beta=beta, converged=converged)
+    if trim is None:
+        return fit
+    e0 = _expit(x @ beta)
+    inside = (e0 >= trim) & (e0 <= 1 - trim)
+    n_trimmed = int((~inside).sum())
+    if not n_trimmed:
+        return fit
+    x_raw = sample.x_raw[inside]
+    x = _standardise(x_raw)
+    beta, converged = _fit_ps(x, sample.t[inside])
+    return _Fit(
+        d=sample.d[inside],
+        x_df=sample.x_df[inside],
+        t=sample.t[inside],
+        y=sample.y[inside],
+        x_raw=x_raw,
+        n_input=sample.n_input,
+        x=x,
+        beta=beta,
+        converged=converged,
+        n_trimmed=n_trimmed,
+    )
 
-    beta, converged = _fit_ps(x, t)
-    n_trimmed = 0
-    if trim is not None:
-        e0 = _expit(x @ beta)
-        inside = (e0 >= trim) & (e0 <= 1 - trim)
-        n_trimmed = int((~inside).sum())
-        if n_trimmed:
-            d, x_df, t, y, x_raw = d[inside], x_df[inside], t[inside], y[inside], x_raw[inside]
-            x = _standardise(x_raw)
-            beta, converged = _fit_ps(x, t)
 
-    stack = _Stack(x, t, y, estimand, method)
-    theta = stack.solve(beta)
+def _estimate(
+    fit: _Fit, estimand: str, method: str, level: float, bootstrap: int | None, seed: int
+) -> tuple[float, float, tuple[float, float], np.ndarray, np.ndarray, int]:
+    """The stacked M-estimate, its sandwich (or bootstrap) standard error and normal interval.
+
+    Returns ``(estimate, se, ci, theta, cov, n_boot_failed)``; ``theta`` ends with the two
+    weighted group means and ``cov`` is their sandwich covariance (kept with a bootstrap se too).
+    """
+    stack = _Stack(fit.x, fit.t, fit.y, estimand, method)
+    theta = stack.solve(fit.beta)
     cov = stack.sandwich(theta)
     est = float(theta[-2] - theta[-1])
     se = float(np.sqrt(cov[-2, -2] + cov[-1, -1] - 2 * cov[-2, -1]))
@@ -287,22 +398,21 @@ def weighting(
     if bootstrap is not None:
         if int(bootstrap) < 50:
             raise SpecificationError(f"bootstrap must be at least 50 resamples, not {bootstrap!r}")
-        draws, n_boot_failed = _bootstrap(x_raw, t, y, estimand, method, int(bootstrap), seed)
+        draws, n_boot_failed = _bootstrap(fit.x_raw, fit.t, fit.y, estimand, method, int(bootstrap), seed)
         se = float(np.std(draws, ddof=1))
         ci = normal_ci(est, se, level)
-    e = _expit(x @ beta)
+    return est, se, ci, theta, cov, n_boot_failed
 
+
+def _weights_and_overlap(
+    e: np.ndarray, t: np.ndarray, estimand: str
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per-unit weights, the same normalised to sum to the group size, and per group: ``n``,
+    propensity range, weight range and Kish's effective sample size."""
     w1, w0 = _group_weights(e, t, estimand)
     w = np.where(t == 1, w1, w0)
     n1, n0 = int(t.sum()), int((1 - t).sum())
     w_norm = np.where(t == 1, w / w1.sum() * n1, w / w0.sum() * n0)
-    naive = float(y[t == 1].mean() - y[t == 0].mean())
-
-    covnames = [c for c in x_df.columns if c != "Intercept"]
-    cols = [list(x_df.columns).index(c) for c in covnames]
-    balance = _smd(x_raw[:, cols], t, w, estimand)
-    balance.index = pd.Index(covnames, name="covariate")
-
     overlap_rows = []
     for g, mask in (("treated", t == 1), ("comparison", t == 0)):
         wg = w[mask]
@@ -317,20 +427,40 @@ def weighting(
                 "ess": float(wg.sum() ** 2 / (wg**2).sum()),
             }
         )
-    overlap = pd.DataFrame(overlap_rows).set_index("group")
+    return w, w_norm, pd.DataFrame(overlap_rows).set_index("group")
 
-    diags = _diagnostics(
-        e, t, w, overlap, balance, converged, n_input, len(d) + n_trimmed, n_trimmed, estimand
-    )
+
+def _balance(fit: _Fit, w: np.ndarray, estimand: str) -> pd.DataFrame:
+    """Standardised mean differences before and after weighting, per covariate (no intercept)."""
+    covnames = [c for c in fit.x_df.columns if c != "Intercept"]
+    cols = [list(fit.x_df.columns).index(c) for c in covnames]
+    balance = _smd(fit.x_raw[:, cols], fit.t, w, estimand)
+    balance.index = pd.Index(covnames, name="covariate")
+    return balance
+
+
+def _inference_diagnostic(bootstrap: int | None, seed: int, n_boot_failed: int) -> Diagnostic:
+    """How the interval was computed (an ``info`` line)."""
     if bootstrap is not None:
         how = f"bootstrap, {bootstrap} resamples (seed {seed}; {n_boot_failed} could not be fitted), normal interval"
         how_nb = f"bootstrap med {bootstrap} trekk (seed {seed}), normalintervall"
     else:
         how = "M-estimation sandwich (accounts for the estimated propensity score), normal interval"
         how_nb = "M-estimering (sandwich), tar hensyn til at tilbøyelighetsskåren er estimert"
-    diags = diags + (Diagnostic("inference", "bootstrap" if bootstrap else "sandwich", "info", how, how_nb),)
+    return Diagnostic("inference", "bootstrap" if bootstrap else "sandwich", "info", how, how_nb)
 
-    table = tidy_frame(
+
+def _table(
+    estimand: str,
+    est: float,
+    se: float,
+    ci: tuple[float, float],
+    naive: float,
+    theta: np.ndarray,
+    cov: np.ndarray,
+) -> pd.DataFrame:
+    """The tidy table: the estimate, the naive difference and the two weighted means."""
+    return tidy_frame(
         [
             {
                 "term": estimand,
@@ -354,122 +484,3 @@ def weighting(
             },
         ]
     )
-    idx = d.index
-    return WeightingResult(
-        method=f"weighting_{method}",
-        estimand=estimand,
-        outcome=outcome,
-        estimate=est,
-        se=se,
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=normal_p(est, se),
-        n=len(d),
-        n_treated=n1,
-        n_control=n0,
-        diagnostics=diags,
-        notes=NOTES,
-        table=table,
-        mde=mde_from_se(se, level=level),
-        level=level,
-        inference={"dist": "normal"},
-        cov=None if bootstrap is not None else cov_frame(cov[-2:, -2:], ["mu1", "mu0"]),
-        naive=naive,
-        balance=balance,
-        propensity=pd.Series(e, index=idx, name="propensity"),
-        treated=pd.Series(t, index=idx, name="treated"),
-        weights=pd.Series(w_norm, index=idx, name="weight"),
-        overlap=overlap,
-    )
-
-
-def _diagnostics(e, t, w, overlap, balance, converged, n_input, n_complete, n_trimmed, estimand):
-    diags = []
-    lo = max(overlap.loc["treated", "ps_min"], overlap.loc["comparison", "ps_min"])
-    hi = min(overlap.loc["treated", "ps_max"], overlap.loc["comparison", "ps_max"])
-    outside = float(np.mean((e < lo) | (e > hi)))
-    verdict = "ok" if outside <= 0.02 else ("warn" if outside <= 0.10 else "fail")
-    diags.append(
-        Diagnostic(
-            "common_support",
-            round(outside, 4),
-            verdict,
-            f"{outside:.1%} of units lie outside the common support of the propensity score "
-            f"[{lo:.3f}, {hi:.3f}] (treated {overlap.loc['treated', 'ps_min']:.3f}–"
-            f"{overlap.loc['treated', 'ps_max']:.3f}, comparison {overlap.loc['comparison', 'ps_min']:.3f}–"
-            f"{overlap.loc['comparison', 'ps_max']:.3f}).",
-            f"{format_percent(outside, 1, 'nb')} av enhetene ligger utenfor felles støtte for tilbøyelighetsskåren "
-            f"[{format_number(lo, 3, 'nb')}; {format_number(hi, 3, 'nb')}].",
-        )
-    )
-    worst = float(balance["smd_after"].abs().max())
-    bad = balance.index[balance["smd_after"].abs() > SMD_TARGET].tolist()
-    diags.append(
-        Diagnostic(
-            "balance",
-            round(worst, 4),
-            "warn" if bad else "ok",
-            f"largest |SMD| after weighting {worst:.3f}"
-            + (
-                f"; above {SMD_TARGET:g} for {', '.join(map(str, bad))}."
-                if bad
-                else f" (all below {SMD_TARGET:g})."
-            ),
-            f"største |SMD| etter vekting {format_number(worst, 3, 'nb')}"
-            + (
-                f"; over {format_number(SMD_TARGET, 1, 'nb')} for noen kovariater."
-                if bad
-                else f" (alle under {format_number(SMD_TARGET, 1, 'nb')})."
-            ),
-        )
-    )
-    ess_share = {g: overlap.loc[g, "ess"] / overlap.loc[g, "n"] for g in overlap.index}
-    low = [g for g, s in ess_share.items() if s < 0.3]
-    diags.append(
-        Diagnostic(
-            "effective_sample_size",
-            round(min(ess_share.values()), 4),
-            "warn" if low else "ok",
-            "effective sample size after weighting: "
-            + ", ".join(f"{g} {overlap.loc[g, 'ess']:.0f} of {overlap.loc[g, 'n']}" for g in overlap.index)
-            + (" — a few units carry much of the weight." if low else "."),
-            "effektiv utvalgsstørrelse etter vekting: "
-            + ", ".join(
-                f"{_GROUP_NB.get(g, g)} {format_number(overlap.loc[g, 'ess'], 0, 'nb')} av {overlap.loc[g, 'n']}"
-                for g in overlap.index
-            ),
-        )
-    )
-    wmax_share = max(float(w[t == g].max() / w[t == g].sum()) for g in (0, 1))
-    diags.append(
-        Diagnostic(
-            "max_weight_share",
-            round(wmax_share, 4),
-            "warn" if wmax_share > 0.10 else "ok",
-            f"the largest single weight is {wmax_share:.1%} of its group's total weight "
-            f"(weights {float(w.min()):.3g} to {float(w.max()):.3g}).",
-            f"den største enkeltvekten er {format_percent(wmax_share, 1, 'nb')} av gruppens samlede vekt.",
-        )
-    )
-    diags.append(
-        Diagnostic(
-            "propensity_model",
-            "converged" if converged else "not converged",
-            "ok" if converged else "fail",
-            "logistic propensity model " + ("converged." if converged else "did not converge (separation?)."),
-            "logistisk modell for tilbøyelighetsskåren "
-            + ("konvergerte." if converged else "konvergerte ikke."),
-        )
-    )
-    dropped = n_input - n_complete
-    diags.append(
-        Diagnostic(
-            "complete_cases",
-            n_complete,
-            "info",
-            f"{n_complete} of {n_input} rows complete; {dropped} dropped for missing values"
-            + (f"; {n_trimmed} trimmed for extreme propensity." if n_trimmed else "."),
-            f"{n_complete} av {n_input} rader komplette; {dropped} utelatt for manglende verdier"
-            + (f"; {n_trimmed} trimmet." if n_trimmed else "."),
-        )
-    )
-    return tuple(diags)

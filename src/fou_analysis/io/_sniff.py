@@ -27,7 +27,6 @@ from fou_analysis.io import _mojibake, limits
 from fou_analysis.io._common import byte_position, position_of
 
 DELIMITERS = (";", ",", "\t")
-_DELIM_NAMES = {";": "semicolon", ",": "comma", "\t": "tab"}
 
 
 def decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
@@ -133,10 +132,6 @@ def sniff_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS) -> str:
         if key > best_key:
             best, best_key = cand, key
     return best
-
-
-def delimiter_name(delimiter: str) -> str:
-    return _DELIM_NAMES.get(delimiter, repr(delimiter))
 
 
 @dataclass

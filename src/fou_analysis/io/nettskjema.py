@@ -43,7 +43,6 @@ from fou_analysis.io._sniff import Table, decode, parse_records, rectangular
 META_COLUMNS = ("$submission_id", "$created", "$answer_time_ms")
 LEGACY_COLUMNS = ("NR", "Opprettet", "Svartid")
 _NON_QUESTIONS = {"HEADING", "TEXT", "IMAGE", "PAGE_BREAK"}
-_CODED = {"RADIO", "SELECT", "MATRIX_RADIO"}
 
 
 def looks_like_nettskjema(header: list[str]) -> str | None:

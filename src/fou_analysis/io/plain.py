@@ -15,7 +15,6 @@ text cells are typed by the same rules (so ``"01.06.2023"`` typed as text become
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -158,7 +157,3 @@ def _excel_column(vals: list[Any], index: pd.Index, parse_dates: bool) -> pd.Ser
         ["" if v is None else (str(v) if not isinstance(v, float) else repr(v)) for v in vals]
     )
     return cv.infer(cells, decimal=None, dates=parse_dates, index=index)
-
-
-def is_xlsx(path: Path) -> bool:
-    return path.suffix.lower() in (".xlsx", ".xlsm")

@@ -68,10 +68,6 @@ def find_tables(folder: Path) -> dict[str, Path]:
     return found
 
 
-def is_surveyxact_folder(folder: Path) -> bool:
-    return folder.is_dir() and len(find_tables(folder)) >= 2
-
-
 @limits.guarded
 def read_surveyxact(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a SurveyXact export: a folder with dataset/structure/labels, or the ``.xlsx``.

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.clean import CleaningLog
-from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project
+from fou_analysis.config import CasePlan, Project
 from fou_analysis.exceptions import DataError, FouError, SpecificationError
 from fou_analysis.io.validation import Problem
 from fou_analysis.pipeline import artefacts
@@ -35,6 +35,7 @@ class ValueOutputs:
     tornado: pd.DataFrame
     break_even: Any
     impact_map: Any
+    #: value's notes (English) on rows whose before/after quantity keeps its deadweight
     notes: tuple[str, ...] = ()
     cba: Any = None
     #: per impact-map row: source, evidence grade, base or scenario (pipeline.base_case)
@@ -436,29 +437,19 @@ def estimate(
     return results
 
 
-def impact_rows(plan: CasePlan) -> tuple[list[dict[str, Any]], list[str]]:
-    """The plan's impact map as rows for :func:`value.load_impact_map`, and notes for the report.
+def impact_rows(plan: CasePlan) -> list[dict[str, Any]]:
+    """The plan's impact map as rows for :func:`value.load_impact_map`.
 
-    A quantity taken from a before/after estimate (no comparison group) keeps its deadweight.
+    Whether a row's deadweight is netted by its effect is decided in ``value`` from the effect's
+    design (a before/after estimate keeps it), not here.
     """
     vp = plan.value
     if vp is None:
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
-    rows = []
-    notes = []
-    for r in vp.impact_map:
-        row = {k: ("" if v is None else v) for k, v in r.model_dump(exclude={"unit"}).items()}
-        ref = str(row["quantity"])
-        if ref.startswith("effect:"):
-            design = plan.outcome(ref.removeprefix("effect:")).design
-            if design not in COUNTERFACTUAL_DESIGNS:
-                # a before/after change is not a contrast with a counterfactual: keep deadweight
-                row["quantity_from_effect"] = "no"
-                notes.append(
-                    f"{r.outcome}: quantity from a {design} estimate (no comparison group), so deadweight is still applied."
-                )
-        rows.append(row)
-    return rows, notes
+    return [
+        {k: ("" if v is None else v) for k, v in r.model_dump(exclude={"unit"}).items()}
+        for r in vp.impact_map
+    ]
 
 
 def value_bank(plan: CasePlan, project: Project) -> pd.DataFrame | None:
@@ -493,7 +484,7 @@ def valuate(
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
     vp = plan.value
     effects = effects if effects is not None else load_artefact(plan, project, "effects")
-    rows, notes = impact_rows(plan)
+    rows = impact_rows(plan)
     ev = evidence_rows(plan, effects)
     bank = value_bank(plan, project)
     base_pos = [int(i) for i in ev.loc[ev["base"], "row"]]
@@ -518,7 +509,7 @@ def valuate(
         tornado=base.tornado,
         break_even=be,
         impact_map=base.impact_map,
-        notes=tuple(notes),
+        notes=everything.sroi.before_after_notes("en"),
         cba=base.cba,
         evidence=ev,
         scenario=scenario,

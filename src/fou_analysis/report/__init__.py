@@ -27,15 +27,10 @@ from fou_analysis.report.sections import (
     descriptive_section,
     descriptive_tables,
     diagnostics_table,
-    effects_table,
     header,
     logic_model_table,
-    outcome_box,
-    plain_summary,
     reliability_table,
     set_style,
-    value_section,
-    value_sentence,
 )
 from fou_analysis.report.text import fmt_nok, fmt_number, t
 
@@ -51,7 +46,6 @@ __all__ = [
     "descriptive_section",
     "descriptive_tables",
     "diagnostics_table",
-    "effects_table",
     "fmt_nok",
     "fmt_number",
     "graded_effects_table",
@@ -61,8 +55,6 @@ __all__ = [
     "header",
     "logic_model_table",
     "methods_section",
-    "outcome_box",
-    "plain_summary",
     "provenance",
     "provenance_section",
     "reference_list",
@@ -73,6 +65,4 @@ __all__ = [
     "style_table",
     "t",
     "table_html",
-    "value_section",
-    "value_sentence",
 ]

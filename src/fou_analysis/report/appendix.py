@@ -77,7 +77,7 @@ def _diagnostics_frame(result: Any, lang: str) -> pd.DataFrame:
         [
             {
                 t("check", lang): d.label(lang),
-                t("value", lang): _fmt_value(d.value, lang),
+                t("value", lang): _fmt_value(d.value_text(lang), lang),
                 t("verdict", lang): f"{VERDICT_MARK.get(d.verdict, '')} {t('verdict_' + d.verdict, lang)}",
                 t("meaning", lang): d.text(lang),
             }

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from fou_analysis.config import CasePlan
-from fou_analysis.effects.evidence import BEFORE_AFTER_ONLY, SMS_CITATION, grade, reader_n
+from fou_analysis.effects.evidence import SMS_CITATION, grade, reader_n
 from fou_analysis.report.sections import (
     Html,
     data_origin_text,
@@ -384,13 +384,9 @@ def graded_value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
     )
     s = valued.sroi
     notes = list(getattr(s, "notes_nb" if nb else "notes", ()) or getattr(s, "notes", ()))
-    if ev is not None:
-        for r in ev[ev["design"].isin(sorted(BEFORE_AFTER_ONLY))].itertuples():
-            notes.append(
-                f"«{r.outcome}»: mengden er en før–etter-endring uten sammenligningsgruppe, så dødvekt er trukket fra."
-                if nb
-                else f"'{r.outcome}': the quantity is a before–after change with no comparison group, so deadweight is subtracted."
-            )
+    # value decides which rows keep their deadweight (a before/after quantity) and says so
+    every_row = sc.sroi if sc is not None else s
+    notes += [n for n in every_row.before_after_notes(lang) if n not in notes]
     parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>")
     if vp and vp.unpriced:
         parts.append(

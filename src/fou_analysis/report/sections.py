@@ -27,9 +27,7 @@ def _fmt_value(v: Any, lang: str) -> str:
     if v is None:
         return "–"
     if isinstance(v, str):
-        from fou_analysis.effects._checks import value_label
-
-        return value_label(v, lang)
+        return v
     if isinstance(v, bool):
         return str(v)
     try:
@@ -199,7 +197,11 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any
 
 
 def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.DataFrame:
-    """One row per outcome: design, estimate with interval, p, n, MDE, worst diagnostic."""
+    """One row per outcome: design, estimate with interval, p, n, MDE, worst diagnostic.
+
+    The ungraded rows :func:`fou_analysis.report.graded_effects_table` builds on (a report shows
+    the graded table; this one is not exported from ``report``).
+    """
     rows = []
     for oid, r in results.items():
         o = plan.outcome(oid)
@@ -232,7 +234,7 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     rows = [
         {
             t("check", lang): d.label(lang),
-            t("value", lang): _fmt_value(d.value, lang),
+            t("value", lang): _fmt_value(d.value_text(lang), lang),
             t("verdict", lang): f"{VERDICT_MARK[d.verdict]} {t('verdict_' + d.verdict, lang)}",
             t("meaning", lang): d.text(lang),
         }
@@ -243,7 +245,11 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
 
 def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html:
     """Sentence, what the design can and cannot show, and a warning next to the number when an
-    assumption fails a diagnostic."""
+    assumption fails a diagnostic.
+
+    The body :func:`fou_analysis.report.graded_outcome_box` puts under the evidence badge (a
+    report shows the graded box; this one is not exported from ``report``).
+    """
     o = plan.outcome(outcome_id)
     parts = [f"<h3>{html.escape(_upper_first(o.label.get(lang)))}</h3>"]
     parts.append(
@@ -265,30 +271,6 @@ def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html
     if o.cannot_show:
         parts.append(f"<p><b>{t('cannot_show', lang)}:</b> {html.escape(o.cannot_show.get(lang))}</p>")
     return Html("".join(parts))
-
-
-def plain_summary(
-    plan: CasePlan,
-    results: Mapping[str, Any],
-    value_out: Any,
-    lang: str,
-    sources: Sequence[Mapping[str, Any]] | None = None,
-) -> Html:
-    """A short plain-language summary for municipal readers (first in the report).
-
-    ``sources`` (from :func:`fou_analysis.pipeline.data_sources`) adds where the data came from
-    (:func:`data_origin_text`); without it nothing is said about the data's origin.
-    """
-    items = []
-    for r in results.values():
-        items.append(f"<li>{html.escape(r.sentence(lang))}</li>")
-    val = ""
-    if value_out is not None:
-        s = value_out.sroi
-        sim = value_out.simulation
-        val = f"<p>{html.escape(value_sentence(s, sim, lang))}</p>"
-    origin = "" if sources is None else f"<p><i>{html.escape(data_origin_text(sources, lang))}</i></p>"
-    return Html(f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}{origin}")
 
 
 def _file_line(src: Mapping[str, Any], lang: str) -> str:
@@ -336,80 +318,6 @@ def data_origin_text(sources: Sequence[Mapping[str, Any]], lang: str) -> str:
 def data_origin(sources: Sequence[Mapping[str, Any]], lang: str) -> Html:
     """:func:`data_origin_text` as an HTML paragraph (escaped)."""
     return Html(f"<p><i>{html.escape(data_origin_text(sources, lang))}</i></p>")
-
-
-def value_sentence(sroi: Any, sim: Any, lang: str) -> str:
-    """The SROI ratio with its Monte Carlo interval and the probability that value exceeds cost."""
-    from fou_analysis.report.text import fmt_number
-
-    r = sim.intervals.set_index("metric").loc["ratio"]
-    pct = int(round(100 * sim.level))
-    p = 100 * float(sim.prob_value_exceeds_cost)
-    if lang == "nb":
-        return (
-            f"Beregnet samfunnsverdi per investert krone: {fmt_number(float(sroi.ratio), 2, lang)} "
-            f"({pct} % usikkerhetsintervall {fmt_number(r['ci_low'], 2, lang)} til {fmt_number(r['ci_high'], 2, lang)}). "
-            f"Sannsynligheten for at verdien overstiger kostnaden er {fmt_number(p, 0, lang)} %."
-        )
-    return (
-        f"Estimated social value per krone invested: {fmt_number(float(sroi.ratio), 2, lang)} "
-        f"({pct} % uncertainty interval {fmt_number(r['ci_low'], 2, lang)} to {fmt_number(r['ci_high'], 2, lang)}). "
-        f"The probability that value exceeds cost is {fmt_number(p, 0, lang)} %."
-    )
-
-
-def value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
-    """Value map, ratio with its interval, caveats and non-priced effects."""
-    from fou_analysis.report.text import fmt_nok
-
-    vp = plan.value
-    s = valued.sroi
-    parts = [f"<h2>{t('societal_value', lang)}</h2>"]
-    parts.append(f"<h3>{t('value_map', lang)}</h3>")
-    parts.append(table_html(value_map_table(s.by_outcome, lang)))
-    parts.append(f"<p><b>{html.escape(value_sentence(s, valued.simulation, lang))}</b></p>")
-    inv = fmt_nok(vp.investment_nok, lang) if vp else ""
-    parts.append(
-        f"<p>{'Investering' if lang == 'nb' else 'Investment'}: {inv} · "
-        f"{'Nåverdi' if lang == 'nb' else 'Present value'}: {fmt_nok(float(s.present_value), lang)} · "
-        f"{'Netto nåverdi' if lang == 'nb' else 'Net present value'}: {fmt_nok(float(s.npv), lang)}</p>"
-    )
-    be = valued.break_even
-    if be is not None:
-        text = be.sentence(lang) if hasattr(be, "sentence") else str(be)
-        parts.append(f"<p>{html.escape(text)}</p>")
-    cba = getattr(valued, "cba", None)
-    if cba is not None:
-        head = (
-            "Samfunnsøkonomisk analyse etter R-109"
-            if lang == "nb"
-            else "Cost–benefit analysis under the Norwegian rules (R-109)"
-        )
-        if lang == "nb":
-            line = (
-                f"Netto nåverdi med R-109s kalkulasjonsrente og 20 % skattefinansieringskostnad: {fmt_nok(cba.npv, lang)}; "
-                f"netto nåverdi per budsjettkrone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
-            )
-        else:
-            line = (
-                f"Net present value with R-109's discount rates and the 20 % cost of tax financing: {fmt_nok(cba.npv, lang)}; "
-                f"net present value per budget krone: {fmt_number(cba.npv_per_budget_krone, 2, lang)}."
-            )
-        parts.append(f"<h3>{head}</h3><p>{html.escape(line)}</p>")
-    key = "notes_nb" if lang == "nb" else "notes"
-    notes = list(getattr(s, key, ()) or getattr(s, "notes", ())) + list(
-        getattr(valued, key, ()) or getattr(valued, "notes", ())
-    )
-    parts.append(
-        "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in [t("sroi_caveat", lang), *notes]) + "</ul>"
-    )
-    if vp and vp.unpriced:
-        parts.append(
-            f"<h4>{t('unpriced', lang)}</h4><ul>"
-            + "".join(f"<li>{html.escape(u.get(lang))}</li>" for u in vp.unpriced)
-            + "</ul>"
-        )
-    return Html("".join(parts))
 
 
 VALUE_MAP_COLUMNS = {

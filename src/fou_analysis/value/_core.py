@@ -1,5 +1,12 @@
 """Shared arithmetic of the SROI calculation: inputs as arrays, and the vectorised present value.
 
+It also holds the **deadweight rule**, so that every entry point (``sroi``, ``simulate``,
+``tornado``, ``break_even``) applies it the same way, whether a case plan or a notebook calls it:
+a quantity that is an estimated effect is a contrast with a counterfactual, so deadweight is
+already netted out and set to 0 — *unless* the effect comes from a design without a comparison
+group (:data:`BEFORE_AFTER_DESIGNS`, a before/after change on the same people), whose quantity
+keeps its deadweight. The effect says which design it comes from by its ``method``.
+
 The deterministic :func:`~fou_analysis.value.sroi` builds an explicit outcome × year table (it is
 what a reader checks); simulation, tornado and break-even use the closed form below, which gives
 the same number without the year axis (tests check that the two agree).
@@ -15,9 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis.config import COUNTERFACTUAL_DESIGNS, DESIGNS
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.value.bank import load_price_index, to_base_year
 from fou_analysis.value.impact_map import SHARES, ImpactMap
+
+#: Effect designs whose estimate is a before/after change on the same people, not a contrast with
+#: a counterfactual: a quantity taken from one keeps its deadweight.
+BEFORE_AFTER_DESIGNS = frozenset(DESIGNS) - COUNTERFACTUAL_DESIGNS
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,9 @@ class Inputs:
 
     ``q`` is the quantity before the multiplier; ``q_se`` the effect's standard error (NaN for
     numbers typed into the map); ``netted`` marks rows whose quantity is an effect estimate, for
-    which the deadweight arrays are zero.
+    which the deadweight arrays are zero; ``before_after`` marks rows whose quantity is an
+    effect from a before/after design (:data:`BEFORE_AFTER_DESIGNS`), which keep their
+    deadweight; ``designs`` is each row's effect design (``""`` for numbers in the map).
     """
 
     labels: tuple[str, ...]
@@ -45,6 +59,8 @@ class Inputs:
     netted: np.ndarray
     deadweight_input: np.ndarray
     base_year: int
+    before_after: np.ndarray | None = None
+    designs: tuple[str, ...] = ()
 
 
 def _effect_parts(effect: Any, key: str) -> tuple[float, float]:
@@ -71,13 +87,22 @@ def _effect_parts(effect: Any, key: str) -> tuple[float, float]:
     return est, se
 
 
+def effect_design(effect: Any) -> str:
+    """The design an effect comes from (its ``method``, e.g. ``"prepost"``); ``""`` when the
+    effect does not say (a plain number, a duck-typed object)."""
+    method = getattr(effect, "method", "")
+    return method if isinstance(method, str) else ""
+
+
 def resolve_quantities(imap: ImpactMap, effects: Mapping[str, Any] | None) -> pd.DataFrame:
     """Per row: ``q`` (central quantity before the multiplier), ``q_se`` (effect standard error,
-    NaN for map numbers), ``q_low``/``q_high`` (map range), and ``q_source`` in words."""
+    NaN for map numbers), ``q_low``/``q_high`` (map range), ``q_source`` in words and
+    ``q_design`` (the effect's design, ``""`` for map numbers)."""
     t = imap.table
     q = t["quantity"].to_numpy(dtype=float).copy()
     q_se = np.full(len(t), np.nan)
     src = []
+    designs = [""] * len(t)
     for i, key in enumerate(t["effect_key"]):
         if key == "":
             src.append("map")
@@ -88,10 +113,13 @@ def resolve_quantities(imap: ImpactMap, effects: Mapping[str, Any] | None) -> pd
                 f"row {t['row'].iloc[i]} refers to effect {key!r}, which is not in effects= (known: {known})"
             )
         q[i], q_se[i] = _effect_parts(effects[key], key)
+        designs[i] = effect_design(effects[key])
         src.append(f"effect:{key}")
     low = np.where(t["effect_key"] == "", t["quantity_low"].to_numpy(dtype=float), q)
     high = np.where(t["effect_key"] == "", t["quantity_high"].to_numpy(dtype=float), q)
-    return pd.DataFrame({"q": q, "q_se": q_se, "q_low": low, "q_high": high, "q_source": src})
+    return pd.DataFrame(
+        {"q": q, "q_se": q_se, "q_low": low, "q_high": high, "q_source": src, "q_design": designs}
+    )
 
 
 def check_investment(investment: float) -> float:
@@ -120,7 +148,11 @@ def prepare(
     base_year: int | None,
     price_index: Any,
 ) -> Inputs:
-    """Resolve effect quantities, move proxies to base-year prices, zero netted deadweight."""
+    """Resolve effect quantities, move proxies to base-year prices, zero netted deadweight.
+
+    Deadweight is netted (set to 0) for rows flagged ``quantity_from_effect`` except those whose
+    effect comes from a before/after design (:data:`BEFORE_AFTER_DESIGNS`): those keep it.
+    """
     if not isinstance(imap, ImpactMap):
         raise SpecificationError("impact_map must be an ImpactMap (use value.load_impact_map)")
     t = imap.table
@@ -132,7 +164,9 @@ def prepare(
     def conv(col: str) -> np.ndarray:
         return np.asarray(to_base_year(t[col].to_numpy(dtype=float), years, base, index), dtype=float)
 
-    netted = t["quantity_from_effect"].to_numpy(dtype=bool)
+    designs = tuple(qi["q_design"])
+    before_after = np.array([d in BEFORE_AFTER_DESIGNS for d in designs], dtype=bool)
+    netted = t["quantity_from_effect"].to_numpy(dtype=bool) & ~before_after
     shares, lows, highs = {}, {}, {}
     for s in SHARES:
         c, lo, hi = (t[x].to_numpy(dtype=float) for x in (s, f"{s}_low", f"{s}_high"))
@@ -157,6 +191,8 @@ def prepare(
         netted=netted,
         deadweight_input=t["deadweight"].to_numpy(dtype=float),
         base_year=base,
+        before_after=before_after,
+        designs=designs,
     )
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fou_analysis.effects._result import Summary
 from fou_analysis.formatting import check_lang, format_nok, format_number
+from fou_analysis.summary import Summary
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,11 @@ Assumptions, stated in every result's notes:
 * **Deadweight is not subtracted twice.** When a quantity is an *estimated effect* (a contrast
   with a counterfactual from a DiD, synthetic control, weighting …), what would have happened
   anyway is already netted out; the row's deadweight is set to 0 and a note says so
-  (``deadweight_netted_by_effect`` in ``by_outcome``).
+  (``deadweight_netted_by_effect`` in ``by_outcome``). The exception is an effect from a design
+  without a comparison group (``prepost``: a before/after change on the same people, the effect's
+  ``method``): its quantity keeps the row's deadweight, and a note says so
+  (``deadweight_kept_before_after``). The rule lives here (:mod:`fou_analysis.value._core`),
+  not in the pipeline, so a notebook calling ``sroi`` directly gets the same answer as a case run.
 * Drop-off is geometric; values stop after ``duration_years``.
 * SROI ratios are not comparable across organisations (different scopes, proxies and
   judgements); read a ratio together with its sensitivity analysis
@@ -42,7 +46,7 @@ from fou_analysis.formatting import format_number, format_percent
 from fou_analysis.value._core import check_investment, check_rate, prepare, year1_impact
 from fou_analysis.value.impact_map import ImpactMap, load_impact_map
 from fou_analysis.value.r109 import r109_discount_factor
-from fou_analysis.value.sroi_result import SroiResult
+from fou_analysis.value.sroi_result import SroiResult, before_after_notes
 
 
 def _discount_factors(years: np.ndarray, discount_rate: float | str) -> np.ndarray:
@@ -109,7 +113,8 @@ def sroi(
     Notes
     -----
     See the module docstring for the formulas. Rows whose quantity is an estimated effect get
-    deadweight 0 (already netted out by the counterfactual).
+    deadweight 0 (already netted out by the counterfactual), except effects from a before/after
+    design (``effect.method == "prepost"``), which keep the row's deadweight.
 
     Examples
     --------
@@ -155,6 +160,8 @@ def sroi(
             "deadweight": dw,
             "deadweight_input": x.deadweight_input,
             "deadweight_netted_by_effect": x.netted,
+            "deadweight_kept_before_after": x.before_after,
+            "quantity_design": list(x.designs),
             "displacement": disp,
             "attribution": attr,
             "drop_off": drop,
@@ -239,6 +246,8 @@ def sroi(
             f"{labels[i]}: mengden er en estimert effekt (sammenlignet med et kontrafaktisk forløp), så dødvekt er "
             f"allerede trukket fra og er ikke trukket fra på nytt (kartets verdi {format_number(x.deadweight_input[i], 2, 'nb')} er ikke brukt)."
         )
+    notes += before_after_notes(by_outcome, "en")
+    notes_nb += before_after_notes(by_outcome, "nb")
     for i, note in enumerate(t["proxy_note"]):
         flag = next((w for w in ("VERIFY", "ILLUSTRATIVE") if w in note), None)
         if flag:

@@ -12,8 +12,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fou_analysis.effects._result import Summary
 from fou_analysis.formatting import check_lang, format_nok, format_number, format_percent
+from fou_analysis.summary import Summary
+
+
+def before_after_notes(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, ...]:
+    """The notes of :meth:`SroiResult.before_after_notes`, from an SROI's ``by_outcome`` table."""
+    check_lang(lang)
+    bo = by_outcome
+    if "deadweight_kept_before_after" not in bo.columns:  # a result pickled before the rule moved
+        return ()
+    out = []
+    for r in bo[bo["deadweight_kept_before_after"].astype(bool)].itertuples():
+        label = f"{r.stakeholder}: {r.outcome}"
+        if lang == "nb":
+            out.append(
+                f"{label}: mengden er en før–etter-endring uten sammenligningsgruppe, "
+                f"så dødvekt er trukket fra (kartets verdi {format_number(r.deadweight_input, 2, 'nb')})."
+            )
+        else:
+            out.append(
+                f"{label}: the quantity is a before–after change with no comparison "
+                f"group, so deadweight is subtracted (map value {r.deadweight_input:g})."
+            )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -30,8 +52,10 @@ class SroiResult:
         ``present_value / investment`` (kroner of social value per krone invested).
     by_outcome
         One row per impact-map row: quantity, proxy, the shares applied, year-1 impact,
-        undiscounted and present value, share of the total, and whether deadweight was netted
-        by an effect estimate.
+        undiscounted and present value, share of the total, whether deadweight was netted
+        by an effect estimate (``deadweight_netted_by_effect``), the design of the effect the
+        quantity comes from (``quantity_design``, ``""`` for numbers in the map) and whether it is
+        a before/after design that keeps its deadweight (``deadweight_kept_before_after``).
     by_year
         Years 0 … n: value, cost (the investment at 0), discount factor, discounted value,
         cumulative discounted value and cumulative net value.
@@ -58,6 +82,15 @@ class SroiResult:
     bank_version: str | None = None
 
     # ------------------------------------------------------------------ text
+    def before_after_notes(self, lang: str = "nb") -> tuple[str, ...]:
+        """One note per row whose quantity is a before/after estimate (no comparison group), so
+        its deadweight was subtracted (:data:`fou_analysis.value._core.BEFORE_AFTER_DESIGNS`).
+
+        These notes are part of ``notes`` / ``notes_nb`` too; the method lets a report list them
+        for a set of rows it shows.
+        """
+        return before_after_notes(self.by_outcome, lang)
+
     def sentence(self, lang: str = "nb") -> str:
         """Plain-language sentence with the ratio, NPV and payback, plus the comparability caveat."""
         check_lang(lang)

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fou_analysis.effects._result import Summary
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.formatting import check_lang, format_nok, format_number, format_percent
+from fou_analysis.summary import Summary
 from fou_analysis.value._core import (
     apply_ranges,
     check_investment,
