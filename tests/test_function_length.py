@@ -25,10 +25,6 @@ ALLOWED: dict[str, str] = {
     # engineer E2 (issue #12): covariates in staggered_did and splitting staggered_did and prepost
     "staggered_did.py:staggered_did": "being split by engineer E2",
     "prepost.py:prepost": "being split by engineer E2",
-    # engineer C (issue #12): splitting weighting and survival (their _diagnostics helpers too)
-    "weighting.py": "being split by engineer C",
-    "survival.py": "being split by engineer C",
-    "_weighting_core.py:_bootstrap": "called positionally from weighting.py, which engineer C is splitting",
 }
 
 

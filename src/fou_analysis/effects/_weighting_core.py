@@ -182,7 +182,7 @@ def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray, estimand: str) -> pd.DataF
 
 
 def _bootstrap(
-    x_raw: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str, method: str, reps: int, seed: int
+    x_raw: np.ndarray, t: np.ndarray, y: np.ndarray, *, estimand: str, method: str, reps: int, seed: int
 ) -> tuple[np.ndarray, int]:
     """Nonparametric bootstrap of the whole estimator; returns the draws and the failed count.
 

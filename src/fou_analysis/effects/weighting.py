@@ -219,7 +219,7 @@ def weighting(
     True
     """
     treatment = treated  # the steps below keep the older name
-    _check_arguments(data, outcome, treatment, estimand, method, trim, level)
+    _check_arguments(data, outcome, treatment, estimand=estimand, method=method, trim=trim, level=level)
     sample = _complete_cases(data, outcome, treatment, covariates)
     fit = _fit_propensity(sample, trim)
     est, se, ci, theta, cov, n_boot_failed = _estimate(fit, estimand, method, level, bootstrap, seed)
@@ -256,7 +256,7 @@ def weighting(
         n_control=int((1 - t).sum()),
         diagnostics=diags,
         notes=NOTES,
-        table=_table(estimand, est, se, ci, naive, theta, cov),
+        table=_table(estimand, est=est, se=se, ci=ci, naive=naive, theta=theta, cov=cov),
         mde=mde_from_se(se, level=level),
         level=level,
         inference={"dist": "normal"},
@@ -294,7 +294,7 @@ class _Fit(_Sample):
 
 
 def _check_arguments(
-    data: Any, outcome: str, treatment: str, estimand: str, method: str, trim: float | None, level: float
+    data: Any, outcome: str, treatment: str, *, estimand: str, method: str, trim: float | None, level: float
 ) -> None:
     """Refuse bad options and missing columns before any work."""
     if not isinstance(data, pd.DataFrame):
@@ -398,7 +398,9 @@ def _estimate(
     if bootstrap is not None:
         if int(bootstrap) < 50:
             raise SpecificationError(f"bootstrap must be at least 50 resamples, not {bootstrap!r}")
-        draws, n_boot_failed = _bootstrap(fit.x_raw, fit.t, fit.y, estimand, method, int(bootstrap), seed)
+        draws, n_boot_failed = _bootstrap(
+            fit.x_raw, fit.t, fit.y, estimand=estimand, method=method, reps=int(bootstrap), seed=seed
+        )
         se = float(np.std(draws, ddof=1))
         ci = normal_ci(est, se, level)
     return est, se, ci, theta, cov, n_boot_failed
@@ -452,6 +454,7 @@ def _inference_diagnostic(bootstrap: int | None, seed: int, n_boot_failed: int) 
 
 def _table(
     estimand: str,
+    *,
     est: float,
     se: float,
     ci: tuple[float, float],
