@@ -104,10 +104,38 @@ def noen(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def test_instrument_reliability_recovers_the_planted_scale(noen: Project) -> None:
     """The demo's ZBI-12 items follow a one-factor model with alpha ≈ 0.86 (demo.PLANTED)."""
     plan = load_plan("noen", project=noen)
-    rel = pipeline.instrument_reliability(plan, noen)
+    rel = pipeline.compute_reliability(plan, {s: pipeline.read_raw(plan, noen, s) for s in ("carer_survey",)})
     planted = demo.PLANTED["noen"]["caregiver_burden"]["cronbach_alpha_approx"]
     assert rel["zbi"].k == 12
     assert rel["zbi"].alpha == pytest.approx(planted, abs=0.05)  # sampling sd of alpha at n=270 ≈ 0.01
+
+
+def test_reliability_is_saved_at_preparation_and_renders_without_the_raw_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publishing needs neither the raw files nor the pseudonymisation key (#12)."""
+    from fou_analysis import report
+
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    demo.write_demo(tmp_path, cases=["noen"])
+    project = Project.at(tmp_path)
+    plan = load_plan("noen", project=project)
+    with pytest.raises(SpecificationError, match="fou run noen"):
+        pipeline.instrument_reliability(plan, project)  # not prepared yet
+    raw = {s: pipeline.read_raw(plan, project, s) for s in ("carer_survey",)}
+    expected = pipeline.compute_reliability(plan, raw)
+    pipeline.prepare(plan, project)
+    shutil.rmtree(project.raw_dir("noen"))
+    monkeypatch.delenv("FOU_PSEUDONYM_KEY", raising=False)
+    saved = pipeline.instrument_reliability(plan, project)
+    assert set(saved) == {"zbi", "qol"}
+    for name, r in expected.items():
+        assert (saved[name].n, saved[name].k) == (r.n, r.k)
+        assert saved[name].alpha == r.alpha and saved[name].omega_total == r.omega_total
+    for lang in ("nb", "en"):
+        table = report.reliability_table(saved, lang)
+        assert table["Instrument"].tolist() == ["zbi", "qol"]
+        assert table["n"].tolist() == [str(expected["zbi"].n), str(expected["qol"].n)]
 
 
 def test_every_cleaning_step_keeps_the_row_invariant(noen: Project) -> None:

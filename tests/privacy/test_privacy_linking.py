@@ -68,7 +68,7 @@ def test_plan_test_ids_are_dropped_after_pseudonymisation(
 
 
 def test_plan_test_ids_match_however_the_data_writes_them() -> None:
-    from fou_analysis.pipeline.recipes import _matches_ids
+    from fou_analysis.clean.submissions import matches_ids as _matches_ids
 
     df = pd.DataFrame({"id": ["123 456 789 01", "12345678902", None, "L-1"]})
     assert _matches_ids(df, "id", [12345678901]).tolist() == [True, False, False, False]

@@ -9,8 +9,15 @@ from fou_analysis.clean.municipalities import HarmonisedTable, harmonise_municip
 from fou_analysis.clean.register import balanced_panel, first_treated, status_spells
 from fou_analysis.clean.register_aggregate import aggregate_register
 from fou_analysis.clean.reliability import ReliabilityResult, reliability
+from fou_analysis.clean.rows import keep_rows
 from fou_analysis.clean.submissions import detect_duplicates, drop_test_submissions
-from fou_analysis.clean.survey import Instrument, recode, score_instrument
+from fou_analysis.clean.survey import (
+    Instrument,
+    recode,
+    score_instrument,
+    set_missing_codes,
+    set_out_of_range_missing,
+)
 from fou_analysis.clean.waves import LinkedWaves, link_waves
 
 __all__ = [
@@ -26,10 +33,13 @@ __all__ = [
     "drop_test_submissions",
     "first_treated",
     "harmonise_municipalities",
+    "keep_rows",
     "link_waves",
     "municipality_codes",
     "recode",
     "reliability",
     "score_instrument",
+    "set_missing_codes",
+    "set_out_of_range_missing",
     "status_spells",
 ]

@@ -217,70 +217,171 @@ def harmonise_municipalities(
     check_option("rest", rest, ("flag", "drop", "error"))
     check_option("split_policy", split_policy, ("flag", "stable_unit"))
     check_option("invalid_year", invalid_year, ("error", "flag"))
-    counts = list(as_tuple(counts))
-    by = list(as_tuple(by))
-    rates = dict(rates or {})
-    require_columns(data, [code], source=src, argument="code")
-    require_columns(data, [year], source=src, argument="year")
-    require_columns(data, counts, source=src, argument="counts")
-    require_columns(data, by, source=src, argument="by")
-    require_columns(data, list(rates), source=src, argument="rates")
-    require_columns(data, list(rates.values()), source=src, argument="rates (denominator)")
-    clash = {code, year} & set(counts + by + list(rates) + list(rates.values()))
-    if clash:
-        raise SpecificationError(f"column(s) {sorted(clash)} cannot be both key and value")
+    cols = _Columns(code, year, list(as_tuple(counts)), dict(rates or {}), list(as_tuple(by)))
+    cols.check(data, src)
     log = ensure_log(log)
     name = log_name(src)
     n = len(data)
-    warnings: list[str] = []
 
-    codes = normalise_codes(data[code])
+    codes, years = _codes_and_years(data, cols, src)
+    m = map_codes(codes, years, split_policy=split_policy)
+    _refuse_unknown_codes(data, codes, m, cols, src)
+    warnings = _check_valid_years(data, codes, years, m, cols, src, invalid_year)
+    is_rest = (m["group"] == REST).to_numpy()
+    warnings += _rest_and_split_warnings(data, codes, m, is_rest, cols, src, rest)
+    report = _code_report(codes, years, m, rest)
+
+    changed = int((m["group"].to_numpy() != codes.to_numpy()).sum())
+    log.add(
+        name,
+        "harmonise municipality codes",
+        rows_in=n,
+        rows_out=n,
+        changed=changed,
+        reason=f"{changed} row(s) recoded from historical codes to the 2024 structure (SSB classification 131)",
+        step_nb="harmoniser kommunenummer",
+        reason_nb=f"{changed} rad(er) omkodet fra historiske koder til 2024-inndelingen (SSBs klassifikasjon 131)",
+    )
+    _log_flags(
+        log, name, n, n_rest=int(is_rest.sum()) if rest == "flag" else 0, n_split=int(m["split_flag"].sum())
+    )
+
+    work = _work_frame(data, codes, years, m, cols, src)
+    if rest == "drop" and is_rest.any():
+        work = _drop_rest(work, codes, is_rest, log, name)
+    out = _aggregate(work, data, cols)
+    merged_missing = [c for c in cols.counts if work[c].isna().any()]
+    if merged_missing:
+        warnings.append(
+            f"missing values in count column(s) {merged_missing} were treated as absent when summing"
+        )
+    log.add(
+        name,
+        "aggregate to 2024 municipalities",
+        rows_in=len(work),
+        rows_out=len(out),
+        reason="rows of codes merged into one 2024 municipality combined per year: counts summed, rates "
+        "re-weighted by their denominators",
+        step_nb="slå sammen til 2024-kommuner",
+        reason_nb="koder som inngår i samme 2024-kommune slått sammen per år: antall summert, andeler vektet "
+        "med nevnerne",
+    )
+    return HarmonisedTable(data=out, report=report.reset_index(drop=True), log=log, warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------- the steps
+@dataclass(frozen=True)
+class _Columns:
+    """The columns :func:`harmonise_municipalities` works on, as its caller named them."""
+
+    code: str
+    year: str
+    counts: list[str]
+    rates: dict[str, str]
+    by: list[str]
+
+    @property
+    def denominators(self) -> list[str]:
+        return list(dict.fromkeys(self.rates.values()))
+
+    @property
+    def summed(self) -> list[str]:
+        """Counts and denominators, each once: the columns summed within (2024 code, year)."""
+        return list(dict.fromkeys(self.counts + self.denominators))
+
+    def check(self, data: pd.DataFrame, src: str) -> None:
+        """Every named column exists, and no column is both a key and a value."""
+        require_columns(data, [self.code], source=src, argument="code")
+        require_columns(data, [self.year], source=src, argument="year")
+        require_columns(data, self.counts, source=src, argument="counts")
+        require_columns(data, self.by, source=src, argument="by")
+        require_columns(data, list(self.rates), source=src, argument="rates")
+        require_columns(data, list(self.rates.values()), source=src, argument="rates (denominator)")
+        clash = {self.code, self.year} & set(self.counts + self.by + list(self.rates) + self.denominators)
+        if clash:
+            raise SpecificationError(f"column(s) {sorted(clash)} cannot be both key and value")
+
+
+def _codes_and_years(data: pd.DataFrame, cols: _Columns, src: str) -> tuple[pd.Series, pd.Series]:
+    """Normalised codes and whole-number years; a missing code or a broken year is a DataError."""
+    codes = normalise_codes(data[cols.code])
     if codes.isna().any():
         pos = int(np.flatnonzero(codes.isna().to_numpy())[0])
-        raise DataError("missing municipality code", file=src or None, row=file_row(data, pos), column=code)
-    years = pd.to_numeric(data[year], errors="coerce")
+        raise DataError(
+            "missing municipality code", file=src or None, row=file_row(data, pos), column=cols.code
+        )
+    years = pd.to_numeric(data[cols.year], errors="coerce")
     bad_year = years.isna().to_numpy() | (years.to_numpy(dtype=float) % 1 != 0)
     if bad_year.any():
         pos = int(np.flatnonzero(bad_year)[0])
         raise DataError(
-            f"year {data[year].iloc[pos]!r} is not a whole number",
+            f"year {data[cols.year].iloc[pos]!r} is not a whole number",
             file=src or None,
             row=file_row(data, pos),
-            column=year,
+            column=cols.year,
         )
-    years = years.astype("int64")
+    return codes, years.astype("int64")
 
-    m = map_codes(codes, years, split_policy=split_policy)
-    if not m["known"].all():
-        unknown = codes[~m["known"]]
-        pos = int(np.flatnonzero(~m["known"].to_numpy())[0])
-        others = sorted(set(unknown) - {unknown.iloc[0]})
-        more = f" (other unknown codes: {', '.join(others[:10])})" if others else ""
-        raise DataError(
-            f"municipality code {unknown.iloc[0]!r} is not in SSB's table of codes 1994–2024{more}",
-            file=src or None,
-            row=file_row(data, pos),
-            column=code,
-        )
+
+def _refuse_unknown_codes(
+    data: pd.DataFrame, codes: pd.Series, m: pd.DataFrame, cols: _Columns, src: str
+) -> None:
+    """A code not in SSB's table is a DataError naming it, its row and up to ten others."""
+    if m["known"].all():
+        return
+    unknown = codes[~m["known"]]
+    pos = int(np.flatnonzero(~m["known"].to_numpy())[0])
+    others = sorted(set(unknown) - {unknown.iloc[0]})
+    more = f" (other unknown codes: {', '.join(others[:10])})" if others else ""
+    raise DataError(
+        f"municipality code {unknown.iloc[0]!r} is not in SSB's table of codes 1994–2024{more}",
+        file=src or None,
+        row=file_row(data, pos),
+        column=cols.code,
+    )
+
+
+def _check_valid_years(
+    data: pd.DataFrame,
+    codes: pd.Series,
+    years: pd.Series,
+    m: pd.DataFrame,
+    cols: _Columns,
+    src: str,
+    invalid_year: str,
+) -> list[str]:
+    """A code used outside its valid years: a DataError, or (``invalid_year="flag"``) a warning."""
     invalid = ~m["valid_year"].to_numpy()
-    if invalid.any():
-        tbl = code_table().set_index("code")
-        pos = int(np.flatnonzero(invalid)[0])
-        c, y = codes.iloc[pos], int(years.iloc[pos])
-        lo, hi = tbl.loc[c, "first_year"], tbl.loc[c, "last_year"]
-        span = f"{'before 1994' if np.isinf(lo) else int(lo)}–{'2024' if np.isinf(hi) else int(hi)}"
-        msg = f"municipality code {c} ({tbl.loc[c, 'name']}) was not in use in {y} (valid {span})"
-        if invalid_year == "error":
-            n_bad = int(invalid.sum())
-            raise DataError(
-                msg + (f"; {n_bad} such rows" if n_bad > 1 else ""),
-                file=src or None,
-                row=file_row(data, pos),
-                column=code,
-            )
-        warnings.append(f"{int(invalid.sum())} row(s) use a code outside its valid years, e.g. {msg}")
+    if not invalid.any():
+        return []
+    tbl = code_table().set_index("code")
+    pos = int(np.flatnonzero(invalid)[0])
+    c, y = codes.iloc[pos], int(years.iloc[pos])
+    lo, hi = tbl.loc[c, "first_year"], tbl.loc[c, "last_year"]
+    span = f"{'before 1994' if np.isinf(lo) else int(lo)}–{'2024' if np.isinf(hi) else int(hi)}"
+    msg = f"municipality code {c} ({tbl.loc[c, 'name']}) was not in use in {y} (valid {span})"
+    if invalid_year == "error":
+        n_bad = int(invalid.sum())
+        raise DataError(
+            msg + (f"; {n_bad} such rows" if n_bad > 1 else ""),
+            file=src or None,
+            row=file_row(data, pos),
+            column=cols.code,
+        )
+    return [f"{int(invalid.sum())} row(s) use a code outside its valid years, e.g. {msg}"]
 
-    is_rest = (m["group"] == REST).to_numpy()
+
+def _rest_and_split_warnings(
+    data: pd.DataFrame,
+    codes: pd.Series,
+    m: pd.DataFrame,
+    is_rest: np.ndarray,
+    cols: _Columns,
+    src: str,
+    rest: str,
+) -> list[str]:
+    """Warnings for split municipalities (``Rest``; a DataError with ``rest="error"``) and Ålesund/Haram."""
+    warnings = []
     if is_rest.any():
         rest_codes = sorted(set(codes[is_rest]))
         if rest == "error":
@@ -290,7 +391,7 @@ def harmonise_municipalities(
                 f"municipalities (SSB group Rest); codes: {', '.join(rest_codes)}",
                 file=src or None,
                 row=file_row(data, pos),
-                column=code,
+                column=cols.code,
             )
         warnings.append(
             f"{int(is_rest.sum())} row(s) with split-municipality codes ({', '.join(rest_codes)}) "
@@ -302,7 +403,11 @@ def harmonise_municipalities(
             f"{int(m['split_flag'].sum())} row(s): {sp['note']}; mapped to {sp['parts'][0]} and flagged "
             f"(split_flag). Use split_policy='stable_unit' for a comparable series."
         )
+    return warnings
 
+
+def _code_report(codes: pd.Series, years: pd.Series, m: pd.DataFrame, rest: str) -> pd.DataFrame:
+    """One row per original code and rule: its name, where it went, in which years, how many rows."""
     report = (
         pd.DataFrame(
             {
@@ -325,34 +430,31 @@ def harmonise_municipalities(
     )
     if rest == "drop":
         report.loc[report["mapped_to"] == REST, "rule"] = "Rest: split municipality, dropped"
+    return report
 
-    changed = int((m["group"].to_numpy() != codes.to_numpy()).sum())
-    log.add(
-        name,
-        "harmonise municipality codes",
-        rows_in=n,
-        rows_out=n,
-        changed=changed,
-        reason=f"{changed} row(s) recoded from historical codes to the 2024 structure (SSB classification 131)",
-        step_nb="harmoniser kommunenummer",
-        reason_nb=f"{changed} rad(er) omkodet fra historiske koder til 2024-inndelingen (SSBs klassifikasjon 131)",
-    )
-    _log_flags(
-        log, name, n, n_rest=int(is_rest.sum()) if rest == "flag" else 0, n_split=int(m["split_flag"].sum())
-    )
 
+def _work_frame(
+    data: pd.DataFrame, codes: pd.Series, years: pd.Series, m: pd.DataFrame, cols: _Columns, src: str
+) -> pd.DataFrame:
+    """Rows keyed by 2024 code and year, values as floats, each rate as numerator/denominator parts.
+
+    A rate without its denominator is a DataError (row, column): it cannot be re-weighted.
+    """
     work = pd.DataFrame(
-        {code: m["group"].to_numpy(), "kommune_name": m["group_name"].to_numpy(), year: years.to_numpy()},
+        {
+            cols.code: m["group"].to_numpy(),
+            "kommune_name": m["group_name"].to_numpy(),
+            cols.year: years.to_numpy(),
+        },
         index=data.index,
     )
-    for c in by:
+    for c in cols.by:
         work[c] = data[c].to_numpy()
     work["source_codes"] = codes.to_numpy()
     work["split_flag"] = m["split_flag"].to_numpy()
-    denominators = list(dict.fromkeys(rates.values()))
-    for c in dict.fromkeys(counts + denominators):
+    for c in cols.summed:
         work[c] = pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float)
-    for r, den in rates.items():
+    for r, den in cols.rates.items():
         rate = pd.to_numeric(data[r], errors="coerce").to_numpy(dtype=float)
         d = work[den].to_numpy()
         lacking = ~np.isnan(rate) & np.isnan(d)
@@ -368,58 +470,50 @@ def harmonise_municipalities(
         work[f"_num_{r}"] = np.where(both, rate * np.where(both, d, 0), 0.0)
         work[f"_den_{r}"] = np.where(both, d, 0.0)
         work[f"_has_{r}"] = both
+    return work
 
-    if rest == "drop" and is_rest.any():
-        work = work.loc[~is_rest]
-        log.add(
-            name,
-            "drop split municipalities (Rest)",
-            rows_in=n,
-            rows_out=len(work),
-            reason="codes of municipalities split between several 2024 municipalities cannot be assigned",
-            step_nb="fjern delte kommuner (Rest)",
-            reason_nb="koder for kommuner som ble delt mellom flere 2024-kommuner, kan ikke fordeles",
-            detail=pd.DataFrame({"position": np.flatnonzero(is_rest), "code": codes[is_rest].to_numpy()}),
-        )
 
-    keys = [code, "kommune_name", year, *by]
+def _drop_rest(
+    work: pd.DataFrame, codes: pd.Series, is_rest: np.ndarray, log: CleaningLog, name: str
+) -> pd.DataFrame:
+    """Drop the rows of split municipalities (``rest="drop"``), logged with their codes as detail."""
+    kept = work.loc[~is_rest]
+    log.add(
+        name,
+        "drop split municipalities (Rest)",
+        rows_in=len(work),
+        rows_out=len(kept),
+        reason="codes of municipalities split between several 2024 municipalities cannot be assigned",
+        step_nb="fjern delte kommuner (Rest)",
+        reason_nb="koder for kommuner som ble delt mellom flere 2024-kommuner, kan ikke fordeles",
+        detail=pd.DataFrame({"position": np.flatnonzero(is_rest), "code": codes[is_rest].to_numpy()}),
+    )
+    return kept
+
+
+def _aggregate(work: pd.DataFrame, data: pd.DataFrame, cols: _Columns) -> pd.DataFrame:
+    """Sum counts and denominators within (2024 code, name, year, by); re-weight each rate."""
+    keys = [cols.code, "kommune_name", cols.year, *cols.by]
     agg: dict[str, tuple[str, object]] = {
         "source_codes": ("source_codes", lambda s: ",".join(sorted(set(s)))),
         "split_flag": ("split_flag", "any"),
     }
-    for c in dict.fromkeys(counts + denominators):
+    for c in cols.summed:
         agg[c] = (c, lambda s: s.sum(min_count=1))
-    for r in rates:
+    for r in cols.rates:
         agg[f"_num_{r}"] = (f"_num_{r}", "sum")
         agg[f"_den_{r}"] = (f"_den_{r}", "sum")
         agg[f"_has_{r}"] = (f"_has_{r}", "any")
     out = work.groupby(keys, as_index=False, sort=True, dropna=False).agg(**agg)
-    for r in rates:
+    for r in cols.rates:
         out[r] = np.where(
             out[f"_has_{r}"] & (out[f"_den_{r}"] > 0),
             out[f"_num_{r}"] / out[f"_den_{r}"].where(out[f"_den_{r}"] > 0),
             np.nan,
         )
         out = out.drop(columns=[f"_num_{r}", f"_den_{r}", f"_has_{r}"])
-    merged_missing = [c for c in counts if work[c].isna().any()]
-    if merged_missing:
-        warnings.append(
-            f"missing values in count column(s) {merged_missing} were treated as absent when summing"
-        )
-    cols = keys + list(dict.fromkeys(counts + denominators)) + list(rates) + ["source_codes", "split_flag"]
-    out = out[cols].reset_index(drop=True)
-    for c in dict.fromkeys(counts + denominators):
+    out = out[keys + cols.summed + list(cols.rates) + ["source_codes", "split_flag"]].reset_index(drop=True)
+    for c in cols.summed:
         if pd.api.types.is_integer_dtype(data[c]) and out[c].notna().all():
             out[c] = out[c].astype("int64")  # keep whole counts whole
-    log.add(
-        name,
-        "aggregate to 2024 municipalities",
-        rows_in=len(work),
-        rows_out=len(out),
-        reason="rows of codes merged into one 2024 municipality combined per year: counts summed, rates "
-        "re-weighted by their denominators",
-        step_nb="slå sammen til 2024-kommuner",
-        reason_nb="koder som inngår i samme 2024-kommune slått sammen per år: antall summert, andeler vektet "
-        "med nevnerne",
-    )
-    return HarmonisedTable(data=out, report=report.reset_index(drop=True), log=log, warnings=tuple(warnings))
+    return out

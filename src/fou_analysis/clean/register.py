@@ -179,6 +179,7 @@ def balanced_panel(
     unit: str,
     time: str,
     times: Sequence[object] | None = None,
+    purpose: tuple[str, str] | None = None,
     log: CleaningLog | None = None,
     source: str = "",
 ) -> pd.DataFrame:
@@ -192,6 +193,9 @@ def balanced_panel(
         Column names.
     times
         The periods every unit must have (default: every period that occurs in ``df``).
+    purpose
+        ``(English, bokmål)`` reason why the analysis needs a balanced panel (e.g. "a balanced
+        panel is needed for synthetic control"); the log's reason then says it.
     log, source
         Cleaning log and file name.
 
@@ -218,6 +222,8 @@ def balanced_panel(
     keep = in_window & df[unit].isin(complete).to_numpy()
     out = df.loc[keep]
     dropped_units = sorted(set(df[unit]) - set(complete), key=str)
+    why = f": {purpose[0]}" if purpose else ""
+    why_nb = f": {purpose[1]}" if purpose else ""
     ensure_log(log).add(
         log_name(src),
         "balanced panel",
@@ -226,6 +232,13 @@ def balanced_panel(
         reason=(
             f"{len(dropped_units)} unit(s) not observed in all {len(want)} periods dropped"
             + ("; rows outside the requested periods dropped" if times is not None else "")
+            + why
+        ),
+        step_nb="balansert panel",
+        reason_nb=(
+            f"{len(dropped_units)} enhet(er) som ikke er observert i alle {len(want)} periodene, fjernet"
+            + ("; rader utenfor de valgte periodene fjernet" if times is not None else "")
+            + why_nb
         ),
         detail=pd.DataFrame({unit: dropped_units}),
     )

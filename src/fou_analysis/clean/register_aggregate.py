@@ -30,8 +30,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -120,21 +121,21 @@ def aggregate_register(
         con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "threads": int(threads)})
         try:
             con.execute(f"SET temp_directory = {_q(os.fspath(temp_directory or tmp))}")
-            return _run(
-                con,
-                files,
-                kind,
-                source,
-                code,
-                period,
-                status,
-                person,
-                by,
-                pos,
-                rest,
-                split_policy,
-                invalid_year,
+            query = _Query(
+                files=tuple(files),
+                kind=kind,
+                source=source,
+                code=code,
+                period=period,
+                status=status,
+                person=person,
+                by=by,
+                positive=tuple(pos),
+                rest=rest,
+                split_policy=split_policy,
+                invalid_year=invalid_year,
             )
+            return _run(con, query)
         finally:
             con.close()
 
@@ -145,37 +146,98 @@ def _locate(con, reader: str, condition: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _run(con, files, kind, source, code, period, status, person, by, pos, rest, split_policy, invalid_year):
-    flist = "[" + ", ".join(_q(f) for f in files) + "]"
-    if kind == "parquet":
-        reader = f"read_parquet({flist}, filename = true)"
-    else:
-        reader = f"read_csv({flist}, header = true, filename = true)"
-    described = con.execute(f"DESCRIBE SELECT * FROM {reader} LIMIT 0").fetchall()
+@dataclass(frozen=True, kw_only=True)
+class _Query:
+    """What :func:`aggregate_register` was asked for: files, columns and the mapping rules."""
+
+    files: tuple[str, ...]
+    kind: str  # "csv" or "parquet"
+    source: str  # the name used in the log
+    code: str
+    period: str
+    status: str
+    person: str
+    by: str  # "year" or "month"
+    positive: tuple[int, ...]
+    rest: str
+    split_policy: str
+    invalid_year: str
+
+    def reader(self, text_code: bool = False) -> str:
+        """DuckDB's reader over the files (with ``filename``); ``text_code`` reads CSV codes as text."""
+        flist = "[" + ", ".join(_q(f) for f in self.files) + "]"
+        if self.kind == "parquet":
+            return f"read_parquet({flist}, filename = true)"
+        types = f", types = {{{_q(self.code)}: 'VARCHAR'}}" if text_code else ""
+        return f"read_csv({flist}, header = true, filename = true{types})"
+
+    @property
+    def raw_code(self) -> str:
+        return f"CAST({_ident(self.code)} AS VARCHAR)"
+
+
+def _run(con: Any, q: _Query) -> tuple[pd.DataFrame, CleaningLog]:
+    """The steps of :func:`aggregate_register` on an open DuckDB connection."""
+    reader, ym = _open(con, q)
+    n_rows = _reduce_to_person_rows(con, q, reader, ym)
+    log = CleaningLog()
+    log.add(
+        q.source,
+        "read register extract",
+        rows_in=n_rows,
+        rows_out=n_rows,
+        reason=f"person-months read with DuckDB from {len(q.files)} file(s)",
+    )
+    combos = _map_codes(con, q, reader)
+    warnings = _check_codes(con, q, reader, combos)
+    combos, n_kept = _log_mapping(log, q, combos, n_rows)
+    out = _aggregate_mapped(con, q, combos)
+    log.add(
+        q.source,
+        "aggregate to 2024 municipality x " + q.by,
+        rows_in=n_kept,
+        rows_out=len(out),
+        reason=f"person-months combined per 2024 municipality and {q.by}; positive status = "
+        f"{', '.join(map(str, q.positive))}",
+    )
+    out.attrs["fou"] = {"source": q.source, "warnings": tuple(warnings)}
+    return out.reset_index(drop=True), log
+
+
+def _open(con: Any, q: _Query) -> tuple[str, str]:
+    """The reader (CSV codes as text, so leading zeros survive) and the SQL for the YYYYMM month.
+
+    A column the arguments name that the files lack is a SpecificationError listing the columns.
+    """
+    described = con.execute(f"DESCRIBE SELECT * FROM {q.reader()} LIMIT 0").fetchall()
     types = {row[0]: str(row[1]).upper() for row in described}
-    for arg, col in (("code", code), ("period", period), ("status", status), ("person", person)):
+    for arg in ("code", "period", "status", "person"):
+        col = getattr(q, arg)
         if col not in types:
             cols = ", ".join(k for k in types if k != "filename")
             raise SpecificationError(
-                f"column {col!r} (argument {arg!r}) not found in {source}; columns: {cols}"
+                f"column {col!r} (argument {arg!r}) not found in {q.source}; columns: {cols}"
             )
-    if kind == "csv":
-        # Read the code as text so that leading zeros survive ("0301").
-        reader = f"read_csv({flist}, header = true, filename = true, types = {{{_q(code)}: 'VARCHAR'}})"
-    c, p, s, i = _ident(code), _ident(period), _ident(status), _ident(person)
-    if any(t in types[period] for t in ("DATE", "TIMESTAMP")):
+    p = _ident(q.period)
+    if any(t in types[q.period] for t in ("DATE", "TIMESTAMP")):
         ym = f"(year({p}) * 100 + month({p}))"
     else:
         ym = f"TRY_CAST({p} AS BIGINT)"
-    raw = f"CAST({c} AS VARCHAR)"
-    pos_list = ", ".join(str(v) for v in pos) or "NULL"
+    return q.reader(text_code=q.kind == "csv"), ym
+
+
+def _reduce_to_person_rows(con: Any, q: _Query, reader: str, ym: str) -> int:
+    """One pass over the extract into the temp table ``pm``: one row per (code as written, year
+    [, month], person) with its month counts. Returns the number of person-months read; a period
+    that is not ``YYYYMM`` is a DataError naming the file. Codes are normalised and mapped
+    afterwards, on the few distinct codes."""
+    s, i = _ident(q.status), _ident(q.person)
+    pos_list = ", ".join(str(v) for v in q.positive) or "NULL"
     bad_period = f"({ym} IS NULL OR {ym} % 100 NOT BETWEEN 1 AND 12)"
-    month_key = f", CAST({ym} % 100 AS INTEGER) AS month" if by == "month" else ""
-    # One pass over the extract: reduce person-months to one row per (code as written, year
-    # [, month], person). Codes are normalised and mapped afterwards on the few distinct codes.
+    month_key = f", CAST({ym} % 100 AS INTEGER) AS month" if q.by == "month" else ""
     con.execute(
         f"""CREATE TEMP TABLE pm AS
-        SELECT {raw} AS raw_code, CAST({ym} // 100 AS INTEGER) AS year{month_key}, {i} AS person,
+        SELECT {q.raw_code} AS raw_code, CAST({ym} // 100 AS INTEGER) AS year{month_key}, {i} AS person,
                count(*) AS months,
                count(*) FILTER (WHERE CAST({s} AS INTEGER) IN ({pos_list})) AS positive,
                count(*) FILTER (WHERE {s} IS NULL) AS unknown,
@@ -186,31 +248,34 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
     n_rows, n_bad_period = int(n_rows or 0), int(n_bad_period or 0)
     if n_bad_period:
         f = _locate(con, reader, bad_period)
-        raise DataError(f"{n_bad_period} row(s) whose period is not a month as YYYYMM", file=f, column=period)
-    log = CleaningLog()
-    log.add(
-        source,
-        "read register extract",
-        rows_in=n_rows,
-        rows_out=n_rows,
-        reason=f"person-months read with DuckDB from {len(files)} file(s)",
-    )
+        raise DataError(
+            f"{n_bad_period} row(s) whose period is not a month as YYYYMM", file=f, column=q.period
+        )
+    return n_rows
 
+
+def _map_codes(con: Any, q: _Query, reader: str) -> pd.DataFrame:
+    """Each distinct (code as written, year) with its person-months ``n`` and its 2024 mapping."""
     combos = con.execute("SELECT raw_code, year, sum(months) AS n FROM pm GROUP BY ALL").df()
     if combos["raw_code"].isna().any():
         n_null = int(combos.loc[combos["raw_code"].isna(), "n"].sum())
         raise DataError(
             f"{n_null} row(s) without a municipality code",
-            file=_locate(con, reader, f"{c} IS NULL"),
-            column=code,
+            file=_locate(con, reader, f"{_ident(q.code)} IS NULL"),
+            column=q.code,
         )
     combos["code"] = normalise_codes(combos["raw_code"].astype(object))
-    m = map_codes(combos["code"], combos["year"], split_policy=split_policy)
-    combos = pd.concat([combos, m], axis=1)
+    m = map_codes(combos["code"], combos["year"], split_policy=q.split_policy)
+    return pd.concat([combos, m], axis=1)
+
+
+def _check_codes(con: Any, q: _Query, reader: str, combos: pd.DataFrame) -> list[str]:
+    """Unknown codes, codes outside their valid years and (``rest="error"``) split municipalities
+    are DataErrors naming the code and the file; with ``invalid_year="flag"`` a warning instead."""
 
     def where(rows: pd.DataFrame) -> str | None:
         values = ", ".join(_q(v) for v in rows["raw_code"].unique()[:50])
-        return _locate(con, reader, f"{raw} IN ({values})")
+        return _locate(con, reader, f"{q.raw_code} IN ({values})")
 
     if not combos["known"].all():
         bad = combos[~combos["known"]].sort_values("n", ascending=False)
@@ -218,7 +283,7 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
             f"municipality code {bad['code'].iloc[0]!r} is not in SSB's table of codes 1994–2024 "
             f"({int(bad['n'].sum())} row(s); codes: {', '.join(sorted(set(bad['code']))[:10])})",
             file=where(bad.iloc[:1]),
-            column=code,
+            column=q.code,
         )
     warnings = []
     if not combos["valid_year"].all():
@@ -227,21 +292,30 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
             f"municipality code {bad['code'].iloc[0]} was not in use in {int(bad['year'].iloc[0])} "
             f"({int(bad['n'].sum())} row(s) with codes outside their valid years)"
         )
-        if invalid_year == "error":
-            raise DataError(msg, file=where(bad.iloc[:1]), column=code)
+        if q.invalid_year == "error":
+            raise DataError(msg, file=where(bad.iloc[:1]), column=q.code)
         warnings.append(msg)
     is_rest = combos["group"] == REST
-    if is_rest.any() and rest == "error":
+    if is_rest.any() and q.rest == "error":
         bad = combos[is_rest]
         raise DataError(
             f"municipality code {bad['code'].iloc[0]} belongs to a split municipality (SSB group Rest); "
             f"{int(bad['n'].sum())} row(s), codes {', '.join(sorted(set(bad['code'])))}",
             file=where(bad.iloc[:1]),
-            column=code,
+            column=q.code,
         )
+    return warnings
+
+
+def _log_mapping(log: CleaningLog, q: _Query, combos: pd.DataFrame, n_rows: int) -> tuple[pd.DataFrame, int]:
+    """Log the recoding and the flags; drop split municipalities when ``rest="drop"``.
+
+    Returns the mapping rows kept and the number of person-months they hold.
+    """
+    is_rest = combos["group"] == REST
     changed = int(combos.loc[combos["group"] != combos["code"], "n"].sum())
     log.add(
-        source,
+        q.source,
         "harmonise municipality codes",
         rows_in=n_rows,
         rows_out=n_rows,
@@ -250,22 +324,26 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
     )
     _log_flags(
         log,
-        source,
+        q.source,
         n_rows,
-        n_rest=int(combos.loc[is_rest, "n"].sum()) if rest == "flag" else 0,
+        n_rest=int(combos.loc[is_rest, "n"].sum()) if q.rest == "flag" else 0,
         n_split=int(combos.loc[combos["split_flag"], "n"].sum()),
     )
-    n_kept = n_rows
-    if is_rest.any() and rest == "drop":
-        n_kept = n_rows - int(combos.loc[is_rest, "n"].sum())
-        log.add(
-            source,
-            "drop split municipalities (Rest)",
-            rows_in=n_rows,
-            rows_out=n_kept,
-            reason=f"codes {', '.join(sorted(set(combos.loc[is_rest, 'code'])))} cannot be assigned to one 2024 municipality",
-        )
-        combos = combos[~is_rest]
+    if not (is_rest.any() and q.rest == "drop"):
+        return combos, n_rows
+    n_kept = n_rows - int(combos.loc[is_rest, "n"].sum())
+    log.add(
+        q.source,
+        "drop split municipalities (Rest)",
+        rows_in=n_rows,
+        rows_out=n_kept,
+        reason=f"codes {', '.join(sorted(set(combos.loc[is_rest, 'code'])))} cannot be assigned to one 2024 municipality",
+    )
+    return combos[~is_rest], n_kept
+
+
+def _aggregate_mapped(con: Any, q: _Query, combos: pd.DataFrame) -> pd.DataFrame:
+    """Join ``pm`` to the code mapping in DuckDB and aggregate per 2024 municipality and year (month)."""
     mapping = pd.DataFrame(
         {
             "raw_code": combos["raw_code"].astype(str).to_numpy(),
@@ -276,7 +354,7 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
         }
     )
     con.register("code_map", mapping)
-    time_keys = "p.year" if by == "year" else "p.year, p.month"
+    time_keys = "p.year" if q.by == "year" else "p.year, p.month"
     out = con.execute(
         f"""SELECT m.grp AS grp, m.grp_name AS grp_name, {time_keys},
                    sum(p.months) AS person_months,
@@ -291,19 +369,10 @@ def _run(con, files, kind, source, code, period, status, person, by, pos, rest, 
     out["source_codes"] = [src_codes.get((g, y), "") for g, y in zip(out["grp"], out["year"], strict=True)]
     known = out["person_months"] - out["unknown_status_months"]
     out["share_positive"] = np.where(known > 0, out["positive_months"] / known.where(known > 0), np.nan)
-    out = out.rename(columns={"grp": code, "grp_name": "kommune_name"})
-    if by == "month":
-        out.insert(2, period, out["year"] * 100 + out["month"])
-    keys = [code, "kommune_name", "year"] + (["month", period] if by == "month" else [])
+    out = out.rename(columns={"grp": q.code, "grp_name": "kommune_name"})
+    if q.by == "month":
+        out.insert(2, q.period, out["year"] * 100 + out["month"])
+    keys = [q.code, "kommune_name", "year"] + (["month", q.period] if q.by == "month" else [])
     counts = ["person_months", "persons", "positive_months", "unknown_status_months"]
     out = out[keys + counts + ["share_positive", "source_codes", "split_flag"]]
-    out = out.astype({**dict.fromkeys(counts, "int64"), "year": "int64", "split_flag": bool})
-    log.add(
-        source,
-        "aggregate to 2024 municipality x " + by,
-        rows_in=n_kept,
-        rows_out=len(out),
-        reason=f"person-months combined per 2024 municipality and {by}; positive status = {', '.join(map(str, pos))}",
-    )
-    out.attrs["fou"] = {"source": source, "warnings": tuple(warnings)}
-    return out.reset_index(drop=True), log
+    return out.astype({**dict.fromkeys(counts, "int64"), "year": "int64", "split_flag": bool})

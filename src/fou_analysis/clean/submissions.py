@@ -1,7 +1,8 @@
 """Survey submissions as they really arrive: test answers and duplicate submissions.
 
-* :func:`drop_test_submissions` removes rows the team sent while testing the form (a mask, or a
-  regular expression matched against one column such as a comment or an e-mail field).
+* :func:`drop_test_submissions` removes rows the team sent while testing the form (a mask, a
+  regular expression matched against one column such as a comment or an e-mail field, or the
+  test identifiers a plan lists).
 * :func:`detect_duplicates` keeps one submission per respondent and wave. Web forms let people
   submit twice (a half-filled form, then the full one; a double click). Rule: among the
   submissions with the same identifiers, keep the *last complete* one — complete meaning no
@@ -16,7 +17,7 @@ positions attached as detail for the audit trail.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,17 +27,46 @@ from fou_analysis.clean.log import CleaningLog
 from fou_analysis.exceptions import SpecificationError
 
 
+def matches_ids(df: pd.DataFrame, column: str, ids: Sequence[Any] | None) -> pd.Series:
+    """Rows whose ``column`` is one of the identifiers ``ids`` (e.g. a plan's ``test_ids``).
+
+    When the column was pseudonymised as the file was read (listed in
+    ``attrs["fou"]["pseudonymised"]``), ``ids`` are pseudonymised with the same key first; else
+    both sides are normalised as identifiers, so ``12345678901`` matches ``"123 456 789 01"`` or
+    ``12345678901.0``. Missing cells never match.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["123 456 789 01", "L-1", None]})
+    >>> matches_ids(df, "id", [12345678901]).tolist()
+    [True, False, False]
+    """
+    from fou_analysis import privacy
+
+    ids = list(ids or [])
+    if not ids:
+        return pd.Series(False, index=df.index)
+    meta = df.attrs.get("fou", {})
+    if isinstance(meta, dict) and column in meta.get("pseudonymised", ()):
+        wanted = {p for p in privacy.pseudonymise(ids, privacy.key_from_env()) if p is not None}
+        return df[column].isin(wanted).fillna(False).astype(bool)
+    wanted = {n for n in map(privacy.normalise_id, ids) if n is not None}
+    return df[column].map(privacy.normalise_id).isin(wanted).astype(bool)
+
+
 def drop_test_submissions(
     df: pd.DataFrame,
     *,
     mask: pd.Series | np.ndarray | Sequence[bool] | None = None,
     column: str | None = None,
     pattern: str | None = None,
+    ids: Sequence[Any] | None = None,
+    drop_missing: bool = False,
     case: bool = False,
     log: CleaningLog | None = None,
     source: str = "",
 ) -> pd.DataFrame:
-    """Drop test submissions, given either a boolean ``mask`` or a regex ``pattern`` on ``column``.
+    """Drop test submissions: a boolean ``mask``, a regex ``pattern`` or test ``ids`` in ``column``.
 
     Parameters
     ----------
@@ -47,6 +77,13 @@ def drop_test_submissions(
     column, pattern
         Alternatively: drop rows whose ``column`` matches the regular expression ``pattern``
         (e.g. ``column="kommentar", pattern=r"\\btest\\b"``); missing cells never match.
+    ids
+        Alternatively: drop rows whose ``column`` is one of these identifiers (e.g. a plan's
+        ``test_ids``), matched as :func:`matches_ids` does (pseudonymised first when ``column``
+        was pseudonymised as the file was read).
+    drop_missing
+        With ``ids``: also drop rows whose ``column`` is missing (a submission no one can be
+        linked to).
     case
         Whether the pattern is case-sensitive (default: not).
     log, source
@@ -64,16 +101,28 @@ def drop_test_submissions(
     [2, 3]
     """
     src = source_of(df, source)
-    if (mask is None) == (pattern is None):
-        raise SpecificationError("give either mask= or column= with pattern=, not both or neither")
-    if mask is not None:
+    if sum(x is not None for x in (mask, pattern, ids)) != 1:
+        raise SpecificationError(
+            "give one of mask=, column= with pattern=, or column= with ids= (not several, not none)"
+        )
+    if ids is not None:
+        if column is None:
+            raise SpecificationError("ids= needs column=")
+        require_columns(df, [column], source=src, argument="column")
+        hit = matches_ids(df, column, ids)
+        if drop_missing:
+            hit |= df[column].isna()
+        drop = hit.to_numpy(dtype=bool)
+        how = f"{column} is a listed test identifier" + (" or missing" if drop_missing else "")
+        how_nb = f"{column} er en oppgitt testidentifikator" + (" eller mangler" if drop_missing else "")
+    elif mask is not None:
         if isinstance(mask, pd.Series):
             drop = mask.reindex(df.index).fillna(False).astype(bool).to_numpy()
         else:
             drop = np.asarray(mask, dtype=bool)
             if drop.shape != (len(df),):
                 raise SpecificationError(f"mask has {drop.shape[0]} values, the data {len(df)} rows")
-        how = "rows marked by the mask"
+        how, how_nb = "rows marked by the mask", "rader merket av masken"
     else:
         if column is None:
             raise SpecificationError("pattern= needs column=")
@@ -86,6 +135,7 @@ def drop_test_submissions(
             & df[column].notna().to_numpy()
         )
         how = f"column {column!r} matches {pattern!r}"
+        how_nb = f"kolonnen {column!r} passer med {pattern!r}"
     out = df.loc[~drop]
     ensure_log(log).add(
         log_name(src),
@@ -94,7 +144,7 @@ def drop_test_submissions(
         rows_out=len(out),
         reason=f"test submissions: {how}",
         step_nb="fjern testsvar",
-        reason_nb=f"testsvar: {how}",
+        reason_nb=f"testsvar: {how_nb}",
         detail=pd.DataFrame({"position": np.flatnonzero(drop)}),
     )
     return out

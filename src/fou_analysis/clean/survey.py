@@ -34,7 +34,7 @@ together.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -338,4 +338,125 @@ def score_instrument(
     for col in inst.items:
         out[col] = block[col]
     out[inst.name] = score.astype("float64")
+    return out
+
+
+def set_missing_codes(
+    df: pd.DataFrame,
+    codes: Mapping[str, Sequence[Any]],
+    *,
+    log: CleaningLog | None = None,
+    source: str = "",
+) -> pd.DataFrame:
+    """Set answer codes that mean "don't know" / "not relevant" to missing, column by column.
+
+    The single-question counterpart of rule 1 of :func:`score_instrument` (which does the same
+    for a scale's items): for questions that are not items of an instrument, each with its own
+    codes. One log entry per column, ``changed`` = cells set missing.
+
+    Parameters
+    ----------
+    df
+        Survey table (not modified).
+    codes
+        ``{column: [code, ...]}``, e.g. ``{"aktivitet_dager": [-1], "utgift_spart": [9]}``.
+    log, source
+        Cleaning log and file name (default ``attrs['fou']['source']``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the codes set to NaN.
+
+    Examples
+    --------
+    >>> set_missing_codes(pd.DataFrame({"q": [1, 9, 3]}), {"q": [9]})["q"].tolist()
+    [1.0, nan, 3.0]
+    """
+    src = source_of(df, source)
+    require_columns(df, list(codes), source=src, argument="codes")
+    log = ensure_log(log)
+    out = df.copy()
+    for col, col_codes in codes.items():
+        hit = out[col].isin(col_codes)
+        out.loc[hit, col] = np.nan
+        log.add(
+            log_name(src),
+            f"missing codes in {col}",
+            rows_in=len(out),
+            rows_out=len(out),
+            changed=int(hit.sum()),
+            reason=f"codes {col_codes} mean 'don't know' → missing",
+            step_nb=f"koder for manglende svar i {col}",
+            reason_nb=f"kodene {col_codes} betyr «vet ikke» → manglende",
+        )
+    return out
+
+
+def set_out_of_range_missing(
+    df: pd.DataFrame,
+    ranges: Mapping[str, tuple[float, float] | Sequence[float]],
+    *,
+    log: CleaningLog | None = None,
+    source: str = "",
+) -> pd.DataFrame:
+    """Set values outside each column's ``[low, high]`` to missing (range check), column by column.
+
+    The single-question counterpart of rule 2 of :func:`score_instrument`. A cell that is not a
+    number is an error (file, row, column), not silently missing. One log entry per column,
+    ``changed`` = cells set missing.
+
+    Parameters
+    ----------
+    df
+        Survey table (not modified).
+    ranges
+        ``{column: (low, high)}``, bounds included, e.g. ``{"aktivitet_dager": (0, 7)}``.
+    log, source
+        Cleaning log and file name (default ``attrs['fou']['source']``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; the checked columns are numeric, out-of-range values NaN.
+
+    Raises
+    ------
+    DataError
+        A cell in a checked column is not a number.
+
+    Examples
+    --------
+    >>> set_out_of_range_missing(pd.DataFrame({"d": [0, 8, 7]}), {"d": (0, 7)})["d"].tolist()
+    [0.0, nan, 7.0]
+    """
+    src = source_of(df, source)
+    require_columns(df, list(ranges), source=src, argument="ranges")
+    log = ensure_log(log)
+    out = df.copy()
+    for col, bounds in ranges.items():
+        lo, hi = bounds
+        s = out[col]
+        v = pd.to_numeric(s, errors="coerce")
+        not_number = s.notna().to_numpy() & v.isna().to_numpy()
+        if not_number.any():
+            pos = int(np.flatnonzero(not_number)[0])
+            raise DataError(
+                f"value {s.iloc[pos]!r} is not a number (range check {lo}–{hi})",
+                file=src or None,
+                row=file_row(df, pos),
+                column=col,
+            )
+        bad = v.notna() & ((v < lo) | (v > hi))
+        out[col] = v.where(~bad)
+        log.add(
+            log_name(src),
+            f"range check {col}",
+            rows_in=len(out),
+            rows_out=len(out),
+            changed=int(bad.sum()),
+            reason=f"outside {lo}–{hi} → missing",
+            step_nb=f"verdikontroll {col}",
+            reason_nb=f"utenfor {lo}–{hi} → manglende",
+        )
     return out

@@ -14,6 +14,7 @@ from fou_analysis.pipeline.recipes import RECIPES, get_recipe, recipe
 from fou_analysis.pipeline.stages import (
     Prepared,
     ValueOutputs,
+    compute_reliability,
     data_sources,
     estimate,
     instrument_reliability,
@@ -35,6 +36,7 @@ __all__ = [
     "Prepared",
     "ValueOutputs",
     "barometer",
+    "compute_reliability",
     "data_sources",
     "estimate",
     "get_recipe",

@@ -325,11 +325,20 @@ class Evaluation:
                 row=self.row_of(pos),
                 column=ast.unparse(node.args[0]),
             )
-        per = pd.Series(period.to_numpy(dtype=float), index=self.frame.index)
-        first = per.where(s == 1).groupby(unit.to_numpy()).transform("min").fillna(0.0)
-        if (first == first.round()).all():
-            return first.astype("int64")
-        return first
+        from fou_analysis.clean import first_treated
+
+        # a missing flag counts as not treated in that period (the grammar's rule for notna())
+        flags = pd.DataFrame(
+            {"unit": unit.to_numpy(), "period": period.to_numpy(), "flag": (s == 1).to_numpy()}
+        )
+        per_unit = first_treated(
+            flags, person="unit", period="period", treated_flag="flag", source=self.file or ""
+        )
+        first = pd.Series(per_unit["first_treated"].to_numpy(), index=per_unit["unit"].to_numpy())
+        out = pd.Series(unit.map(first).to_numpy(dtype=float), index=self.frame.index)
+        if (out == out.round()).all():
+            return out.astype("int64")
+        return out
 
     def row_of(self, position: int) -> int | None:
         """File row of the frame row at ``position`` (None when unknown)."""

@@ -1,11 +1,11 @@
 """Result objects handed between notebooks, signed so that no planted file can run code.
 
 The notebooks of a case hand their results on through ``data/processed/<case>/``: tables as
-parquet (data only), and the full result objects (``cleaning``, ``effects``, ``value``) as
-pickles, because the report plots from them and needs every design-specific field. Unpickling
-runs code named in the file, so a pickle planted in ``data/processed/`` (copied from elsewhere,
-received in a zip, written by another user of a shared folder) would run that code when the
-next notebook or the portfolio loads it.
+parquet (data only), and the full result objects (``cleaning``, ``reliability``, ``effects``,
+``value``) as pickles, because the report plots from them and needs every design-specific field.
+Unpickling runs code named in the file, so a pickle planted in ``data/processed/`` (copied from
+elsewhere, received in a zip, written by another user of a shared folder) would run that code
+when the next notebook or the portfolio loads it.
 
 Choice: **HMAC-signed pickles**, not a code-free serialisation. Serialising every result type
 (nine designs with their own result subclasses, nested diagnostics, tables and arrays; the value

@@ -2,10 +2,13 @@
 
 A case plan lists its processed tables as ``{id, recipe, sources, params}``; each recipe here
 takes the source frames (already read by :mod:`fou_analysis.io`), the params and the
-:class:`~fou_analysis.clean.CleaningLog`, and returns one tidy frame. Recipes only compose
-functions from :mod:`fou_analysis.clean`; every row they drop or value they change is logged
-with its reason. Add a recipe for a new kind of data by writing a function and registering it
-with :func:`recipe`.
+:class:`~fou_analysis.clean.CleaningLog`, and returns one tidy frame. Recipes compose functions
+from :mod:`fou_analysis.clean` (test submissions, duplicates, missing codes, range checks,
+scores, linked waves, first treatment, balanced panels, municipality harmonisation) and add only
+what is specific to one kind of data (which dates are impossible, how a period is numbered);
+their own filters go through :func:`fou_analysis.clean.keep_rows`, so every row they drop or
+value they change is logged with its reason, in English and bokmål. Add a recipe for a new kind
+of data by writing a function and registering it with :func:`recipe`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis import clean
 from fou_analysis.clean import CleaningLog
+from fou_analysis.clean.survey import as_instrument
 from fou_analysis.exceptions import DataError, SpecificationError
 
 Recipe = Callable[[Mapping[str, pd.DataFrame], Mapping[str, Any], CleaningLog], pd.DataFrame]
@@ -66,46 +71,6 @@ def _dates(s: pd.Series, source: str, column: str) -> pd.Series:
     return out
 
 
-def _matches_ids(df: pd.DataFrame, column: str, ids: Any) -> pd.Series:
-    """Rows whose ``column`` is one of the identifiers ``ids`` a plan names (e.g. ``test_ids``).
-
-    When the column was pseudonymised as the file was read, the plan's identifiers are
-    pseudonymised with the same key first; both sides are normalised as identifiers, so
-    ``12345678901`` in the plan matches ``"123 456 789 01"`` or ``12345678901.0`` in the data.
-    """
-    from fou_analysis import privacy
-
-    ids = list(ids or [])
-    if not ids:
-        return pd.Series(False, index=df.index)
-    meta = df.attrs.get("fou", {})
-    if isinstance(meta, dict) and column in meta.get("pseudonymised", ()):
-        wanted = {p for p in privacy.pseudonymise(ids, privacy.key_from_env()) if p is not None}
-        return df[column].isin(wanted).fillna(False).astype(bool)
-    wanted = {n for n in map(privacy.normalise_id, ids) if n is not None}
-    return df[column].map(privacy.normalise_id).isin(wanted).astype(bool)
-
-
-def _keep(
-    df: pd.DataFrame, keep: Any, log: CleaningLog, source: str, step: tuple[str, str], reason: tuple[str, str]
-) -> pd.DataFrame:
-    """Keep the rows where ``keep`` is true and log the rest as dropped, with the reason.
-
-    ``step`` and ``reason`` are ``(English, Norwegian)`` pairs for the reports.
-    """
-    out = df.loc[keep]
-    log.add(
-        source,
-        step[0],
-        rows_in=len(df),
-        rows_out=len(out),
-        reason=reason[0],
-        step_nb=step[1],
-        reason_nb=reason[1],
-    )
-    return out
-
-
 def _snake(name: str) -> str:
     table = str.maketrans({"å": "a", "ø": "o", "æ": "ae", "Å": "a", "Ø": "o", "Æ": "ae", "-": "_", " ": "_"})
     return name.translate(table).lower()
@@ -123,22 +88,22 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
         utlant=_dates(df["utlant"], source, "Utlånt"), levert=_dates(df["levert"], source, "Levert")
     )
     dup = df.duplicated(keep="first")
-    df = _keep(
+    df = clean.keep_rows(
         df,
         ~dup,
-        log,
-        source,
-        ("drop exact duplicate rows", "fjern identiske rader"),
-        ("the same loan exported twice", "samme utlån eksportert to ganger"),
+        step=("drop exact duplicate rows", "fjern identiske rader"),
+        reason=("the same loan exported twice", "samme utlån eksportert to ganger"),
+        log=log,
+        source=source,
     )
     bad = df["levert"].notna() & (df["levert"] < df["utlant"])
-    df = _keep(
+    df = clean.keep_rows(
         df,
         ~bad,
-        log,
-        source,
-        ("drop loans returned before they were lent", "fjern utlån levert før de ble lånt ut"),
-        ("Levert before Utlånt (registration error)", "Levert før Utlånt (registreringsfeil)"),
+        step=("drop loans returned before they were lent", "fjern utlån levert før de ble lånt ut"),
+        reason=("Levert before Utlånt (registration error)", "Levert før Utlånt (registreringsfeil)"),
+        log=log,
+        source=source,
     )
     return df.reset_index(drop=True)
 
@@ -153,16 +118,16 @@ def monthly_counts(
     months = pd.period_range(params["start"], params["end"], freq="M")
     per = loans[date].dt.to_period("M")
     inside = per.isin(months)
-    _keep(
+    clean.keep_rows(
         loans,
         inside,
-        log,
-        _source_name(next(iter(src.values())), "loans"),
-        ("keep loans inside the study period", "behold utlån i studieperioden"),
-        (
+        step=("keep loans inside the study period", "behold utlån i studieperioden"),
+        reason=(
             f"loan date outside {params['start']}–{params['end']}",
             f"utlånsdato utenfor {params['start']}–{params['end']}",
         ),
+        log=log,
+        source=_source_name(next(iter(src.values())), "loans"),
     )
     counts = per[inside].value_counts().reindex(months, fill_value=0).sort_index()
     return pd.DataFrame({"month": counts.index.to_timestamp(), "loans": counts.to_numpy(dtype=float)})
@@ -172,9 +137,14 @@ def monthly_counts(
 def survey_waves(
     src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
 ) -> pd.DataFrame:
-    """Stack survey waves: drop test and duplicate submissions, set missing codes and out-of-range to NaN."""
-    from fou_analysis import clean
+    """Stack survey waves: drop test and duplicate submissions, set missing codes and out-of-range to NaN.
 
+    Each step is :mod:`fou_analysis.clean`'s (:func:`~fou_analysis.clean.drop_test_submissions`
+    with the plan's ``test_ids``, :func:`~fou_analysis.clean.detect_duplicates`,
+    :func:`~fou_analysis.clean.set_missing_codes`,
+    :func:`~fou_analysis.clean.set_out_of_range_missing`), per wave. ``missing_codes`` and
+    ``ranges`` name questions that a wave may lack (asked only at follow-up): those are skipped.
+    """
     waves: Mapping[str, str] = params["waves"]
     id_col = params.get("id", "pseudonym")
     parts = []
@@ -183,51 +153,19 @@ def survey_waves(
         _require(df, [id_col], source)
         df = df.copy()
         df[id_col] = df[id_col].astype("string").str.strip()
-        test = _matches_ids(df, id_col, params.get("test_ids", [])) | df[id_col].isna()
-        df = _keep(
-            df,
-            ~test,
-            log,
-            source,
-            ("drop test submissions", "fjern testsvar"),
-            ("marked as test or without pseudonym", "merket som test eller uten pseudonym"),
+        df = clean.drop_test_submissions(
+            df, column=id_col, ids=params.get("test_ids", []), drop_missing=True, log=log, source=source
         )
         order = "$created" if "$created" in df.columns else None
         df = clean.detect_duplicates(
             df, id_cols=[id_col], time_col=order, keep="last", log=log, source=source
         )
-        for col, codes in dict(params.get("missing_codes", {})).items():
-            if col in df.columns:
-                hit = df[col].isin(codes)
-                df.loc[hit, col] = np.nan
-                log.add(
-                    source,
-                    f"missing codes in {col}",
-                    rows_in=len(df),
-                    rows_out=len(df),
-                    changed=int(hit.sum()),
-                    reason=f"codes {codes} mean 'don't know' → missing",
-                    step_nb=f"koder for manglende svar i {col}",
-                    reason_nb=f"kodene {codes} betyr «vet ikke» → manglende",
-                )
-        for col, (lo, hi) in dict(params.get("ranges", {})).items():
-            if col in df.columns:
-                v = pd.to_numeric(df[col], errors="coerce")
-                bad = v.notna() & ((v < lo) | (v > hi))
-                df[col] = v.where(~bad)
-                log.add(
-                    source,
-                    f"range check {col}",
-                    rows_in=len(df),
-                    rows_out=len(df),
-                    changed=int(bad.sum()),
-                    reason=f"outside {lo}–{hi} → missing",
-                    step_nb=f"verdikontroll {col}",
-                    reason_nb=f"utenfor {lo}–{hi} → manglende",
-                )
+        codes = {c: v for c, v in dict(params.get("missing_codes", {})).items() if c in df.columns}
+        df = clean.set_missing_codes(df, codes, log=log, source=source)
+        ranges = {c: v for c, v in dict(params.get("ranges", {})).items() if c in df.columns}
+        df = clean.set_out_of_range_missing(df, ranges, log=log, source=source)
         parts.append(df.assign(wave=waves[raw_id]))
-    out = pd.concat(parts, ignore_index=True)
-    return out
+    return pd.concat(parts, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- Noen AS
@@ -252,13 +190,13 @@ def service_records(
         years=(stop - start).dt.days / 365.25,
     )
     bad = out["years"].isna() | (out["years"] <= 0)
-    out = _keep(
+    out = clean.keep_rows(
         out,
         ~bad,
-        log,
-        source,
-        ("drop records with no positive follow-up time", "fjern forløp uten oppfølgingstid"),
-        ("end or admission on/before start date", "slutt eller innleggelse på/før startdato"),
+        step=("drop records with no positive follow-up time", "fjern forløp uten oppfølgingstid"),
+        reason=("end or admission on/before start date", "slutt eller innleggelse på/før startdato"),
+        log=log,
+        source=source,
     )
     return out.reset_index(drop=True)
 
@@ -268,8 +206,6 @@ def carer_change(
     src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
 ) -> pd.DataFrame:
     """Carer survey: score instruments per wave, link intake and follow-up, add covariates."""
-    from fou_analysis import clean
-
     survey, services = src.values()
     source = _source_name(survey, "carer_survey")
     id_col, wave = params.get("id", "pseudonym"), params.get("wave", "wave")
@@ -277,44 +213,40 @@ def carer_change(
     scored = survey.copy()
     names = []
     for spec in params["instruments"]:
-        inst = clean.Instrument(**spec) if not isinstance(spec, clean.Instrument) else spec
+        inst = as_instrument(spec)
         scored = clean.score_instrument(scored, inst, log=log, source=source)
         names.append(inst.name)
     w = pd.to_numeric(scored[wave], errors="coerce")
     pre = scored.loc[w == params.get("baseline_wave", 1), [id_col, *names]]
     post = scored.loc[w == params.get("followup_wave", 2), [id_col, *names]]
-    linked = clean.link_waves(pre, post, id_col=id_col, log=log, source=source)
-    paired = linked.paired if hasattr(linked, "paired") else linked
+    paired = clean.link_waves(pre, post, id_col=id_col, log=log, source=source).paired
     out = pd.DataFrame({id_col: paired[id_col]})
     for nme in names:
-        out[f"{nme}_t0"] = paired[f"{nme}_pre"] if f"{nme}_pre" in paired else paired[f"{nme}_x"]
-        out[f"{nme}_t1"] = paired[f"{nme}_post"] if f"{nme}_post" in paired else paired[f"{nme}_y"]
+        out[f"{nme}_t0"] = paired[f"{nme}_pre"]
+        out[f"{nme}_t1"] = paired[f"{nme}_post"]
         out[f"{nme}_change"] = out[f"{nme}_t1"] - out[f"{nme}_t0"]
     changes = [f"{nme}_change" for nme in names]
-    out = _keep(
+    out = clean.keep_rows(
         out,
         out[changes].notna().any(axis=1),
-        log,
-        source,
-        ("drop carers without a follow-up score", "fjern pårørende uten skåre ved oppfølging"),
-        (
+        step=("drop carers without a follow-up score", "fjern pårørende uten skåre ved oppfølging"),
+        reason=(
             "no answer at follow-up, or too few items answered for any score",
             "ikke svart ved oppfølging, eller for få ledd besvart til en skåre",
         ),
+        log=log,
+        source=source,
     )
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
-    n = len(out)
-    out = out.merge(svc, on=id_col, how="inner", validate="one_to_one")
-    log.add(
-        source,
-        "link to service records",
-        rows_in=n,
-        rows_out=len(out),
-        reason="pseudonym not found in service records",
-        step_nb="koble til tjenestedata",
-        reason_nb="pseudonym finnes ikke i tjenestedata",
+    out = clean.keep_rows(
+        out,
+        out[id_col].isin(svc[id_col]),
+        step=("link to service records", "koble til tjenestedata"),
+        reason=("pseudonym not found in service records", "pseudonym finnes ikke i tjenestedata"),
+        log=log,
+        source=source,
     )
-    return out
+    return out.merge(svc, on=id_col, how="inner", validate="one_to_one")
 
 
 # --------------------------------------------------------------------------- Friskgården
@@ -336,13 +268,13 @@ def register_panel(
     _require(register, [person, period, status], source)
     ym = pd.to_numeric(register[period], errors="coerce")
     ok = ym.between(190001, 210012) & ((ym % 100).between(1, 12))
-    reg = _keep(
+    reg = clean.keep_rows(
         register,
         ok,
-        log,
-        source,
-        ("drop rows with an invalid month", "fjern rader med ugyldig måned"),
-        (f"{period} not YYYYMM", f"{period} er ikke ÅÅÅÅMM"),
+        step=("drop rows with an invalid month", "fjern rader med ugyldig måned"),
+        reason=(f"{period} not YYYYMM", f"{period} er ikke ÅÅÅÅMM"),
+        log=log,
+        source=source,
     )
     ym = ym[ok].astype(int)
     year, month = ym // 100, ym % 100
@@ -366,11 +298,13 @@ def register_panel(
         .mean()
     )
     psrc = _source_name(participants, "participants")
-    _require(participants, [person, params.get("start", "startdato")], psrc)
-    start = _dates(participants[params.get("start", "startdato")], psrc, params.get("start", "startdato"))
-    first = index(start.dt.year, start.dt.month)
-    ft = pd.Series(first.to_numpy(), index=participants[person].to_numpy())
-    panel["first_treated"] = panel[person].map(ft).fillna(0).astype(int)
+    start_col = params.get("start", "startdato")
+    _require(participants, [person, start_col], psrc)
+    start = _dates(participants[start_col], psrc, start_col)
+    entry = participants[[person]].assign(entry_period=index(start.dt.year, start.dt.month))
+    first = clean.first_treated(entry, person=person, start_col="entry_period", source=psrc)
+    ft = pd.Series(first["first_treated"].to_numpy(), index=first[person].to_numpy())
+    panel["first_treated"] = panel[person].map(ft).fillna(0).astype(int)  # not a participant: never
     panel["treated_now"] = (
         (panel["first_treated"] > 0) & (panel["period"] >= panel["first_treated"])
     ).astype(int)
@@ -382,8 +316,6 @@ def jsonstat_panel(
     src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: CleaningLog
 ) -> pd.DataFrame:
     """SSB JSON-stat table → municipality × year panel in the 2024 structure (rates re-weighted)."""
-    from fou_analysis import clean
-
     (df,) = src.values()
     source = _source_name(df, "jsonstat")
     region, time, contents = params["region"], params["time"], params["contents"]
@@ -395,16 +327,16 @@ def jsonstat_panel(
     wide = wide.rename(columns=dict(params.get("rename", {})))
     rate = params.get("rename", {}).get(params["rate"], params["rate"])
     den = params.get("rename", {}).get(params["denominator"], params["denominator"])
-    wide = _keep(
+    wide = clean.keep_rows(
         wide,
         wide[[rate, den]].notna().all(axis=1),
-        log,
-        source,
-        ("drop cells without a figure", "fjern celler uten tall"),
-        (
+        step=("drop cells without a figure", "fjern celler uten tall"),
+        reason=(
             "code not valid that year, or suppressed (':') / missing ('..') in SSB's table",
             "koden gjaldt ikke det året, eller tallet er prikket (':') / mangler ('..') i SSBs tabell",
         ),
+        log=log,
+        source=source,
     )
     wide = wide.assign(
         year=pd.to_numeric(wide[time]).astype(int),
@@ -418,31 +350,27 @@ def jsonstat_panel(
         rates={rate: den},
         rest="drop",
         split_policy=params.get("split_policy", "stable_unit"),
+        log=log,
         source=source,
     )
-    out = harm.data if hasattr(harm, "data") else harm
-    if hasattr(harm, "log"):
-        log.extend(harm.log)
     code_col = "region"
-    out = out[[code_col, "year", rate, den]].copy()
-    years = sorted(out["year"].unique())
-    complete = out.groupby(code_col)["year"].transform("nunique") == len(years)
-    out = _keep(
-        out,
-        complete,
-        log,
-        source,
-        ("keep municipalities with every year", "behold kommuner med alle år"),
-        ("a balanced panel is needed for synthetic control", "syntetisk kontroll krever et balansert panel"),
-    )
+    out = clean.balanced_panel(
+        harm.data[[code_col, "year", rate, den]],
+        unit=code_col,
+        time="year",
+        purpose=(
+            "a balanced panel is needed for synthetic control",
+            "syntetisk kontroll krever et balansert panel",
+        ),
+        log=log,
+        source=source,
+    ).copy()
     if "treated_unit" in params:
         out["treated"] = (
             (out[code_col] == str(params["treated_unit"])) & (out["year"] >= int(params["treatment_start"]))
         ).astype(int)
     # The 2024 name per unit, so results can show "Levanger", not "5037" (synthetic control's donors).
-    from fou_analysis.clean.municipalities import code_table
-
-    codes = code_table()
+    codes = clean.municipality_codes()
     names = dict(zip(codes["group_code"], codes["group_name"], strict=True))
     out["region_name"] = out[code_col].map(names).astype("string")
     return out.reset_index(drop=True)

@@ -359,33 +359,74 @@ def prepare(
             )
             io.write_parquet(tables[t.id], _artefact_dir(plan, project) / f"{t.id}.parquet", provenance=prov)
     prepared = Prepared(tables=tables, log=log, raw_rows=raw_rows)
+    try:
+        reliability = compute_reliability(plan, {**raw, **tables})
+    except FouError as e:
+        if problems is None:
+            raise
+        problems.append(f"reliability of the instruments: {e}")
+        reliability = {}
     if write:
         save_artefact(plan, project, "cleaning", prepared)
+        save_artefact(plan, project, RELIABILITY, reliability)
     return prepared
 
 
-def instrument_reliability(plan: CasePlan, project: Project) -> dict[str, Any]:
+#: The artefact holding the instruments' reliability (saved by :func:`prepare`).
+RELIABILITY = "reliability"
+
+
+def compute_reliability(plan: CasePlan, frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     """Cronbach's alpha and McDonald's omega for every instrument a table's recipe scores.
 
-    Computed at the baseline wave (the first wave when the table has none), after missing
-    codes and out-of-range answers are set to missing, as :func:`clean.score_instrument` does.
+    Computed from the table's first source as read (``frames``: the raw frames, and tables
+    built earlier, by id), at the baseline wave (all rows when the table has no ``wave``), after
+    missing codes and out-of-range answers are set to missing, as
+    :func:`clean.score_instrument` does. A table whose source is missing from ``frames`` (a
+    dry run where it failed to read) is skipped.
+
+    Returns
+    -------
+    dict
+        ``{instrument name: clean.ReliabilityResult}``; empty when no recipe scores an instrument.
     """
     from fou_analysis import clean
+    from fou_analysis.clean.survey import as_instrument
 
     out: dict[str, Any] = {}
     for t in plan.tables:
         specs = t.params.get("instruments")
-        if not specs:
+        if not specs or t.sources[0] not in frames:
             continue
-        survey = read_raw(plan, project, t.sources[0])
+        survey = frames[t.sources[0]]
         wave = t.params.get("wave")
         if wave is not None and wave in survey.columns:
             survey = survey[pd.to_numeric(survey[wave], errors="coerce") == t.params.get("baseline_wave", 1)]
         for spec in specs:
-            inst = clean.Instrument(**spec)
+            inst = as_instrument(spec)
             items = clean.score_instrument(survey, inst)  # missing codes and out-of-range → NaN
             out[inst.name] = clean.reliability(items, inst)
     return out
+
+
+def instrument_reliability(plan: CasePlan, project: Project) -> dict[str, Any]:
+    """The instruments' reliability as :func:`prepare` computed and saved it.
+
+    Read from the signed artefact in ``data/processed/<case>/``, so a report can be rendered
+    (and published) without the raw files or the pseudonymisation key.
+
+    Returns
+    -------
+    dict
+        ``{instrument name: clean.ReliabilityResult}`` (see :func:`compute_reliability`).
+
+    Raises
+    ------
+    SpecificationError
+        The case has not been prepared (or was prepared by a version that did not save it):
+        run ``fou run CASE`` (or 10_clean) first.
+    """
+    return load_artefact(plan, project, RELIABILITY)
 
 
 def _labels(outcome: Any) -> Any:

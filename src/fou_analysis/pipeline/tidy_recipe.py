@@ -43,11 +43,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fou_analysis import clean
 from fou_analysis.clean import CleaningLog
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.io._common import file_row
 from fou_analysis.pipeline._expr import HIDDEN, Evaluation
-from fou_analysis.pipeline.recipes import _keep, recipe
+from fou_analysis.pipeline.recipes import recipe
 
 PARAMS = ("keys", "rename", "derive", "filter")
 _ROW = f"{HIDDEN}file_row__"
@@ -135,13 +136,13 @@ def tidy(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log: Cleani
         if not set(pd.unique(value.dropna())) <= {0, 1}:
             raise SpecificationError(f"tidy: filter {expr!r} must be true/false (or 0/1) for each row")
         keep = value.fillna(0).astype(bool)
-        out = _keep(
+        out = clean.keep_rows(
             out,
             keep.to_numpy(),
-            log,
-            source,
-            (f"keep rows where {expr}", f"behold rader der {expr}"),
-            (f"filter: {expr} is not true", f"filter: {expr} er ikke sann"),
+            step=(f"keep rows where {expr}", f"behold rader der {expr}"),
+            reason=(f"filter: {expr} is not true", f"filter: {expr} er ikke sann"),
+            log=log,
+            source=source,
         )
     out = out.drop(columns=[_ROW]).sort_values(keys, kind="stable").reset_index(drop=True)
     out.attrs = {}
