@@ -309,6 +309,11 @@ def test_overlap_diagnostic_and_labels():
     assert d_ok.verdict == "ok" and d_ok.value < 0.99
     assert d_strong.verdict == "warn" and d_strong.value > 0.99
     assert "overlap" in d_strong.detail and "overlapp" in d_strong.detail_nb
+    # a covariate that (almost) separates cohort 3 from the never-treated: scores reach 1 and the
+    # overlap assumption is contradicted (csdid 0.4.3 returns no ATT(g,t) for such cells)
+    df = _conditional_panel(np.random.default_rng(53))
+    sep = _fit(df.assign(s=df["x"] + 6.0 * (df["first"] == 3)), covariates=["s"], reps=0)
+    assert {d.name: d for d in sep.diagnostics}["overlap"].verdict == "fail"
     assert check_label("overlap", "nb") != check_label("overlap", "en")
     # the conditional parallel-trends note replaces the unconditional one, in both languages
     assert ok.notes[0].startswith("Conditional parallel trends")

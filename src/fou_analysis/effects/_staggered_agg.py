@@ -127,9 +127,10 @@ def overlap_diagnostic(cells: list) -> Diagnostic:
 
     ``cells`` are :class:`~fou_analysis.effects._staggered_dr.DRCell`. Warns when a score
     exceeds :data:`~fou_analysis.effects._staggered_dr.OVERLAP_WARN` (a comparison unit then
-    stands for about 100 or more), when comparison units were trimmed, or when a logit did not converge.
+    stands for about 100 or more) or comparison units were trimmed; fails when a score reaches
+    the cap (numerically 1: units without any comparable unit) or a logit did not converge.
     """
-    from fou_analysis.effects._staggered_dr import OVERLAP_WARN, TRIM_LEVEL
+    from fou_analysis.effects._staggered_dr import OVERLAP_WARN, PS_CAP, TRIM_LEVEL
     from fou_analysis.formatting import format_number
 
     lo = min(c.ps_min for c in cells)
@@ -137,7 +138,9 @@ def overlap_diagnostic(cells: list) -> Diagnostic:
     trimmed = sum(c.n_trimmed for c in cells)
     trimmed_cells = sum(c.n_trimmed > 0 for c in cells)
     failed = sum(not c.converged for c in cells)
-    verdict = "warn" if hi > OVERLAP_WARN or trimmed or failed else "ok"
+    # a score at the cap (numerically 1) or a failed logit: some units have no comparable units
+    # at all, the overlap assumption is contradicted (csdid gives no estimate for such cells)
+    verdict = "fail" if hi >= PS_CAP or failed else "warn" if hi > OVERLAP_WARN or trimmed else "ok"
     en = (
         f"Propensity scores (cohort against its comparison units) lie between {lo:.3f} and {hi:.3f} "
         f"over {len(cells)} group-time cells"
@@ -155,7 +158,7 @@ def overlap_diagnostic(cells: list) -> Diagnostic:
     if failed:
         en += f"; the logit did not converge in {failed} cells (separation?)"
         nb += f"; logit-modellen konvergerte ikke i {failed} celler (perfekt separasjon?)"
-    if verdict == "warn":
+    if verdict != "ok":
         en += (
             ": weak overlap: some units have almost no comparable units in the other group, and comparison "
             "units near such scores carry very large weights; consider fewer or coarser covariates."

@@ -37,8 +37,8 @@ Covariates
     uniform band and pre-trend test below use it unchanged (:mod:`._staggered_dr`). Without
     covariates nothing changes: the unconditional estimator, bit for bit.
     Extra assumption: **overlap** — every cohort has comparable controls (propensity scores
-    bounded away from 1); diagnostic ``overlap`` (range of the propensity scores over the cells,
-    warns above 0.99, on trimming or a non-converged logit).
+    bounded away from 1); diagnostic ``overlap`` (range of the propensity scores over the cells;
+    warns above 0.99 or on trimming, fails at a score of 1 or a non-converged logit).
 
 Assumptions
     Parallel trends (for the chosen control group; with covariates conditional on them, plus
@@ -378,6 +378,11 @@ def _group_time(
                 att, psi = _unconditional_cell(delta, in_g, ctrl, n)
             else:
                 att, psi, cell = _dr_cell(delta, panel.x[:, pos[float(b)], :], in_g, ctrl, n)
+                if not np.isfinite(att):
+                    raise SpecificationError(
+                        f"ATT({gg:g},{t:g}): the propensity score cannot be estimated (the covariates "
+                        "separate the cohort from its controls or do not vary); use fewer or coarser covariates"
+                    )
                 dr_cells.append(cell)
             cells.append(
                 {
