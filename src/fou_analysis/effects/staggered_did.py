@@ -54,9 +54,13 @@ Diagnostics
 Cross-checks
     ATT(g,t) and SEs equal the ``differences`` package (``ATTgt``, analytic SEs) on simulated
     panels (``tests/effects/test_staggered_did.py``), with covariates against its doubly robust
-    ``est_method="dr-mle"`` (ATT(g,t) to 1e-12, SEs to 1e-6 relative: the package's logit
-    covariance comes from the last IRLS step). The ``mpdta`` data of the R package (simple
-    ATT −0.0400, se 0.0118) are not available offline, so that number is not reproduced here.
+    ``est_method="dr-mle"`` (ATT(g,t) to 1e-10, SEs to 1e-6 relative: the package's logit
+    covariance comes from the last IRLS step). Once, outside the test suite (``csdid`` 0.4.3 in
+    a throwaway environment; not a dependency): ATT(g,t), SEs and the simple ATT equal to 1e-15
+    with and without covariates, never- and not-yet-treated controls (where a covariate
+    separates a cohort, csdid returns no ATT(g,t) and the ``overlap`` check here fails). The
+    ``mpdta`` data of the R package (simple ATT −0.0400, se 0.0118) are not available offline,
+    so that number is not reproduced here.
 """
 
 from __future__ import annotations
