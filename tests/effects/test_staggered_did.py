@@ -346,3 +346,20 @@ def test_doubly_robust_removes_the_bias_of_conditional_trends_with_powered_cover
     assert abs(dr.mean() - 1.0) < 3 * mc_dr
     assert unc.mean() - 1.0 > 10 * mc_unc
     assert_coverage(hits, "staggered_did doubly robust")
+
+
+def test_report_methods_texts_follow_the_covariates():
+    from fou_analysis.report.method_notes import ASSUMPTIONS, design_assumptions, inference_text
+    from fou_analysis.report.references import design_references
+
+    plain = ASSUMPTIONS["staggered_did"]
+    with_cov = design_assumptions("staggered_did", {"covariates": ["x"]})
+    assert design_assumptions("staggered_did", {}) == plain
+    assert with_cov[0][1].startswith("parallel trends given the covariates") and "overlap" in with_cov[1][1]
+    assert with_cov[0][0].startswith("parallelle trender gitt") and with_cov[2:] == plain[1:]
+    res = _fit(_conditional_panel(np.random.default_rng(61)), covariates=["x"], reps=0)
+    assert "doubly robust" in inference_text("staggered_did", res, {"covariates": ["x"]}, "en")
+    assert "dobbelt robust" in inference_text("staggered_did", res, {"covariates": ["x"]}, "nb")
+    assert "robust" not in inference_text("staggered_did", res, {}, "en")
+    assert "santanna_zhao_2020" in design_references("staggered_did", {"covariates": ["x"]})
+    assert "santanna_zhao_2020" not in design_references("staggered_did", {})
