@@ -1,15 +1,19 @@
 """Tests for effects.prepost: Lakens (2013) worked example, attrition, errors, CI coverage."""
 
+import importlib
+
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from fou_analysis.effects.prepost import PrePostResult, prepost
+from fou_analysis.effects.prepost import PrePostResult, _ncp_interval, prepost
 from fou_analysis.exceptions import DataError, SpecificationError
 
 matplotlib.use("Agg")
+# the module, not the function of the same name that fou_analysis.effects exports
+prepost_module = importlib.import_module("fou_analysis.effects.prepost")
 
 # Lakens (2013), "Calculating and reporting effect sizes to facilitate cumulative science",
 # Frontiers in Psychology 4:863, Table 1: ten people rate two movies (1-10).
@@ -69,6 +73,49 @@ def test_d_z_interval_inverts_the_noncentral_t(movies):
     assert stats.nct.cdf(t_obs, 9, lo) == pytest.approx(0.975, abs=1e-6)
     assert stats.nct.cdf(t_obs, 9, hi) == pytest.approx(0.025, abs=1e-6)
     assert r.g_av_ci[0] < r.g_av < r.g_av_ci[1]
+
+
+@pytest.mark.parametrize(
+    ("t", "df"),
+    # t = 20 with df = 49 and t = -7 with df = 14 made the old fixed bracket t ± (10 + 2|t|)
+    # reach noncentralities where scipy's nct cdf is NaN (brentq failed); the rest is a grid
+    # of large and negative t over small and large df
+    [(20, 49), (-7, 14), (20, 9), (-20, 9), (60, 9), (40, 3), (-40, 999), (15, 499), (10, 1), (-0.5, 5)],
+)
+def test_ncp_interval_inverts_the_noncentral_t_for_large_t(t, df):
+    lo, hi = _ncp_interval(t, df, 0.95)
+    assert lo < t < hi
+    # the defining property: at the ends the observed t is the 97.5 % and 2.5 % point
+    assert stats.nct.cdf(t, df, lo) == pytest.approx(0.975, abs=1e-7)
+    assert stats.nct.cdf(t, df, hi) == pytest.approx(0.025, abs=1e-7)
+    # and by symmetry the interval of -t is the mirror image
+    mlo, mhi = _ncp_interval(-t, df, 0.95)
+    assert (mlo, mhi) == pytest.approx((-hi, -lo), rel=1e-9)
+
+
+def test_ncp_interval_falls_back_to_the_normal_approximation(monkeypatch):
+    # when no finite bracket is found (_ncp_root gives NaN) the documented fallback is
+    # t ± z·sqrt(1 + t²/(2 df)), never NaN
+    monkeypatch.setattr(prepost_module, "_ncp_root", lambda t, df, p: float("nan"))
+    lo, hi = _ncp_interval(30.0, 9, 0.95)
+    half = stats.norm.ppf(0.975) * np.sqrt(1 + 30.0**2 / 18)
+    assert (lo, hi) == pytest.approx((30 - half, 30 + half), rel=1e-12)
+
+
+def test_large_negative_change_gives_a_finite_d_z_interval():
+    # 15 pairs with a large, consistent drop, built so that t = -20 (the old bracket raised
+    # "function value is NaN" here)
+    rng = np.random.default_rng(11)
+    pre = rng.normal(10, 2, 15)
+    z = rng.normal(size=15)
+    z = (z - z.mean()) / z.std(ddof=1)
+    change = -2 + (2 * np.sqrt(15) / 20) * z  # mean -2, sd 2·sqrt(15)/20: t = -20
+    r = prepost(_long(pre, pre + change), outcome="y", unit="id", time="wave", pre="pre", post="post")
+    t_obs = r.table.set_index("term").loc["mean_change", "statistic"]
+    assert t_obs == pytest.approx(-20, rel=1e-9)
+    assert np.isfinite(r.d_z_ci).all() and r.d_z_ci[0] < r.d_z < r.d_z_ci[1]
+    lo, hi = (x * np.sqrt(15) for x in r.d_z_ci)
+    assert stats.nct.cdf(t_obs, 14, lo) == pytest.approx(0.975, abs=1e-7)
 
 
 def test_attrition_table_and_warning():

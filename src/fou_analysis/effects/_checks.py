@@ -35,6 +35,7 @@ CHECK_LABELS: dict[str, dict[str, str]] = {
     "max_weight_share": {"nb": "Største enkeltvekt", "en": "Largest single weight"},
     "median_survival": {"nb": "Median tid til hendelse", "en": "Median time to event"},
     "never_treated": {"nb": "Aldri behandlede enheter", "en": "Never-treated units"},
+    "overlap": {"nb": "Overlapp i tilbøyelighetsskåren", "en": "Propensity score overlap"},
     "permutation_resolution": {"nb": "Oppløsning i permutasjonstesten", "en": "Permutation test resolution"},
     "placebo_date": {"nb": "Falskt starttidspunkt (placebo)", "en": "Placebo start date"},
     "placebo_replications": {"nb": "Placebo-tildelinger", "en": "Placebo replications"},
@@ -99,8 +100,9 @@ def _nb_notes() -> dict[str, str]:
     from importlib import import_module
 
     # the modules, not the functions of the same name that ``fou_analysis.effects`` exports
-    prepost, survival, weighting = (
-        import_module(f"fou_analysis.effects.{m}") for m in ("prepost", "survival", "weighting")
+    prepost, survival, weighting, staggered = (
+        import_module(f"fou_analysis.effects.{m}")
+        for m in ("prepost", "survival", "weighting", "staggered_did")
     )
     nb = {
         prepost.NOTES: (
@@ -129,6 +131,15 @@ def _nb_notes() -> dict[str, str]:
             "Hasardratioen er en årsakseffekt bare hvis gruppene er sammenlignbare gitt kontrollvariablene "
             "(ingen umålte felles årsaker); utenfor en randomisert studie er det en sterk forutsetning.",
         ),
+        staggered.COVARIATE_NOTES: (
+            "Betingede parallelle trender: blant enheter med de samme verdiene på kontrollvariablene i "
+            "basisperioden ville hver kohorts utfall uten tiltaket ha endret seg som sammenligningsenhetenes.",
+            "Overlapp: hver kohort har sammenligningsenheter med lignende kjennetegn (tilbøyelighetsskårer "
+            "klart under 1); se kontrollen av overlapp.",
+            "Hver ATT(g,t) er dobbelt robust (Sant'Anna og Zhao 2020): en logistisk modell for "
+            "tilbøyelighetsskåren og en lineær regresjon av endringen i utfallet på kontrollvariablene i "
+            "basisperioden; estimatet er konsistent hvis en av de to modellene er riktig.",
+        ),
     }
     out: dict[str, str] = {}
     for en, nb_texts in nb.items():
@@ -139,9 +150,9 @@ def _nb_notes() -> dict[str, str]:
 def note_text(note: str, lang: str = "nb") -> str:
     """An assumption note of an effect result in ``lang``.
 
-    The designs write their notes in English; the fixed notes of ``prepost``, ``weighting`` and
-    ``survival`` have a Norwegian text here. Notes built from the data (counts, options) are
-    returned as written.
+    The designs write their notes in English; the fixed notes of ``prepost``, ``weighting``,
+    ``survival`` and ``staggered_did`` (with covariates) have a Norwegian text here. Notes built
+    from the data (counts, options) are returned as written.
 
     Examples
     --------

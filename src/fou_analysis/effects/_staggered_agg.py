@@ -3,7 +3,8 @@
 ``aggregate``: cohort-size weighted means of ATT(g,t) with their influence function, including
 the estimation of the weights (as ``did::aggte``); ``sup_t``: the critical value of a uniform band
 by a Rademacher multiplier bootstrap of the influence functions; ``wald``: χ² test with the IF
-covariance (pre-trend test of the placebo cells); ``diagnostics``.
+covariance (pre-trend test of the placebo cells); ``diagnostics``; ``overlap_diagnostic`` (propensity
+score range of the doubly robust cells when there are covariates).
 """
 
 from __future__ import annotations
@@ -119,3 +120,54 @@ def diagnostics(pre, n_never, groups, no_control, control, dropped) -> list[Diag
             )
         )
     return out
+
+
+def overlap_diagnostic(cells: list) -> Diagnostic:
+    """Overlap of the doubly robust cells: the range of the estimated propensity scores.
+
+    ``cells`` are :class:`~fou_analysis.effects._staggered_dr.DRCell`. Warns when a score
+    exceeds :data:`~fou_analysis.effects._staggered_dr.OVERLAP_WARN` (a comparison unit then
+    stands for about 100 or more) or comparison units were trimmed; fails when a score reaches
+    the cap (numerically 1: units without any comparable unit) or a logit did not converge.
+    """
+    from fou_analysis.effects._staggered_dr import OVERLAP_WARN, PS_CAP, TRIM_LEVEL
+    from fou_analysis.formatting import format_number
+
+    lo = min(c.ps_min for c in cells)
+    hi = max(c.ps_max for c in cells)
+    trimmed = sum(c.n_trimmed for c in cells)
+    trimmed_cells = sum(c.n_trimmed > 0 for c in cells)
+    failed = sum(not c.converged for c in cells)
+    # a score at the cap (numerically 1) or a failed logit: some units have no comparable units
+    # at all, the overlap assumption is contradicted (csdid gives no estimate for such cells)
+    verdict = "fail" if hi >= PS_CAP or failed else "warn" if hi > OVERLAP_WARN or trimmed else "ok"
+    en = (
+        f"Propensity scores (cohort against its comparison units) lie between {lo:.3f} and {hi:.3f} "
+        f"over {len(cells)} group-time cells"
+    )
+    nb = (
+        f"Tilbøyelighetsskårene (kohort mot sammenligningsenhetene) ligger mellom {format_number(lo, 3, 'nb')} "
+        f"og {format_number(hi, 3, 'nb')} i {len(cells)} gruppe–tid-celler"
+    )
+    if trimmed:
+        en += f"; {trimmed} comparison units with a score of {TRIM_LEVEL:g} or more were left out in {trimmed_cells} cells"
+        nb += (
+            f"; {trimmed} sammenligningsenheter med skår på {format_number(TRIM_LEVEL, 3, 'nb')} eller mer "
+            f"ble utelatt i {trimmed_cells} celler"
+        )
+    if failed:
+        en += f"; the logit did not converge in {failed} cells (separation?)"
+        nb += f"; logit-modellen konvergerte ikke i {failed} celler (perfekt separasjon?)"
+    if verdict != "ok":
+        en += (
+            ": weak overlap: some units have almost no comparable units in the other group, and comparison "
+            "units near such scores carry very large weights; consider fewer or coarser covariates."
+        )
+        nb += (
+            ": svak overlapp: noen enheter har nesten ingen sammenlignbare enheter i den andre gruppen, og "
+            "sammenligningsenheter med slike skårer får svært stor vekt; vurder færre eller grovere kovariater."
+        )
+    else:
+        en += ": adequate overlap."
+        nb += ": tilstrekkelig overlapp."
+    return Diagnostic("overlap", round(hi, 4), verdict, en, nb)

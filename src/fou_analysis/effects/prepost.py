@@ -132,16 +132,57 @@ class PrePostResult(EffectResult):
         return localise(ax, lang)
 
 
+def _ncp_root(t: float, df: float, p: float) -> float:
+    """The noncentrality ``ncp`` with ``P(T ≤ t | df, ncp) = p``, for ``t ≥ 0``.
+
+    The cdf falls monotonically in ``ncp``. The root is bracketed by stepping outwards from
+    ``ncp = t`` in steps of the large-sample sd of a t statistic, ``s = √(1 + t²/(2·df))``,
+    growing by half each time (a quarter of it after a point where ``scipy.stats.nct.cdf`` is
+    NaN), so that the bracket stays where the cdf is finite. The earlier fixed bracket
+    ``t ± (10 + 2|t|)`` reached noncentralities at which the cdf is NaN, and ``brentq`` failed
+    (e.g. t = −7, df = 14 or t = 20, df = 49).
+    Returns NaN when no finite bracket is found (the caller then falls back).
+    """
+    f = lambda ncp: float(stats.nct.cdf(t, df, ncp)) - p  # noqa: E731 - monotone in ncp
+    inner, f_inner = t, f(t)
+    if f_inner == 0:
+        return float(t)
+    direction = -1.0 if f_inner < 0 else 1.0  # below p: the root lies at a smaller ncp
+    step = float(np.sqrt(1 + t * t / (2 * df)))
+    for _ in range(80):
+        outer = inner + direction * step
+        f_outer = f(outer)
+        if not np.isfinite(f_outer):  # overshot into the region scipy cannot evaluate
+            step /= 4
+            continue
+        if np.sign(f_outer) != np.sign(f_inner):
+            lo, hi = sorted((inner, outer))
+            try:
+                return float(optimize.brentq(f, lo, hi, xtol=1e-10))
+            except ValueError:  # NaN inside the bracket
+                return float("nan")
+        inner, f_inner, step = outer, f_outer, step * 1.5
+    return float("nan")
+
+
 def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
-    """Interval for the noncentrality parameter of a t statistic (inversion of the nct cdf)."""
+    """Interval for the noncentrality parameter of a t statistic (inversion of the nct cdf).
+
+    Exact inversion (see :func:`_ncp_root`); a negative ``t`` by symmetry,
+    ``P(T ≤ t | ncp) = P(T ≥ −t | −ncp)``. Fallback where ``scipy`` cannot evaluate the cdf
+    near the root (only for extreme t relative to df): the large-sample interval
+    ``t ± z·√(1 + t²/(2·df))`` (the normal approximation to the distribution of a noncentral t
+    statistic, as in the usual large-sample variance of d_z, ``1/n + d_z²/(2n)``).
+    """
+    if t < 0:
+        lo, hi = _ncp_interval(-t, df, level)
+        return -hi, -lo
     lo_p, hi_p = 0.5 + level / 2, 0.5 - level / 2
-
-    def solve(p: float) -> float:
-        f = lambda ncp: stats.nct.cdf(t, df, ncp) - p  # noqa: E731 - monotone in ncp
-        width = 10 + abs(t) * 2
-        return optimize.brentq(f, t - width, t + width, xtol=1e-10)
-
-    return solve(lo_p), solve(hi_p)
+    lo, hi = _ncp_root(t, df, lo_p), _ncp_root(t, df, hi_p)
+    if np.isnan(lo) or np.isnan(hi):
+        half = stats.norm.ppf(lo_p) * np.sqrt(1 + t * t / (2 * df))
+        lo, hi = (t - half if np.isnan(lo) else lo), (t + half if np.isnan(hi) else hi)
+    return lo, hi
 
 
 def _check_columns(data: pd.DataFrame, cols: dict[str, str]) -> None:
@@ -203,23 +244,67 @@ def prepost(
     >>> r.n, round(r.estimate, 2)
     (3, 1.17)
     """
-    subject = unit  # the body keeps the older name
-    wave = time  # the body keeps the older name
-    _check_columns(data, {"outcome": outcome, "subject": subject, "wave": wave})
+    _check_arguments(data, outcome, unit, time, pre, post, level)
+    scores = _scores_at_waves(data, outcome, unit, time, pre, post)
+    pairs, attrition, n_any = _pairs_and_attrition(scores, pre, post)
+    n = len(pairs)
+    if n < 2:
+        raise DataError(
+            f"only {n} subject(s) observed at both waves; at least 2 pairs are needed", column=unit
+        )
+    diff = pairs["change"].to_numpy()
+    tt = _paired_t(diff, level)
+    sizes = _effect_sizes(pairs, tt, level)
+    mde = _design_mde(design="paired", n=n, sd=tt["sd"], alpha=1 - level) if tt["sd"] > 0 and n >= 2 else None
+    return PrePostResult(
+        method="prepost",
+        estimand="mean paired change (post - pre)",
+        outcome=outcome,
+        estimate=tt["mean"],
+        se=float(tt["se"]),
+        ci=(float(tt["ci"][0]), float(tt["ci"][1])),
+        p_value=tt["p"],
+        n=n,
+        diagnostics=tuple(_diagnostics(n, n_any, diff, tt["p"], level)),
+        notes=NOTES,
+        table=_table(pairs, tt, sizes),
+        mde=mde,
+        level=level,
+        inference={"dist": "t", "df": float(tt["df"])},
+        d_z=float(sizes["d_z"]),
+        d_z_ci=(float(sizes["d_z_ci"][0]), float(sizes["d_z_ci"][1])),
+        g_av=float(sizes["g_av"]),
+        g_av_ci=(float(sizes["g_av_ci"][0]), float(sizes["g_av_ci"][1])),
+        pairs=pairs,
+        attrition=attrition,
+    )
+
+
+def _check_arguments(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, pre: Any, post: Any, level: float
+) -> None:
+    """Columns exist, the level is a probability, and ``pre``/``post`` are two waves of the data."""
+    _check_columns(data, {"outcome": outcome, "subject": unit, "wave": time})
     if not (0 < level < 1):
         raise SpecificationError(f"level must lie strictly between 0 and 1, not {level!r}")
     if pre == post:
         raise SpecificationError("pre and post must be different wave values")
-    waves = set(data[wave].dropna().unique().tolist())
+    waves = set(data[time].dropna().unique().tolist())
     for arg, val in (("pre", pre), ("post", post)):
         if val not in waves:
-            raise SpecificationError(f"{arg}={val!r} does not occur in column {wave!r}")
+            raise SpecificationError(f"{arg}={val!r} does not occur in column {time!r}")
+
+
+def _scores_at_waves(
+    data: pd.DataFrame, outcome: str, unit: str, time: str, pre: Any, post: Any
+) -> pd.DataFrame:
+    """``subject, wave, y`` at the two waves; a non-numeric score or a repeated subject × wave is a DataError."""
     y = pd.to_numeric(data[outcome], errors="coerce")
     bad = y.isna() & data[outcome].notna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"non-numeric outcome value {data[outcome].iloc[i]!r}", row=i + 2, column=outcome)
-    d = pd.DataFrame({"subject": data[subject], "wave": data[wave], "y": y})
+    d = pd.DataFrame({"subject": data[unit], "wave": data[time], "y": y})
     d = d[d["wave"].isin([pre, post])]
     dup = d.duplicated(["subject", "wave"], keep="first")
     if dup.any():
@@ -228,9 +313,13 @@ def prepost(
             f"subject {d.loc[dup, 'subject'].iloc[0]!r} has more than one row at wave "
             f"{d.loc[dup, 'wave'].iloc[0]!r}",
             row=i + 2,
-            column=subject,
+            column=unit,
         )
-    d = d.dropna(subset=["y", "subject"])
+    return d.dropna(subset=["y", "subject"])
+
+
+def _pairs_and_attrition(d: pd.DataFrame, pre: Any, post: Any) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The pairs (``subject, pre, post, change``), the attrition table, and how many were seen at all."""
     seen_pre = set(d.loc[d["wave"] == pre, "subject"])
     seen_post = set(d.loc[d["wave"] == post, "subject"])
     wide = d.pivot(index="subject", columns="wave", values="y").dropna()
@@ -251,12 +340,12 @@ def prepost(
         }
     )
     attrition["share"] = attrition["n"] / n_any if n_any else np.nan
-    if n < 2:
-        raise DataError(
-            f"only {n} subject(s) observed at both waves; at least 2 pairs are needed", column=subject
-        )
+    return pairs, attrition, n_any
 
-    diff = pairs["change"].to_numpy()
+
+def _paired_t(diff: np.ndarray, level: float) -> dict[str, Any]:
+    """Mean change, its sd and se, the t statistic, p-value and t interval (df = n − 1)."""
+    n = diff.size
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))
     df = n - 1
     se = sd / np.sqrt(n)
@@ -267,8 +356,12 @@ def prepost(
     else:
         t, p = (np.inf if mean else np.nan), (0.0 if mean else 1.0)
     ci = (mean - tcrit * se, mean + tcrit * se)
+    return {"mean": mean, "sd": sd, "df": df, "se": se, "t": t, "p": p, "ci": ci}
 
-    # effect sizes
+
+def _effect_sizes(pairs: pd.DataFrame, tt: dict[str, Any], level: float) -> dict[str, Any]:
+    """Cohen's d_z (noncentral-t interval) and Hedges' g_av (Borenstein et al. variance, normal interval)."""
+    mean, sd, t, df, n = tt["mean"], tt["sd"], tt["t"], tt["df"], len(pairs)
     d_z = mean / sd if sd > 0 else np.nan
     d_z_ci = (
         tuple(x / np.sqrt(n) for x in _ncp_interval(t, df, level)) if np.isfinite(t) else (np.nan, np.nan)
@@ -282,8 +375,11 @@ def prepost(
     v_g = j**2 * (1 / n + d_av**2 / (2 * n)) * 2 * (1 - r)
     z = stats.norm.ppf(0.5 + level / 2)
     g_av_ci = (g_av - z * np.sqrt(v_g), g_av + z * np.sqrt(v_g))
+    return {"d_z": d_z, "d_z_ci": d_z_ci, "g_av": g_av, "v_g": v_g, "g_av_ci": g_av_ci}
 
-    # diagnostics
+
+def _diagnostics(n: int, n_any: int, diff: np.ndarray, p: float, level: float) -> list[Diagnostic]:
+    """Attrition, the Wilcoxon signed-rank check of the t-test, and the missing comparison group."""
     diags = []
     lost = 1 - n / n_any if n_any else 0.0
     diags.append(
@@ -334,53 +430,40 @@ def prepost(
             "Ingen sammenligningsgruppe: endringen er ikke en årsakseffekt.",
         )
     )
+    return diags
 
-    table = tidy_frame(
+
+def _table(pairs: pd.DataFrame, tt: dict[str, Any], sizes: dict[str, Any]) -> pd.DataFrame:
+    """The tidy table: mean change (t), d_z, g_av, and the two wave means."""
+    df = tt["df"]
+    return tidy_frame(
         [
             {
                 "term": "mean_change",
-                "estimate": mean,
-                "std_error": se,
-                "statistic": t,
-                "p_value": p,
-                "ci_low": ci[0],
-                "ci_high": ci[1],
+                "estimate": tt["mean"],
+                "std_error": tt["se"],
+                "statistic": tt["t"],
+                "p_value": tt["p"],
+                "ci_low": tt["ci"][0],
+                "ci_high": tt["ci"][1],
                 "df": df,
             },
-            {"term": "cohens_d_z", "estimate": d_z, "ci_low": d_z_ci[0], "ci_high": d_z_ci[1], "df": df},
+            {
+                "term": "cohens_d_z",
+                "estimate": sizes["d_z"],
+                "ci_low": sizes["d_z_ci"][0],
+                "ci_high": sizes["d_z_ci"][1],
+                "df": df,
+            },
             {
                 "term": "hedges_g_av",
-                "estimate": g_av,
-                "std_error": float(np.sqrt(v_g)),
-                "ci_low": g_av_ci[0],
-                "ci_high": g_av_ci[1],
+                "estimate": sizes["g_av"],
+                "std_error": float(np.sqrt(sizes["v_g"])),
+                "ci_low": sizes["g_av_ci"][0],
+                "ci_high": sizes["g_av_ci"][1],
                 "df": df,
             },
             {"term": "mean_pre", "estimate": float(pairs["pre"].mean())},
             {"term": "mean_post", "estimate": float(pairs["post"].mean())},
         ]
-    )
-    mde = _design_mde(design="paired", n=n, sd=sd, alpha=1 - level) if sd > 0 and n >= 2 else None
-
-    return PrePostResult(
-        method="prepost",
-        estimand="mean paired change (post - pre)",
-        outcome=outcome,
-        estimate=mean,
-        se=float(se),
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=p,
-        n=n,
-        diagnostics=tuple(diags),
-        notes=NOTES,
-        table=table,
-        mde=mde,
-        level=level,
-        inference={"dist": "t", "df": float(df)},
-        d_z=float(d_z),
-        d_z_ci=(float(d_z_ci[0]), float(d_z_ci[1])),
-        g_av=float(g_av),
-        g_av_ci=(float(g_av_ci[0]), float(g_av_ci[1])),
-        pairs=pairs,
-        attrition=attrition,
     )

@@ -24,28 +24,43 @@ Standard errors
     aggregation (columns ``cband_low``, ``cband_high``).
 
 Covariates
-    Not supported (the unconditional estimator only): passing ``covariates`` raises
-    ``SpecificationError``. Conditional parallel trends need, in every group-time cell, an
-    outcome regression of the change on *baseline* covariates in the comparison group (or the
-    doubly robust estimator of Sant'Anna & Zhao 2020) and an influence function that carries
-    that first step into the multiplier bootstrap; adding regressors, as in ``did`` and
-    ``event_study``, would not be that estimator. Left out rather than done half-way; use
-    ``event_study(covariates=...)`` or ``weighting`` meanwhile.
+    ``covariates`` (a list of columns or a formula, as in the other designs): conditional
+    parallel trends. Each ATT(g,t) is then the doubly robust DiD of Sant'Anna & Zhao (2020,
+    *Journal of Econometrics* 219(1), 101–122, eq. 3.1) on the cohort and its controls, with the
+    covariates' values in the cell's base period ``b`` (so time-varying covariates enter before
+    treatment): a logit propensity score of being in the cohort and a linear regression of
+    ``Y_t − Y_b`` on the covariates among the controls; consistent if either model is right
+    (Callaway & Sant'Anna 2021, their doubly robust estimand; R ``did``'s ``est_method = "dr"``).
+    Propensity scores are capped at ``1 − 1e-6`` and controls with a score ≥ 0.995 are left out,
+    as in R's ``DRDID::drdid_panel`` (``trim.level``). The cell's
+    influence function includes the estimation of both models, so the aggregations, SEs,
+    uniform band and pre-trend test below use it unchanged (:mod:`._staggered_dr`). Without
+    covariates nothing changes: the unconditional estimator, bit for bit.
+    Extra assumption: **overlap** — every cohort has comparable controls (propensity scores
+    bounded away from 1); diagnostic ``overlap`` (range of the propensity scores over the cells;
+    warns above 0.99 or on trimming, fails at a score of 1 or a non-converged logit).
 
 Assumptions
-    Parallel trends (for the chosen control group), no anticipation beyond ``anticipation``
-    periods, irreversible treatment (once treated, always treated; checked when ``treated`` is
-    given), SUTVA.
+    Parallel trends (for the chosen control group; with covariates conditional on them, plus
+    overlap), no anticipation beyond ``anticipation`` periods, irreversible treatment (once
+    treated, always treated; checked when ``treated`` is given), SUTVA.
 
 Diagnostics
     ``pre_trend``: Wald test (χ² with the IF covariance) that all pre-period placebo ATT(g,t) are
     zero; ``never_treated`` (count), ``cohorts`` (groups, and cells without controls);
-    ``dropped_units`` for units not observed in every period or treated in the first period.
+    ``dropped_units`` for units not observed in every period or treated in the first period;
+    ``overlap`` with covariates.
 
 Cross-checks
     ATT(g,t) and SEs equal the ``differences`` package (``ATTgt``, analytic SEs) on simulated
-    panels (``tests/effects/test_staggered_did.py``). The ``mpdta`` data of the R package (simple
-    ATT −0.0400, se 0.0118) are not available offline, so that number is not reproduced here.
+    panels (``tests/effects/test_staggered_did.py``), with covariates against its doubly robust
+    ``est_method="dr-mle"`` (ATT(g,t) to 1e-10, SEs to 1e-6 relative: the package's logit
+    covariance comes from the last IRLS step). Once, outside the test suite (``csdid`` 0.4.3 in
+    a throwaway environment; not a dependency): ATT(g,t), SEs and the simple ATT equal to 1e-15
+    with and without covariates, never- and not-yet-treated controls (where a covariate
+    separates a cohort, csdid returns no ATT(g,t) and the ``overlap`` check here fails). The
+    ``mpdta`` data of the R package (simple ATT −0.0400, se 0.0118) are not available offline,
+    so that number is not reproduced here.
 """
 
 from __future__ import annotations
@@ -60,9 +75,23 @@ from scipy import stats
 from fou_analysis.effects import _did_common as dc
 from fou_analysis.effects import _staggered_agg as agg
 from fou_analysis.effects._aliases import aliases
+from fou_analysis.effects._covariates import Covariates, expand_covariates
 from fou_analysis.effects._options import check_option
 from fou_analysis.effects._result import EffectResult, normal_ci, normal_p, tidy_frame
+from fou_analysis.effects._staggered_dr import DRCell, dr_att
 from fou_analysis.exceptions import DataError, SpecificationError
+
+#: The assumption and method notes with covariates (fixed texts, so that ``effects._checks`` has
+#: them in Norwegian); the first replaces the unconditional parallel-trends note.
+COVARIATE_NOTES = (
+    "Conditional parallel trends: among units with the same covariate values in the base period, "
+    "each cohort's outcome would without the initiative have changed like that of its comparison units.",
+    "Overlap: every cohort has comparison units with similar covariates (propensity scores clearly "
+    "below 1); see the overlap check.",
+    "Each ATT(g,t) is doubly robust (Sant'Anna & Zhao 2020): a logit propensity score and a linear "
+    "regression of the outcome change on the covariates in the base period; consistent if either "
+    "model is right.",
+)
 
 
 @dataclass(frozen=True, repr=False)
@@ -72,7 +101,8 @@ class StaggeredResult(EffectResult):
     Extra attributes: ``group_time`` (tidy, one row per ATT(g,t) with ``group``, ``time``,
     ``base_period``, ``event_time``, ``post``, ``n_group``, ``n_controls``), ``dynamic`` (tidy per
     event time with uniform band ``cband_low``/``cband_high``), ``pretrend_test`` (dict
-    ``statistic``, ``df``, ``p_value``), ``control``, ``critical_value`` (sup-t).
+    ``statistic``, ``df``, ``p_value``), ``control``, ``critical_value`` (sup-t), ``covariates``
+    (the expanded covariate columns; empty for the unconditional estimator).
     """
 
     group_time: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -80,6 +110,7 @@ class StaggeredResult(EffectResult):
     pretrend_test: dict[str, float] = field(default_factory=dict)
     control: str = "never"
     critical_value: float = float("nan")
+    covariates: tuple[str, ...] = ()
 
     def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Dynamic aggregation: θ(e) by event time, pointwise intervals and the uniform band."""
@@ -137,14 +168,14 @@ def staggered_did(
     treatment_start: str,
     treated: str | None = None,
     control: str = "never",
-    covariates: tuple[str, ...] | list[str] = (),
+    covariates: Covariates | None = (),
     anticipation: int = 0,
     pretrend_window: int = 8,
     reps: int = 999,
     seed: int = 0,
     level: float = 0.95,
 ) -> StaggeredResult:
-    """Callaway & Sant'Anna (2021) DiD for staggered adoption (unconditional).
+    """Callaway & Sant'Anna (2021) DiD for staggered adoption, optionally conditional on covariates.
 
     Parameters
     ----------
@@ -166,7 +197,12 @@ def staggered_did(
     control
         ``"never"`` or ``"notyet"``.
     covariates
-        Not supported (must be empty; see *Covariates* in the module docstring for why).
+        Column names or a formula right-hand side (``"age + C(region)"``), as in the other
+        designs. When given, each ATT(g,t) is the doubly robust estimator of Sant'Anna & Zhao
+        (2020) with the covariates' values in the cell's base period (parallel trends
+        conditional on them; see *Covariates* in the module docstring). Rows missing a
+        covariate are left out like rows missing the outcome. None/empty: the unconditional
+        estimator, exactly as without the argument.
     anticipation
         Periods before ``first_treated`` in which units may already react.
     pretrend_window
@@ -197,26 +233,94 @@ def staggered_did(
     """
     first_treated = treatment_start  # the body keeps the older name
     check_option("staggered_did", "control", control)
-    if len(tuple(covariates)):
-        raise SpecificationError(
-            "staggered_did supports only the unconditional estimator: covariates are not implemented "
-            "(see the module docstring); use event_study(covariates=...) or weighting"
-        )
     if anticipation < 0:
         raise SpecificationError("anticipation must be >= 0")
     dc.check_columns(data, [outcome, unit, time, first_treated], ["outcome", "unit", "time", "first_treated"])
+    data, xnames = expand_covariates(data, covariates)
     if treated is not None:
         _check_absorbing(data, unit, time, first_treated, treated)
-    notes_extra: list[str] = []
-    sub = data[[outcome, unit, time, first_treated]]
-    ok = sub[[outcome, unit, time]].notna().all(axis=1).to_numpy()
+    panel = _balanced_panel(data, outcome, unit, time, first_treated, xnames, anticipation)
+    g, n = panel.g, panel.y.shape[0]
+    never = ~np.isfinite(g)
+    if control == "never" and never.sum() == 0:
+        raise SpecificationError("no never-treated units: use control='notyet'")
+    groups = np.unique(g[np.isfinite(g)])
+    if groups.size == 0:
+        raise SpecificationError("no treated cohorts with a pre-period in the data")
+    gt, psi_gt, no_control, dr_cells = _group_time(panel, groups, control, anticipation)
+    post = gt["post"].to_numpy()
+    if not post.any():
+        raise SpecificationError("no post-treatment periods in the data")
+    est, psi_simple = agg.aggregate(gt, psi_gt, post, g)  # simple aggregation
+    se_val = float(np.sqrt((psi_simple**2).sum()) / n)
+    ci, p = normal_ci(est, se_val, level), normal_p(est, se_val)
+    dyn, dyn_psi, crit = _dynamic(gt, psi_gt, g, n, reps, seed, level)
+    pre_test = _pretrend_test(gt, psi_gt, dyn, dyn_psi, anticipation, pretrend_window, n)
+    diags = agg.diagnostics(pre_test, int(never.sum()), groups, no_control, control, panel.n_dropped)
+    if dr_cells:
+        diags.append(agg.overlap_diagnostic(dr_cells))
+    dyn_t = tidy_frame(dyn)
+    return StaggeredResult(
+        method="staggered_did",
+        estimand="ATT (simple aggregation of ATT(g,t))",
+        outcome=outcome,
+        estimate=float(est),
+        se=se_val,
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=p,
+        n=int(panel.y.size),
+        n_treated=int(np.isfinite(g).sum()),
+        n_control=int(never.sum()),
+        diagnostics=tuple(diags),
+        notes=tuple(_notes(control, anticipation, xnames, panel.notes)),
+        table=dyn_t,
+        mde=dc.mde(se_val),
+        level=level,
+        inference={"dist": "normal"},
+        group_time=_group_time_table(gt, level),
+        dynamic=dyn_t,
+        pretrend_test=pre_test,
+        control=control,
+        critical_value=crit,
+        covariates=tuple(xnames),
+    )
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """Balanced wide panel: outcome ``y`` and covariates ``x`` (units × periods [× k]), cohorts ``g``."""
+
+    y: np.ndarray
+    x: np.ndarray | None
+    g: np.ndarray
+    periods: np.ndarray
+    notes: list[str]
+    n_dropped: int
+
+
+def _balanced_panel(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    xnames: list[str],
+    anticipation: int,
+) -> _Panel:
+    """Complete rows, one cohort per unit, units seen in every period and not treated from the start."""
+    notes: list[str] = []
+    # dict.fromkeys: a covariate may also be the outcome (its base-period value) or another column
+    sub = data[list(dict.fromkeys([outcome, unit, time, first_treated, *xnames]))]
+    ok = sub[list(dict.fromkeys([outcome, unit, time, *xnames]))].notna().all(axis=1).to_numpy()
     df = sub.loc[ok].reset_index(drop=True)
     if (~ok).any():
-        notes_extra.append(f"{int((~ok).sum())} rows with a missing outcome, unit or time were left out.")
+        what = "an outcome, unit, time or covariate" if xnames else "outcome, unit or time"
+        notes.append(f"{int((~ok).sum())} rows with a missing {what} were left out.")
     tnum = dc.numeric(df, time)
     gnum = dc.numeric(df, first_treated)
     gnum = np.where(np.isnan(gnum) | (gnum == 0), np.inf, gnum)
-    df = pd.DataFrame({"u": df[unit].to_numpy(), "t": tnum, "g": gnum, "y": dc.numeric(df, outcome)})
+    xcols = {f"x{i}": dc.numeric(df, c) for i, c in enumerate(xnames)}
+    df = pd.DataFrame({"u": df[unit].to_numpy(), "t": tnum, "g": gnum, "y": dc.numeric(df, outcome), **xcols})
     if df.duplicated(["u", "t"]).any():
         raise DataError("several rows for the same unit and period", column=time)
     g_unit = df.groupby("u")["g"].agg(["min", "max"])
@@ -233,22 +337,27 @@ def staggered_did(
     n_early = int(early.sum())
     wide, g = wide.loc[~early], g[~early]
     if n_incomplete:
-        notes_extra.append(
-            f"{n_incomplete} units not observed in every period were dropped (balanced panel)."
-        )
+        notes.append(f"{n_incomplete} units not observed in every period were dropped (balanced panel).")
     if n_early:
-        notes_extra.append(f"{n_early} units treated in the first period were dropped (no pre-period).")
-    ymat = wide.to_numpy(dtype=float)
+        notes.append(f"{n_early} units treated in the first period were dropped (no pre-period).")
+    x = None
+    if xnames:
+        x = np.stack(
+            [df.pivot(index="u", columns="t", values=c).loc[wide.index].to_numpy(float) for c in xcols],
+            axis=2,
+        )
+    return _Panel(wide.to_numpy(dtype=float), x, g, periods, notes, n_incomplete + n_early)
+
+
+def _group_time(
+    panel: _Panel, groups: np.ndarray, control: str, anticipation: int
+) -> tuple[pd.DataFrame, np.ndarray, int, list[DRCell]]:
+    """Every ATT(g,t) with its influence function (units × cells); cells without controls are counted."""
+    ymat, g, periods = panel.y, panel.g, panel.periods
     n = ymat.shape[0]
     never = ~np.isfinite(g)
-    if control == "never" and never.sum() == 0:
-        raise SpecificationError("no never-treated units: use control='notyet'")
-    groups = np.unique(g[np.isfinite(g)])
-    if groups.size == 0:
-        raise SpecificationError("no treated cohorts with a pre-period in the data")
     pos = {float(p): i for i, p in enumerate(periods)}
-
-    cells, infl = [], []
+    cells, infl, dr_cells = [], [], []
     no_control = 0
     for gg in groups:
         in_g = g == gg
@@ -269,10 +378,16 @@ def staggered_did(
                 no_control += 1
                 continue
             delta = ymat[:, pos[float(t)]] - ymat[:, pos[float(b)]]
-            mg, mc = delta[in_g].mean(), delta[ctrl].mean()
-            psi = np.zeros(n)
-            psi[in_g] = n / in_g.sum() * (delta[in_g] - mg)
-            psi[ctrl] -= n / ctrl.sum() * (delta[ctrl] - mc)
+            if panel.x is None:
+                att, psi = _unconditional_cell(delta, in_g, ctrl, n)
+            else:
+                att, psi, cell = _dr_cell(delta, panel.x[:, pos[float(b)], :], in_g, ctrl, n)
+                if not np.isfinite(att):
+                    raise SpecificationError(
+                        f"ATT({gg:g},{t:g}): the propensity score cannot be estimated (the covariates "
+                        "separate the cohort from its controls or do not vary); use fewer or coarser covariates"
+                    )
+                dr_cells.append(cell)
             cells.append(
                 {
                     "group": gg,
@@ -280,7 +395,7 @@ def staggered_did(
                     "base_period": b,
                     "event_time": t - gg,
                     "post": t >= gg,
-                    "estimate": mg - mc,
+                    "estimate": att,
                     "n_group": int(in_g.sum()),
                     "n_controls": int(ctrl.sum()),
                 }
@@ -293,16 +408,36 @@ def staggered_did(
     gt["std_error"] = np.sqrt((psi_gt**2).sum(axis=0)) / n
     pg = {gg: float(np.mean(g == gg)) for gg in groups}
     gt["pg"] = gt["group"].map(pg)
+    return gt, psi_gt, no_control, dr_cells
 
-    # simple aggregation
-    post = gt["post"].to_numpy()
-    if not post.any():
-        raise SpecificationError("no post-treatment periods in the data")
-    est, psi_simple = agg.aggregate(gt, psi_gt, post, g)
-    se_val = float(np.sqrt((psi_simple**2).sum()) / n)
-    ci, p = normal_ci(est, se_val, level), normal_p(est, se_val)
 
-    # dynamic aggregation with a uniform band
+def _unconditional_cell(
+    delta: np.ndarray, in_g: np.ndarray, ctrl: np.ndarray, n: int
+) -> tuple[float, np.ndarray]:
+    """2×2 DiD of the long differences, cohort minus controls, and its influence function."""
+    mg, mc = delta[in_g].mean(), delta[ctrl].mean()
+    psi = np.zeros(n)
+    psi[in_g] = n / in_g.sum() * (delta[in_g] - mg)
+    psi[ctrl] -= n / ctrl.sum() * (delta[ctrl] - mc)
+    return mg - mc, psi
+
+
+def _dr_cell(
+    delta: np.ndarray, x_base: np.ndarray, in_g: np.ndarray, ctrl: np.ndarray, n: int
+) -> tuple[float, np.ndarray, DRCell]:
+    """Doubly robust ATT(g,t) on the cohort and its controls, influence function on all ``n`` units."""
+    sample = in_g | ctrl
+    x = np.column_stack([np.ones(int(sample.sum())), x_base[sample]])
+    cell = dr_att(delta[sample], x, in_g[sample].astype(float))
+    psi = np.zeros(n)
+    psi[sample] = n / sample.sum() * cell.influence
+    return cell.att, psi, cell
+
+
+def _dynamic(
+    gt: pd.DataFrame, psi_gt: np.ndarray, g: np.ndarray, n: int, reps: int, seed: int, level: float
+) -> tuple[pd.DataFrame, np.ndarray, float]:
+    """Event-time aggregation θ(e) with pointwise intervals and the sup-t uniform band."""
     dyn_rows, dyn_psi = [], []
     for e in np.sort(gt["event_time"].unique()):
         th, ps = agg.aggregate(gt, psi_gt, gt["event_time"].to_numpy() == e, g)
@@ -316,7 +451,8 @@ def staggered_did(
         )
         dyn_psi.append(ps)
     dyn = pd.DataFrame(dyn_rows)
-    crit = agg.sup_t(np.column_stack(dyn_psi), dyn["std_error"].to_numpy(), n, reps, seed, level)
+    psi = np.column_stack(dyn_psi)
+    crit = agg.sup_t(psi, dyn["std_error"].to_numpy(), n, reps, seed, level)
     z = stats.norm.ppf(0.5 + level / 2)
     dyn["statistic"] = dyn["estimate"] / dyn["std_error"]
     dyn["p_value"] = 2 * stats.norm.sf(np.abs(dyn["statistic"]))
@@ -326,20 +462,38 @@ def staggered_did(
     )
     dyn["cband_low"] = dyn["estimate"] - crit * dyn["std_error"]
     dyn["cband_high"] = dyn["estimate"] + crit * dyn["std_error"]
-    dyn_t = tidy_frame(dyn)
+    return dyn, psi, crit
 
+
+def _group_time_table(gt: pd.DataFrame, level: float) -> pd.DataFrame:
+    """The tidy ATT(g,t) table with normal intervals."""
+    z = stats.norm.ppf(0.5 + level / 2)
+    gt = gt.copy()
     gt["term"] = [f"ATT({a:g},{b:g})" for a, b in zip(gt["group"], gt["time"], strict=True)]
     gt["statistic"] = gt["estimate"] / gt["std_error"]
     gt["p_value"] = 2 * stats.norm.sf(np.abs(gt["statistic"]))
     gt["ci_low"], gt["ci_high"] = gt["estimate"] - z * gt["std_error"], gt["estimate"] + z * gt["std_error"]
-    gt_t = tidy_frame(gt.drop(columns=["pg"]))
+    return tidy_frame(gt.drop(columns=["pg"]))
 
-    # Pre-trend test. With many pre-period ATT(g,t) (monthly data) the test uses the dynamic
-    # aggregation's event times (the last ``pretrend_window`` before the start): with monthly data
-    # there are hundreds of those, their influence-function covariance is near-singular, and a
-    # Wald test over them rejects whatever the truth (seen: chi2 = 5e12 on 385 cells where the
-    # data-generating process had exactly parallel trends).
-    # The cell-level test is kept where it is well-conditioned (few cells relative to units).
+
+def _pretrend_test(
+    gt: pd.DataFrame,
+    psi_gt: np.ndarray,
+    dyn: pd.DataFrame,
+    dyn_psi: np.ndarray,
+    anticipation: int,
+    pretrend_window: int,
+    n: int,
+) -> dict[str, Any]:
+    """Wald test that the pre-period placebo effects are zero (cells, or event times when many).
+
+    With many pre-period ATT(g,t) (monthly data) the test uses the dynamic aggregation's event
+    times (the last ``pretrend_window`` before the start): with monthly data there are hundreds
+    of those cells, their influence-function covariance is near-singular, and a Wald test over
+    them rejects whatever the truth (seen: chi2 = 5e12 on 385 cells where the data-generating
+    process had exactly parallel trends). The cell-level test is kept where it is
+    well-conditioned (few cells relative to units).
+    """
     pre_cells = (gt["time"] < gt["group"] - anticipation).to_numpy()
     if pre_cells.sum() <= min(24, n // 20):
         pre_test = agg.wald(gt["estimate"].to_numpy()[pre_cells], psi_gt[:, pre_cells], n)
@@ -347,9 +501,13 @@ def staggered_did(
     else:
         et = dyn["event_time"].to_numpy()
         pre_e = (et < -anticipation) & (et >= -(pretrend_window + anticipation))
-        pre_test = agg.wald(dyn["estimate"].to_numpy()[pre_e], np.column_stack(dyn_psi)[:, pre_e], n)
+        pre_test = agg.wald(dyn["estimate"].to_numpy()[pre_e], dyn_psi[:, pre_e], n)
         pre_test["scope"] = "event_times"
-    diags = agg.diagnostics(pre_test, int(never.sum()), groups, no_control, control, n_incomplete + n_early)
+    return pre_test
+
+
+def _notes(control: str, anticipation: int, xnames: list[str], notes_extra: list[str]) -> list[str]:
+    """The assumptions and the method in words (the fixed covariate notes also in nb, ``effects._checks``)."""
     notes = [
         "Parallel trends: without the initiative each cohort's outcome would have changed like that of the "
         + ("never-treated units." if control == "never" else "not-yet-treated and never-treated units."),
@@ -360,32 +518,10 @@ def staggered_did(
         "standard errors analytic from influence functions (clustered by unit), normal intervals.",
         "Pre-period ATT(g,t) compare each period with the previous one (varying base period).",
         dc.NOTE_MDE,
-        *notes_extra,
     ]
-    ever = np.isfinite(g)
-    return StaggeredResult(
-        method="staggered_did",
-        estimand="ATT (simple aggregation of ATT(g,t))",
-        outcome=outcome,
-        estimate=float(est),
-        se=se_val,
-        ci=(float(ci[0]), float(ci[1])),
-        p_value=p,
-        n=int(ymat.size),
-        n_treated=int(ever.sum()),
-        n_control=int(never.sum()),
-        diagnostics=tuple(diags),
-        notes=tuple(notes),
-        table=dyn_t,
-        mde=dc.mde(se_val),
-        level=level,
-        inference={"dist": "normal"},
-        group_time=gt_t,
-        dynamic=dyn_t,
-        pretrend_test=pre_test,
-        control=control,
-        critical_value=crit,
-    )
+    if xnames:  # conditional parallel trends instead of the unconditional assumption
+        notes[0:1] = COVARIATE_NOTES
+    return notes + list(notes_extra)
 
 
 def _check_absorbing(data: pd.DataFrame, unit: str, time: str, first_treated: str, treated: str) -> None:

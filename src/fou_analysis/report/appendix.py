@@ -37,7 +37,7 @@ from fou_analysis.config import CasePlan, Project
 from fou_analysis.effects.evidence import grade
 from fou_analysis.formatting import check_lang
 from fou_analysis.report.html_safety import escape, table_html
-from fou_analysis.report.method_notes import ASSUMPTIONS, ESTIMANDS, _pick, inference_text
+from fou_analysis.report.method_notes import ESTIMANDS, _pick, design_assumptions, inference_text
 from fou_analysis.report.references import (
     CBA_REFERENCES,
     EVIDENCE_REFERENCES,
@@ -124,7 +124,9 @@ def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Ht
         estimand = ESTIMANDS.get(design)
         est = _estimand(estimand, str(res.estimand), lang)
         g = grade(res, design)
-        assumptions = "".join(f"<li>{escape(_pick(a, lang))}</li>" for a in ASSUMPTIONS.get(design, ()))
+        assumptions = "".join(
+            f"<li>{escape(_pick(a, lang))}</li>" for a in design_assumptions(design, o.args)
+        )
         refs = "; ".join(_short(r) for r in design_references(design, o.args, str(res.method)))
         module = f"fou_analysis.effects.{design} ({res.method})"
         parts.append(f"<h4>{escape(label)}</h4><dl>")

@@ -206,6 +206,33 @@ _ITS_COV = {
 }
 
 
+#: ``staggered_did`` with ``covariates``: these replace its first (unconditional) assumption.
+STAGGERED_COVARIATE_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "parallelle trender gitt kontrollvariablene i basisperioden (betingede parallelle trender)",
+        "parallel trends given the covariates in the base period (conditional parallel trends)",
+    ),
+    (
+        "overlapp: hver kohort har sammenlignbare enheter i sammenligningsgruppen (tilbøyelighetsskårer under 1)",
+        "overlap: every cohort has comparable units in the comparison group (propensity scores below 1)",
+    ),
+)
+
+
+def design_assumptions(design: str, args: Mapping[str, Any] | None = None) -> tuple[tuple[str, str], ...]:
+    """The assumptions of ``design`` as the plan's ``args`` use it (nb, en pairs).
+
+    Examples
+    --------
+    >>> design_assumptions("staggered_did", {"covariates": ["age"]})[0][1][:40]
+    'parallel trends given the covariates in '
+    """
+    items = ASSUMPTIONS.get(design, ())
+    if design == "staggered_did" and (args or {}).get("covariates"):
+        return STAGGERED_COVARIATE_ASSUMPTIONS + items[1:]
+    return items
+
+
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "nb" else pair[1]
 
@@ -236,6 +263,12 @@ def inference_text(design: str, result: Any, args: Mapping[str, Any] | None, lan
             if nb
             else "analytic standard errors from the influence functions, clustered by unit"
         )
+        if args.get("covariates"):
+            text += (
+                "; hver ATT(g,t) dobbelt robust gitt kontrollvariablene (Sant'Anna og Zhao 2020)"
+                if nb
+                else "; each ATT(g,t) doubly robust given the covariates (Sant'Anna & Zhao 2020)"
+            )
     elif design == "synthetic_control":
         text = (
             "permutasjonstest med placebo på hver giver (oppløsning 1/(J + 1)); intervall ved testinversjon"
@@ -284,4 +317,4 @@ def inference_text(design: str, result: Any, args: Mapping[str, Any] | None, lan
     return f"{text}; {pct} % {'intervall' if nb else 'interval'}"
 
 
-__all__ = ["ASSUMPTIONS", "ESTIMANDS", "inference_text"]
+__all__ = ["ASSUMPTIONS", "ESTIMANDS", "design_assumptions", "inference_text"]

@@ -160,7 +160,7 @@ def design_references(
     args
         The outcome's arguments in the plan (``Outcome.args``): a wild bootstrap or
         randomisation inference for ``did``, Newey–West for ``its``, the doubly robust estimator
-        for ``weighting`` add their sources.
+        for ``weighting`` and covariates in ``staggered_did`` add their sources.
     method
         ``EffectResult.method`` (``"weighting_dr"`` names the doubly robust estimator even when
         the plan left ``method`` at its default).
@@ -169,6 +169,8 @@ def design_references(
     --------
     >>> design_references("did", {"se": "wild"})[-1]
     'cameron_gelbach_miller_2008'
+    >>> design_references("staggered_did", {"covariates": ["age"]})[-1]
+    'santanna_zhao_2020'
     """
     args = args or {}
     ids = list(DESIGN_REFERENCES.get(design, ()))
@@ -181,6 +183,8 @@ def design_references(
         ids.append("newey_west_1987")
     if design == "weighting" and (args.get("method") == "dr" or method.endswith("_dr")):
         ids += ["robins_rotnitzky_zhao_1994", "santanna_zhao_2020"]
+    if design == "staggered_did" and args.get("covariates"):  # doubly robust ATT(g,t)
+        ids.append("santanna_zhao_2020")
     return tuple(dict.fromkeys(ids))
 
 
