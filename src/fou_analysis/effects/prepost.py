@@ -244,7 +244,7 @@ def prepost(
     >>> r.n, round(r.estimate, 2)
     (3, 1.17)
     """
-    _check_arguments(data, outcome, unit, time, pre, post, level)
+    _check_arguments(data, outcome, unit, time, pre=pre, post=post, level=level)
     scores = _scores_at_waves(data, outcome, unit, time, pre, post)
     pairs, attrition, n_any = _pairs_and_attrition(scores, pre, post)
     n = len(pairs)
@@ -281,7 +281,7 @@ def prepost(
 
 
 def _check_arguments(
-    data: pd.DataFrame, outcome: str, unit: str, time: str, pre: Any, post: Any, level: float
+    data: pd.DataFrame, outcome: str, unit: str, time: str, *, pre: Any, post: Any, level: float
 ) -> None:
     """Columns exist, the level is a probability, and ``pre``/``post`` are two waves of the data."""
     _check_columns(data, {"outcome": outcome, "subject": unit, "wave": time})

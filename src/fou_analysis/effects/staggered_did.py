@@ -239,7 +239,9 @@ def staggered_did(
     data, xnames = expand_covariates(data, covariates)
     if treated is not None:
         _check_absorbing(data, unit, time, first_treated, treated)
-    panel = _balanced_panel(data, outcome, unit, time, first_treated, xnames, anticipation)
+    panel = _balanced_panel(
+        data, outcome, unit, time, first_treated=first_treated, xnames=xnames, anticipation=anticipation
+    )
     g, n = panel.g, panel.y.shape[0]
     never = ~np.isfinite(g)
     if control == "never" and never.sum() == 0:
@@ -254,8 +256,10 @@ def staggered_did(
     est, psi_simple = agg.aggregate(gt, psi_gt, post, g)  # simple aggregation
     se_val = float(np.sqrt((psi_simple**2).sum()) / n)
     ci, p = normal_ci(est, se_val, level), normal_p(est, se_val)
-    dyn, dyn_psi, crit = _dynamic(gt, psi_gt, g, n, reps, seed, level)
-    pre_test = _pretrend_test(gt, psi_gt, dyn, dyn_psi, anticipation, pretrend_window, n)
+    dyn, dyn_psi, crit = _dynamic(gt, psi_gt, g, n, reps=reps, seed=seed, level=level)
+    pre_test = _pretrend_test(
+        gt, psi_gt, dyn, dyn_psi, anticipation=anticipation, pretrend_window=pretrend_window, n=n
+    )
     diags = agg.diagnostics(pre_test, int(never.sum()), groups, no_control, control, panel.n_dropped)
     if dr_cells:
         diags.append(agg.overlap_diagnostic(dr_cells))
@@ -303,6 +307,7 @@ def _balanced_panel(
     outcome: str,
     unit: str,
     time: str,
+    *,
     first_treated: str,
     xnames: list[str],
     anticipation: int,
@@ -435,7 +440,7 @@ def _dr_cell(
 
 
 def _dynamic(
-    gt: pd.DataFrame, psi_gt: np.ndarray, g: np.ndarray, n: int, reps: int, seed: int, level: float
+    gt: pd.DataFrame, psi_gt: np.ndarray, g: np.ndarray, n: int, *, reps: int, seed: int, level: float
 ) -> tuple[pd.DataFrame, np.ndarray, float]:
     """Event-time aggregation θ(e) with pointwise intervals and the sup-t uniform band."""
     dyn_rows, dyn_psi = [], []
@@ -481,6 +486,7 @@ def _pretrend_test(
     psi_gt: np.ndarray,
     dyn: pd.DataFrame,
     dyn_psi: np.ndarray,
+    *,
     anticipation: int,
     pretrend_window: int,
     n: int,
