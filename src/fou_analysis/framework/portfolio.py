@@ -4,7 +4,8 @@ Two sources: the registry (``cases/portfolio.yaml``, :mod:`fou_analysis.framewor
 every initiative — measured or not — and, for initiatives with a case plan, the results of
 ``fou run`` (:func:`collect`). The report shows the initiatives by stage (a pipeline from idea to
 operation), by quality-of-life domain and by sector; the hand-over risks; a story card for each;
-and, for measured ones, the headline effect in plain words with its design.
+and, for measured ones, the headline effect in plain words with its design, and the barometer
+overview (where partnerships are strong or strained; :mod:`.portfolio_barometer`).
 
 Effects of different initiatives are in different units and designs and are never ranked against
 each other (no "estimate ÷ standard error" axis: a lay reader cannot interpret it and it rewards
@@ -23,6 +24,12 @@ import pandas as pd
 from fou_analysis.config import COUNTERFACTUAL_DESIGNS, CasePlan, Project, load_plan
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.formatting import check_lang
+from fou_analysis.framework.portfolio_barometer import (
+    barometer_heatmap,
+    barometer_overview_html,
+    barometer_rows,
+    barometer_table,
+)
 from fou_analysis.framework.portfolio_registry import (
     by_domain,
     by_sector,
@@ -50,6 +57,8 @@ class CaseOverview:
     value: Any | None
     #: the raw files behind the case's prepared tables (:func:`fou_analysis.pipeline.data_sources`)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: the co-creation barometer saved by the case run (``None``: no barometer, or not run)
+    barometer: Any | None = None
 
     @property
     def headline(self) -> tuple[str, Any] | None:
@@ -61,6 +70,10 @@ class CaseOverview:
 
 __all__ = [
     "CaseOverview",
+    "barometer_heatmap",
+    "barometer_overview_html",
+    "barometer_rows",
+    "barometer_table",
     "by_domain",
     "by_sector",
     "by_stage",
@@ -96,7 +109,11 @@ def collect(project: Project, cases: list[str]) -> list[CaseOverview]:
             val = load_artefact(plan, project, "value") if plan.value else None
         except SpecificationError:
             val = None
-        out.append(CaseOverview(slug, plan, eff, val, data_sources(plan, project)))
+        try:
+            bar = load_artefact(plan, project, "barometer") if plan.barometer else None
+        except SpecificationError:
+            bar = None
+        out.append(CaseOverview(slug, plan, eff, val, data_sources(plan, project), barometer=bar))
     return out
 
 
