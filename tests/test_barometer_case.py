@@ -135,6 +135,16 @@ def test_written_barometer_is_what_the_portfolio_reads(project: Project, tmp_pat
     rows = portfolio.barometer_rows([SimpleNamespace(slug="friskgarden", plan=plan, barometer=saved)])
     drift = rows.set_index("dimension").loc["drift"]
     assert drift["wave"] == 2 and drift["status"] == "strained" and drift["gap"] < 0
+    # said as "the farm gives more": the gap and its interval are both positive, the gap inside
+    text = portfolio.barometer_overview_html(
+        [SimpleNamespace(slug="friskgarden", plan=plan, barometer=saved)], "en"
+    )
+    m = re.search(
+        r"the partner gives [\d.]+ and the municipality [\d.]+ \(gap ([\d.]+), 95 % interval ([\d.]+) to ([\d.]+)\)",
+        text,
+    )
+    gap, lo, hi = (float(x) for x in m.groups())
+    assert 0 < lo <= gap <= hi and gap == pytest.approx(-drift["gap"], abs=0.05)
     # a plan without a barometer removes a stale artefact when the case is run again
     bare = plan.model_copy(update={"barometer": None})
     assert pipeline.barometer(bare, proj, write=True) is None

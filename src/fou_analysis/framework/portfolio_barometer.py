@@ -205,6 +205,8 @@ def partnership_sentences(rows: pd.DataFrame, name: str, lang: str, *, level: fl
         out.append(_t("strong", lang, dims=_dims(strong, lang), strong=format_number(STRONG, 0, lang)))
     for r in rows[rows["status"] == "strained"].itertuples():
         hi_s, lo_s = ("kommune", "partner") if r.gap > 0 else ("partner", "kommune")
+        # the gap is said as "the higher side minus the lower": its interval turns with it
+        ci_lo, ci_hi = (r.ci_low, r.ci_high) if r.gap > 0 else (-r.ci_high, -r.ci_low)
         means = {"kommune": r.mean_kommune, "partner": r.mean_partner}
         out.append(
             _t(
@@ -217,8 +219,8 @@ def partnership_sentences(rows: pd.DataFrame, name: str, lang: str, *, level: fl
                 lo=format_number(means[lo_s], 1, lang),
                 gap=format_number(abs(r.gap), 1, lang),
                 pct=pct,
-                ci_lo=format_number(r.ci_low, 1, lang),
-                ci_hi=format_number(r.ci_high, 1, lang),
+                ci_lo=format_number(ci_lo, 1, lang),
+                ci_hi=format_number(ci_hi, 1, lang),
             )
         )
     low = rows[rows["status"] == "low"]
