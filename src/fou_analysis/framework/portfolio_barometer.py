@@ -17,6 +17,7 @@ Re-exported by :mod:`fou_analysis.framework.portfolio`; kept apart so each modul
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -297,12 +298,13 @@ def barometer_heatmap(overview: Sequence[Any], lang: str, ax: Any = None) -> Any
     for (case, p), grp in rows.groupby(["case", "partnership"], sort=False):
         wave = grp["wave"].iloc[0]
         for s in SIDES:
-            labels.append(f"{_where(names[case], p, wave, lang)} – {SIDE_LABELS[s][lang].lower()}")
+            where = textwrap.fill(_where(names[case], p, wave, lang), 38)
+            labels.append(f"{where}:\n{SIDE_LABELS[s][lang].lower()}")
             grid.append(grp[f"mean_{s}"].to_numpy(dtype=float))
             marks.append(grp["clear"].to_numpy(dtype=bool))
     values = np.ma.masked_invalid(np.vstack(grid))
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.45 * len(labels) + 2.2), layout="constrained")
+        _, ax = plt.subplots(figsize=(10, 0.6 * len(labels) + 2.4), layout="constrained")
     cmap = plt.get_cmap("RdYlBu").with_extremes(bad="#d9d9d9")
     im = ax.imshow(values, cmap=cmap, vmin=1, vmax=5, aspect="auto")
     for i, (row, mark) in enumerate(zip(values, marks, strict=True)):
@@ -315,7 +317,7 @@ def barometer_heatmap(overview: Sequence[Any], lang: str, ax: Any = None) -> Any
         range(len(DIMENSIONS)), [DIMENSION_LABELS[d][lang] for d in DIMENSIONS], rotation=30, ha="right"
     )
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_title(_t("fig_title", lang), fontsize=10)
+    ax.set_title(textwrap.fill(_t("fig_title", lang), 70), fontsize=10)
     ax.set_xlabel(_t("blank", lang, n=SMALL_SIDE))
     ax.figure.colorbar(im, ax=ax, label=_t("colorbar", lang), shrink=0.8)
     return ax.figure
