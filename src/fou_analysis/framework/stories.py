@@ -1,7 +1,7 @@
 """Stories and free-text themes (issue #11.3): the qualitative side of a report.
 
 :func:`story_cards` shows a plan's (or registry entry's) stories as cards beside the outcome they
-illustrate — only stories with recorded consent, each scanned for personal data again at render
+illustrate (:func:`outcome_stories` under each outcome's result in the case report) — only stories with recorded consent, each scanned for personal data again at render
 time (the plan schema already refuses a story with an identity number, e-mail or phone number).
 
 :func:`code_themes` codes free-text survey answers into themes with a keyword codebook declared in
@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -134,6 +135,38 @@ def story_cards(
             else f"<p><i>{left} story(ies) without recorded consent not shown.</i></p>"
         )
     return Html("".join(cards) + note)
+
+
+def outcome_stories(plan: Any, outcome_id: str, lang: str) -> Html:
+    """The consented story cards that illustrate one outcome, for directly under its result.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~fou_analysis.config.CasePlan`.
+    outcome_id
+        The outcome whose stories are shown (``story.outcome == outcome_id``).
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    Html
+        A small heading and the cards (with the line on stories left out for want of consent);
+        empty when no story names the outcome.
+
+    Raises
+    ------
+    PersonalDataError
+        A story text holds what looks like an identity number, e-mail or phone number.
+    """
+    check_lang(lang)
+    if not any(s.outcome == outcome_id for s in plan.stories):
+        return Html("")
+    labels = {o.id: o.label.get(lang) for o in plan.outcomes}
+    cards = str(story_cards(plan.stories, lang, outcome_labels=labels, outcome=outcome_id))
+    title = "Fra tiltaket" if lang == "nb" else "From the initiative"
+    return Html(f"<div class='fou-outcome-stories'><h4>{html.escape(title)}</h4>{cards}</div>")
 
 
 def _pattern(theme: Theme) -> re.Pattern[str]:
