@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook
+from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook, did_you_mean
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.formatting import check_lang, format_number
 from fou_analysis.privacy import PersonalDataError, scan, suppress
@@ -256,8 +256,11 @@ def themes_section(plan: Any, tables: Mapping[str, pd.DataFrame], lang: str) -> 
     if spec is None:
         return Html("")
     if spec.table not in tables or spec.column not in tables[spec.table].columns:
+        cols = [str(c) for c in tables.get(spec.table, pd.DataFrame()).columns]
         raise SpecificationError(
             f"cases/{plan.slug}.yaml: themes: no column {spec.column!r} in the prepared table {spec.table!r}"
+            + (did_you_mean(spec.column, cols) or "")
+            + " (`fou validate` names it; demo data written before the column existed: `fou demo --overwrite`)"
         )
     n_min = plan.small_cell_min
     counts = code_themes(tables[spec.table][spec.column], spec, lang, n_min=n_min)
