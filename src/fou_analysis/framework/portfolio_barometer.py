@@ -87,8 +87,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "side": ("Side", "Side"),
     "few": ("færre enn {n} svar", "fewer than {n} answers"),
     "fig_title": (
-        "Samskapingsbarometeret, siste runde: gjennomsnitt per side (1–5; * = tydelig forskjell mellom sidene)",
-        "Co-creation barometer, latest wave: mean per side (1–5; * = clear gap between the sides)",
+        "Samskapingsbarometeret, siste runde: snitt per side (* = tydelig forskjell)",
+        "Co-creation barometer, latest wave: mean per side (* = clear gap)",
     ),
     "colorbar": (
         "Gjennomsnitt (1 = helt uenig, 5 = helt enig)",
@@ -317,7 +317,7 @@ def barometer_heatmap(overview: Sequence[Any], lang: str, ax: Any = None) -> Any
         range(len(DIMENSIONS)), [DIMENSION_LABELS[d][lang] for d in DIMENSIONS], rotation=30, ha="right"
     )
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_title(textwrap.fill(_t("fig_title", lang), 70), fontsize=10)
+    ax.set_title(_t("fig_title", lang), fontsize=10)  # one line: it is the figure's alt text
     ax.set_xlabel(_t("blank", lang, n=SMALL_SIDE))
     ax.figure.colorbar(im, ax=ax, label=_t("colorbar", lang), shrink=0.8)
     return ax.figure
