@@ -16,6 +16,7 @@ cannot be compared across organisations — never plotted side by side.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,8 +217,9 @@ def headlines_html(overview: list[CaseOverview], lang: str) -> str:
     check_lang(lang)
     title = "Hovedeffekter i klartekst" if lang == "nb" else "Headline effects in plain words"
     items = "".join(
-        f"<li>{(headline_badge(o, lang) + ' ') if o.headline and o.headline[1] is not None else ''}"
-        f"{html.escape(_effect_sentence(o, lang))}</li>"
+        "<li>"
+        + " ".join(x for x in (headline_badge(o, lang), html.escape(_effect_sentence(o, lang))) if x)
+        + "</li>"
         for o in overview
     )
     return f"<h2>{title}</h2><ul>{items}</ul>{evidence_scale_note(lang).body}"
@@ -334,7 +336,7 @@ def _value_item(o: CaseOverview, lang: str) -> str:
             if nb
             else "The value rests on documented counts only."
         )
-    if ve.scenario_share == ve.scenario_share:  # not NaN
+    if not math.isnan(ve.scenario_share):
         pct = fmt_number(100 * ve.scenario_share, 0, lang)
         rows = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ve.scenario_rows)
         if ve.scenario_share == 0:
@@ -345,7 +347,7 @@ def _value_item(o: CaseOverview, lang: str) -> str:
                 if nb
                 else f"{pct} % of the value with scenarios rests on scenarios ({rows})."
             )
-    if ve.largest_share == ve.largest_share:
+    if not math.isnan(ve.largest_share):
         pct = fmt_number(100 * ve.largest_share, 0, lang)
         parts.append(
             f"Den største virkningen («{ve.largest}») står for {pct} % av nåverdien."
