@@ -229,3 +229,7 @@ def test_value_resting_on_scenarios_only_or_on_counts_only_says_so() -> None:
     assert portfolio.value_evidence(counts).grade is None
     en = portfolio.value_html([counts], "en")
     assert "documented counts only" in en and "fou-evidence" not in en
+    one = _valued()
+    one.value.sroi.by_outcome = one.value.sroi.by_outcome.iloc[:1]
+    assert "It rests on one outcome ('a')" in portfolio.value_html([one], "en").replace("&#x27;", "'")
+    assert "accounts for" not in portfolio.value_html([one], "en")

@@ -347,7 +347,13 @@ def _value_item(o: CaseOverview, lang: str) -> str:
                 if nb
                 else f"{pct} % of the value with scenarios rests on scenarios ({rows})."
             )
-    if not math.isnan(ve.largest_share):
+    if len(o.value.sroi.by_outcome) == 1:
+        parts.append(
+            f"Den bygger på én virkning («{ve.largest}»)."
+            if nb
+            else f"It rests on one outcome ('{ve.largest}')."
+        )
+    elif not math.isnan(ve.largest_share):
         pct = fmt_number(100 * ve.largest_share, 0, lang)
         parts.append(
             f"Den største virkningen («{ve.largest}») står for {pct} % av nåverdien."
