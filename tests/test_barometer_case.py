@@ -7,7 +7,9 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -116,6 +118,37 @@ def test_pipeline_recovers_the_planted_gaps(results: dict, case: str) -> None:
     assert checked == 2 - len(hidden_waves)
     for w in hidden_waves:
         assert gaps.loc[gaps["wave"] == w, "suppressed"].all()
+
+
+def test_written_barometer_is_what_the_portfolio_reads(project: Project, tmp_path: Path) -> None:
+    from fou_analysis.framework import portfolio
+
+    proj = _copy(project, tmp_path, "friskgarden")
+    plan = load_plan("friskgarden", project=proj)
+    assert portfolio.collect(proj, ["friskgarden"])[0].barometer is None  # not run: nothing shown
+    res = pipeline.barometer(plan, proj, write=True)
+    saved = portfolio.collect(proj, ["friskgarden"])[0].barometer
+    pd.testing.assert_frame_equal(saved.scores, res.scores)
+    pd.testing.assert_frame_equal(saved.gaps, res.gaps)
+    # the planted gap (the farm rates readiness for operation higher) shows as strained; the
+    # wave-1 farm side (two answers) is not the latest wave, so nothing of it is shown
+    rows = portfolio.barometer_rows([SimpleNamespace(slug="friskgarden", plan=plan, barometer=saved)])
+    drift = rows.set_index("dimension").loc["drift"]
+    assert drift["wave"] == 2 and drift["status"] == "strained" and drift["gap"] < 0
+    # said as "the farm gives more": the gap and its interval are both positive, the gap inside
+    text = portfolio.barometer_overview_html(
+        [SimpleNamespace(slug="friskgarden", plan=plan, barometer=saved)], "en"
+    )
+    m = re.search(
+        r"the partner gives [\d.]+ and the municipality [\d.]+ \(gap ([\d.]+), 95 % interval ([\d.]+) to ([\d.]+)\)",
+        text,
+    )
+    gap, lo, hi = (float(x) for x in m.groups())
+    assert 0 < lo <= gap <= hi and gap == pytest.approx(-drift["gap"], abs=0.05)
+    # a plan without a barometer removes a stale artefact when the case is run again
+    bare = plan.model_copy(update={"barometer": None})
+    assert pipeline.barometer(bare, proj, write=True) is None
+    assert not (proj.processed_dir("friskgarden") / "barometer.pkl").exists()
 
 
 def test_pipeline_names_the_plan_when_a_column_is_wrong(project: Project) -> None:

@@ -99,7 +99,7 @@ def rendered_report(plan: object, lang: str, tmp_path: Path) -> list[tuple[str, 
         ),
         encoding="utf-8",
     )
-    overview = [portfolio.CaseOverview("noen", plan, results, None)]
+    overview = [portfolio.CaseOverview("noen", plan, results, None, barometer=hostile_barometer())]
     return [
         ("header", str(report.header(plan, lang))),
         ("plain_summary", str(report.headline_summary(plan, results, None, lang))),
@@ -130,7 +130,28 @@ def _registry_sections(project: Project, overview: list, lang: str) -> list[tupl
         ("handover", report.style_table(portfolio.handover_table(registry, lang)).to_html()),
         ("cards", portfolio.initiative_cards_html(registry, lang)),
         ("headlines", portfolio.headlines_html(overview, lang)),
+        ("barometer_overview", portfolio.barometer_overview_html(overview, lang)),
+        ("barometer_table", report.style_table(portfolio.barometer_table(overview, lang)).to_html()),
     ]
+
+
+def hostile_barometer() -> object:
+    """A barometer whose partnership name is markup (four answers a side, every item)."""
+    from fou_analysis import framework
+
+    rows = [
+        {
+            "partnership": SCRIPT,
+            "side": side,
+            "respondent": f"{side}{r}",
+            "item": item,
+            "score": 1 + (r + k) % 5,
+        }
+        for side in ("kommune", "partner")
+        for r in range(4)
+        for k, item in enumerate(framework.BAROMETER_ITEMS)
+    ]
+    return framework.barometer(pd.DataFrame(rows))
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

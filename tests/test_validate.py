@@ -125,3 +125,12 @@ def test_covariates_as_a_formula_validate_and_a_bad_one_is_listed(project: Proje
     path.write_text(text.replace(listed, 'covariates: "alder + C(no_such_column)"'), encoding="utf-8")
     problems = validate_case("noen", project=project)
     assert any("outcome 'carer_burden'" in p and "no_such_column" in p for p in problems), problems
+
+
+def test_a_themes_column_missing_from_its_table_is_listed(project: Project) -> None:
+    path = project.root / "cases" / "utstyrsbu.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "column: kommentar" in text
+    path.write_text(text.replace("column: kommentar", "column: komentar"), encoding="utf-8")
+    problems = validate_case("utstyrsbu", project=project)
+    assert any("themes: column 'komentar'" in p and "kommentar" in p for p in problems), problems

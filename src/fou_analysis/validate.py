@@ -18,7 +18,7 @@ Checks, collecting rather than stopping:
    with ``write=False`` reads every raw file (declared column types parsed, column rules and
    unique keys checked, see :func:`fou_analysis.io.validation.check_columns`) and runs every
    recipe; its problems are collected, not raised;
-6. every column an outcome's arguments (or a ``describe`` cross-table) name exists in the
+6. every column an outcome's arguments (or a ``describe`` cross-table, or ``themes``) name exists in the
    prepared table ("did you mean" from that table's columns), and the values the design looks
    up in it (``pre``/``post`` waves, the treated unit) occur there;
 7. the ``barometer`` section: its raw file exists (step 2), every column with the item prefix
@@ -307,6 +307,13 @@ def _check_tables(plan: CasePlan, tables: dict[str, pd.DataFrame]) -> list[str]:
                     f"{_where(plan)}: describe {d.label.en!r}: {what} {c!r} is not a column of table {d.table!r}"
                     + (did_you_mean(c, cols) or f"; its columns: {', '.join(cols)}")
                 )
+    th = plan.themes
+    if th is not None and th.table in tables and th.column not in tables[th.table].columns:
+        cols = [str(c) for c in tables[th.table].columns]
+        problems.append(
+            f"{_where(plan)}: themes: column {th.column!r} is not a column of table {th.table!r}"
+            + (did_you_mean(th.column, cols) or f"; its columns: {', '.join(cols)}")
+        )
     return problems
 
 

@@ -111,6 +111,42 @@ def test_case_reports_have_the_barometer_section(
     assert "fewer than 3 answers" in fg
 
 
+def test_cocreation_beside_outcomes_and_in_the_portfolio(
+    project: Project, run_all: subprocess.CompletedProcess[str]
+) -> None:
+    """Issue #11: consented stories under their outcome, theme counts in a case report (no answer
+    shown), and in the portfolio the evidence badges, the scenario share and the barometer
+    overview naming each case's planted gap as strained."""
+    import html as _html
+
+    from fou_analysis.demo import PLANTED_BAROMETER
+    from fou_analysis.demo._utstyrsbu_survey import COMMENTS
+    from fou_analysis.framework import DIMENSION_LABELS
+
+    assert run_all.returncode == 0, run_all.stderr[-3000:]
+    ub = (project.root / "reports" / "utstyrsbu" / "report.en.html").read_text(encoding="utf-8")
+    plan = load_plan("utstyrsbu", project=project)
+    effects, rest = ub.split("Stories from the initiative", 1)
+    for s in plan.stories:
+        text = _html.escape(s.text.en)
+        assert (text in effects) == s.consent and text not in rest, s.text.en  # under its outcome only
+    assert "Themes in the free-text answers" in rest
+    assert not any(_html.escape(t, quote=False) in ub for t, _, _ in COMMENTS)  # counts, not answers
+    pf = (project.root / "reports" / "portfolio" / "report.en.html").read_text(encoding="utf-8")
+    headlines = pf.split("Headline effects in plain words", 1)[1].split("Social value (SROI)", 1)[0]
+    assert headlines.count('class="fou-evidence"') >= 3  # a badge per measured case (and its table)
+    value = pf.split("Social value (SROI)", 1)[1].split("where partnerships are strong or strained", 1)[0]
+    assert "rests on scenarios" in value or "No part rests on scenarios" in value
+    overview = pf.split("where partnerships are strong or strained", 1)[1]
+    for case, planted in PLANTED_BAROMETER.items():
+        name = _html.escape(load_plan(case, project=project).name.en, quote=False)
+        item = re.search(rf"<li><b>{re.escape(name)}[^<]*</b>:([^<]*)</li>", overview)
+        assert item, case
+        for dim in planted["latent_gap"]:
+            assert f"Strained on {DIMENSION_LABELS[dim]['en'].lower()}" in item.group(1), (case, dim)
+    assert 'alt="Figure: Co-creation barometer, latest wave' in pf
+
+
 def test_tables_are_published_and_nothing_temporary_is_left(
     project: Project, run_all: subprocess.CompletedProcess[str]
 ) -> None:

@@ -224,3 +224,35 @@ def test_the_case_report_section_shows_handover_and_consented_stories(lang: str)
     assert ("Mangler: forankret" if lang == "nb" else "Missing: anchored") in out  # the unmet item
     assert ("Mangler: eier" if lang == "nb" else "Missing: owner") not in out
     assert str(cocreation_section(parse_plan(_bare()), lang)) == ""  # old plans: no section
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_consented_stories_stand_under_their_outcome_and_the_rest_in_the_section(lang: str) -> None:
+    from fou_analysis.framework import cocreation_section, outcome_stories
+
+    plan = load_plan("utstyrsbu", project=Project.at(ROOT))
+    loose = _story(True, "Et bibliotek for utstyr gir flere muligheter.", outcome=None)
+    plan = plan.model_copy(update={"stories": [*plan.stories, loose]})
+    by_outcome = {o.id: str(outcome_stories(plan, o.id, lang)) for o in plan.outcomes}
+    for oid, out in by_outcome.items():
+        mine = [s for s in plan.stories if s.outcome == oid]
+        assert out.count("story-card") == sum(s.consent for s in mine)
+        assert (out == "") == (not mine)  # nothing at all under an outcome without stories
+        for s in mine:
+            assert (html_escape(s.text.get(lang)) in out) == s.consent  # only consented text
+    assert ("Fra tiltaket" if lang == "nb" else "From the initiative") in by_outcome["activity_days"]
+    assert ("1 historie(r) uten" if lang == "nb" else "1 story(ies) without") in by_outcome["activity_days"]
+    # the co-creation section keeps only the story no outcome shows, and says where the rest are
+    ids = [o.id for o in plan.outcomes]
+    rest = str(cocreation_section(plan, lang, today=date(2026, 1, 1), beside=ids))
+    assert rest.count("story-card") == 1 and html_escape(loose.text.get(lang)) in rest
+    assert ("2 historie(r) vises under utfallet" if lang == "nb" else "2 story(ies) are shown under") in rest
+    # an outcome not shown beside (not estimated) keeps its stories in the section
+    part = str(cocreation_section(plan, lang, today=date(2026, 1, 1), beside=["activity_days"]))
+    assert part.count("story-card") == 2  # loans_per_month's and the loose one
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

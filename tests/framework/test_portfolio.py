@@ -137,7 +137,8 @@ def test_value_is_shown_only_under_its_caveat() -> None:
 
     sim = SimpleNamespace(intervals=pd.DataFrame({"metric": ["ratio"], "ci_low": [0.8], "ci_high": [2.9]}))
     o = _overview(-3.2, (-5.0, -1.4))
-    o.value = SimpleNamespace(sroi=SimpleNamespace(ratio=1.7), simulation=sim)
+    by_outcome = pd.DataFrame({"outcome": ["a"], "present_value": [1.0]})
+    o.value = SimpleNamespace(sroi=SimpleNamespace(ratio=1.7, by_outcome=by_outcome), simulation=sim)
     for lang in ("nb", "en"):
         html = portfolio.value_html([o], lang)
         assert html.index(_esc(t("sroi_caveat", lang))) < html.index(
@@ -158,3 +159,77 @@ def test_stage_plot_counts_every_initiative(registry, lang: str) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def _valued(base_empty: bool = False):
+    """A case valued on three impact-map rows: a documented count (a), the headline effect in the
+    base case (b) and the same effect as a scenario row (c)."""
+    o = _overview(-3.2, (-5.0, -1.4))
+    oid = o.headline[0]
+    sim = SimpleNamespace(intervals=pd.DataFrame({"metric": ["ratio"], "ci_low": [0.8], "ci_high": [2.9]}))
+    ev = pd.DataFrame(
+        {
+            "outcome": ["a", "b", "c"],
+            "source": ["count", "effect", "effect"],
+            "effect_key": ["", oid, oid],
+            "base": [not base_empty, not base_empty, False],
+        }
+    )
+    every = pd.DataFrame({"outcome": ["a", "b", "c"], "present_value": [300.0, 100.0, 600.0]})
+    base = every.iloc[:2] if not base_empty else every
+    o.value = SimpleNamespace(
+        sroi=SimpleNamespace(ratio=1.7, by_outcome=base),
+        simulation=sim,
+        evidence=ev,
+        scenario=None if base_empty else SimpleNamespace(sroi=SimpleNamespace(by_outcome=every)),
+        base_empty=base_empty,
+    )
+    return o
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_headline_and_value_carry_the_case_reports_grade_badge(lang: str) -> None:
+    from fou_analysis.effects.evidence import BASE_LEVEL
+    from fou_analysis.report.headlines import outcome_grade
+
+    o = _valued()
+    oid, r = o.headline
+    g = outcome_grade(o.plan, oid, r)
+    assert g.level == BASE_LEVEL[o.plan.outcome(oid).design]
+    badge = g.badge(lang)
+    assert 'class="fou-evidence"' in badge
+    head = portfolio.headlines_html([o], lang)
+    assert head.count(badge) == 1 and head.index(badge) < head.index(_esc(o.plan.name.get(lang)))
+    assert portfolio.table([o], lang).iloc[0]["Evidens" if lang == "nb" else "Evidence"] == g.label(lang)
+    val = portfolio.value_html([o], lang)
+    assert val.count(badge) == 1
+    # scenario share: c (600) of the 1000 with scenarios; largest base row: a (300 of 400)
+    ve = portfolio.value_evidence(o)
+    assert ve.scenario_share == pytest.approx(0.6) and ve.scenario_rows == ("c",)
+    assert (ve.largest, ve.largest_share) == ("a", pytest.approx(0.75))
+    if lang == "nb":
+        assert "60 % av verdien med scenarioer hviler på scenarioer («c»)" in val
+        assert "(«a») står for 75 %" in val
+    else:
+        assert "60 % of the value with scenarios rests on scenarios ('c')" in val.replace("&#x27;", "'")
+        assert "('a') accounts for 75 %" in val.replace("&#x27;", "'")
+    # a case without results has no badge and no grade
+    bare = portfolio.CaseOverview("noen", o.plan, None, None)
+    assert "fou-evidence" not in portfolio.headlines_html([bare], lang)
+
+
+def test_value_resting_on_scenarios_only_or_on_counts_only_says_so() -> None:
+    o = _valued(base_empty=True)
+    ve = portfolio.value_evidence(o)
+    assert ve.base_empty and ve.scenario_share == 1.0 and ve.grade is not None
+    assert "bare scenarioer" in portfolio.value_html([o], "nb")
+    assert "scenarios only" in portfolio.value_html([o], "en")
+    counts = _valued()
+    counts.value.evidence = counts.value.evidence.assign(source="count", effect_key="")
+    assert portfolio.value_evidence(counts).grade is None
+    en = portfolio.value_html([counts], "en")
+    assert "documented counts only" in en and "fou-evidence" not in en
+    one = _valued()
+    one.value.sroi.by_outcome = one.value.sroi.by_outcome.iloc[:1]
+    assert "It rests on one outcome ('a')" in portfolio.value_html([one], "en").replace("&#x27;", "'")
+    assert "accounts for" not in portfolio.value_html([one], "en")

@@ -42,7 +42,9 @@ Friluft); `Låner` lånekortets pseudonym (`L-` + 8 heks-tegn); `Aldersgruppe` (
 `$submission_id`, `$created` (ISO 8601 med tidssone), `pseudonym` (tekst, kobler bølgene), `alder` (1 = 6-12,
 2 = 13-15, 3 = 16-19, 4 = 20+), `aktivitet_dager` (dager per uke med fritidsaktivitet, 0..7, −1 = Vet ikke),
 `aktiviteter.fotball|ski|friluft|sykkel|annet` (0/1), `livskvalitet` (0–10), `utgift_spart`
-(1 = 0 kr, 2 = under 500, 3 = 500–2000, 4 = 2000–5000, 5 = over 5000, 9 = Vet ikke), `$answer_time_ms`.
+(1 = 0 kr, 2 = under 500, 3 = 500–2000, 4 = 2000–5000, 5 = over 5000, 9 = Vet ikke), `kommentar` (valgfri
+fritekst: hva er best, eller hva kunne vært bedre; oppdiktede setninger, kodet i temaer med planens
+nøkkelordliste), `$answer_time_ms`.
 
 ### Innplantede effekter (sanne verdier)
 1. **Flytting 01.03.2023**: nye lokaler med lengre åpningstid gir et **nivåskift på +{ub.LEVEL_CHANGE:g} utlån per
@@ -66,7 +68,8 @@ innsending i hver bølge (samme pseudonym to ganger, den siste noen minutter sen
 Utstyrsbu in Steinkjer lends sports and outdoor equipment to children and young people free of charge.
 Files and columns as above: `utlan.csv` is the lending log (`;`, UTF-8, dates `dd.mm.yyyy`, empty `Levert` =
 not yet returned or lost); the survey files are Nettskjema CSV reports (every field double-quoted,
-question columns by external id, codes not labels) with the API v3 elements codebook.
+question columns by external id, codes not labels) with the API v3 elements codebook; `kommentar` is an
+optional free-text answer (invented sentences, coded into themes by the plan's keyword codebook).
 
 **Planted effects (true values).** (1) Interrupted time series: on 2023-03-01 Utstyrsbu moved to new premises
 with longer opening hours: **level change +{ub.LEVEL_CHANGE:g} loans per month, no slope change**; monthly counts

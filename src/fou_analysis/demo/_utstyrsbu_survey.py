@@ -6,6 +6,12 @@ satisfaction ``N(6.6, 1.8²)`` before; after, the latent score plus a change dra
 the answer range (0–7, 0–10). ``shift`` is solved (:mod:`fou_analysis.demo._calibrate`) so that
 the *expected observed* paired change is exactly the planted +0.6 days and +0.4 points.
 "Vet ikke" (−1) answers are missing completely at random (about 3 %), so they do not bias it.
+
+A free-text question (``kommentar``: "what is best about Utstyrsbua, or what could be better?")
+is answered by about :data:`COMMENT_SHARE` of respondents in each wave with one of the invented
+phrases of :data:`COMMENTS`, drawn with the weights given there from a stream of its own (the
+other answers are the same as without it). Each phrase lists the themes of the plan's keyword
+codebook (``themes:`` in ``cases/utstyrsbu.yaml``) it was written to fall under.
 """
 
 from __future__ import annotations
@@ -33,6 +39,21 @@ ACTIVITIES = ("fotball", "ski", "friluft", "sykkel", "annet")
 ACTIVITY_BASE = (0.30, 0.35, 0.45, 0.40, 0.15)
 SPART_CODES = ("1", "2", "3", "4", "5", "9")
 SPART_PROBS = (0.08, 0.20, 0.35, 0.20, 0.07, 0.10)
+#: Share of respondents who write something in the free-text field.
+COMMENT_SHARE = 0.55
+#: Invented free-text answers: (text, themes of the plan's codebook it falls under, weight).
+COMMENTS: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("Fikk være med vennene mine på tur i helgen.", ("venner", "friluft"), 1.0),
+    ("Vi har ikke råd til å kjøpe ski til alle barna.", ("penger", "friluft"), 1.0),
+    ("Gratis, så da kunne jeg prøve noe nytt.", ("penger", "mestring"), 1.0),
+    ("Lærte å stå på slalom i vinter.", ("mestring",), 1.0),
+    ("Hele klassen var med på skidagen, også jeg.", ("venner", "friluft"), 1.0),
+    ("Skulle ønske det var åpent i helgene.", ("apent",), 1.0),
+    ("Måtte vente lenge på sykkel i mai.", ("apent", "friluft"), 0.8),
+    ("Fikk låne hjelm, så jeg følte meg trygg.", ("trygghet",), 0.15),
+    ("Bra.", (), 1.0),
+    ("Kjempefint tilbud!", (), 0.8),
+)
 PRE_WINDOW = (datetime(2023, 9, 11), datetime(2023, 11, 17))
 POST_WINDOW = (datetime(2024, 3, 4), datetime(2024, 5, 24))
 COLUMNS = (
@@ -44,6 +65,7 @@ COLUMNS = (
     *(f"aktiviteter.{a}" for a in ACTIVITIES),
     "livskvalitet",
     "utgift_spart",
+    "kommentar",
     "$answer_time_ms",
 )
 
@@ -144,6 +166,9 @@ def surveys(borrowers: pd.DataFrame, loan_log: pd.DataFrame, seed: int) -> dict[
     post = _finish(_answers(post_people, "post", rng), POST_WINDOW, 31_200_000, rng)
     pre = _duplicate(pre, rng, int(rng.integers(10, N_PRE - 10)))
     post = _duplicate(post, rng, int(rng.integers(10, N_LINKED - 10)))
+    text_rng = rng_for("utstyrsbu", seed, 3)  # its own stream: the other answers do not change
+    pre["kommentar"] = comments(len(pre), text_rng)
+    post["kommentar"] = comments(len(post), text_rng)
 
     test = pre.iloc[0].copy()
     test["pseudonym"] = "TEST"
@@ -157,6 +182,14 @@ def surveys(borrowers: pd.DataFrame, loan_log: pd.DataFrame, seed: int) -> dict[
         wave_post=[i < N_LINKED or i >= N_PRE for i in range(len(people))],
     )
     return {"survey_pre": pre[list(COLUMNS)], "survey_post": post[list(COLUMNS)], "truth_survey": truth}
+
+
+def comments(n: int, rng: np.random.Generator) -> list[str]:
+    """``n`` free-text answers: empty, or one of :data:`COMMENTS` drawn by its weight."""
+    weights = np.array([w for _, _, w in COMMENTS])
+    pick = rng.choice(len(COMMENTS), size=n, p=weights / weights.sum())
+    answered = rng.random(n) < COMMENT_SHARE
+    return [COMMENTS[i][0] if a else "" for i, a in zip(pick, answered, strict=True)]
 
 
 def elements() -> list[dict]:
@@ -246,5 +279,13 @@ def elements() -> list[dict]:
             sequence=8,
             externalElementId="utgift_spart",
             answerOptions=answer_options(6100041, "utgift_spart", spart_opts),
+        ),
+        element(
+            elementId=2410009,
+            questionId=2520007,
+            text="Hva er det beste med Utstyrsbua – eller hva kunne vært bedre? (valgfritt)",
+            elementType="QUESTION",
+            sequence=9,
+            externalElementId="kommentar",
         ),
     ]

@@ -37,6 +37,11 @@ PLANTED: dict[str, dict] = {
             "n_pre": ub_survey.N_PRE,
             "n_post": ub_survey.N_LINKED + ub_survey.N_POST_ONLY,
             "n_linked": ub_survey.N_LINKED,
+            "free_text": {
+                "column": "kommentar",
+                "share_answered": ub_survey.COMMENT_SHARE,
+                "phrases": {text: list(themes) for text, themes, _ in ub_survey.COMMENTS},
+            },
         },
         "data_problems": {
             "utlan_exact_duplicate_rows": ub.N_DUPLICATES,

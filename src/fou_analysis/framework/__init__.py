@@ -17,7 +17,7 @@ from fou_analysis.framework.barometer_items import (
 from fou_analysis.framework.handover import cocreation_section, handover_html
 from fou_analysis.framework.registry import Initiative, Registry, load_registry, save_registry
 from fou_analysis.framework.registry_import import import_registry, merge_initiatives
-from fou_analysis.framework.stories import code_themes, story_cards
+from fou_analysis.framework.stories import code_themes, outcome_stories, story_cards, themes_section
 
 __all__ = [
     "BAROMETER_ITEMS",
@@ -38,6 +38,8 @@ __all__ = [
     "import_registry",
     "load_registry",
     "merge_initiatives",
+    "outcome_stories",
     "save_registry",
     "story_cards",
+    "themes_section",
 ]

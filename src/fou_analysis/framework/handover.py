@@ -151,9 +151,11 @@ def handover_risks(
     return sorted([o for o in out if o[1]], key=lambda o: (-len(o[1]), o[0]))
 
 
-def cocreation_section(plan: Any, lang: str, *, today: date | None = None) -> Html:
+def cocreation_section(
+    plan: Any, lang: str, *, today: date | None = None, beside: Iterable[str] = ()
+) -> Html:
     """The case report's co-creation section: hand-over to operation, then the consented stories
-    under the outcomes they illustrate. Empty when the plan records neither stage, hand-over nor
+    not already shown beside an outcome. Empty when the plan records neither stage, hand-over nor
     stories (plans written before issue #11).
 
     Parameters
@@ -164,6 +166,10 @@ def cocreation_section(plan: Any, lang: str, *, today: date | None = None) -> Ht
         ``"nb"`` or ``"en"``.
     today
         The date funding is judged against (default: today).
+    beside
+        Ids of the outcomes whose stories the report shows under their result
+        (:func:`~fou_analysis.framework.stories.outcome_stories`); those stories are left out here
+        and a line says where they are. Default: none, every story is shown here.
     """
     from fou_analysis.framework.stories import story_cards
 
@@ -172,7 +178,17 @@ def cocreation_section(plan: Any, lang: str, *, today: date | None = None) -> Ht
         return Html("")
     body = str(handover_html(plan.stage, plan.handover, lang, today=today))
     if plan.stories:
+        shown_beside = set(beside)
+        here = [s for s in plan.stories if s.outcome not in shown_beside]
+        moved = sum(s.consent for s in plan.stories if s.outcome in shown_beside)
         labels = {o.id: o.label.get(lang) for o in plan.outcomes}
         title = "Historier fra tiltaket" if lang == "nb" else "Stories from the initiative"
-        body += f"<h2>{title}</h2>" + str(story_cards(plan.stories, lang, outcome_labels=labels))
+        body += f"<h2>{title}</h2>"
+        if moved:
+            body += (
+                f"<p>{moved} historie(r) vises under utfallet de handler om, i effektdelen.</p>"
+                if lang == "nb"
+                else f"<p>{moved} story(ies) are shown under the outcome they illustrate, in the effects section.</p>"
+            )
+        body += str(story_cards(here, lang, outcome_labels=labels))
     return Html(body)

@@ -1,7 +1,7 @@
 """Stories and free-text themes (issue #11.3): the qualitative side of a report.
 
 :func:`story_cards` shows a plan's (or registry entry's) stories as cards beside the outcome they
-illustrate — only stories with recorded consent, each scanned for personal data again at render
+illustrate (:func:`outcome_stories` under each outcome's result in the case report) — only stories with recorded consent, each scanned for personal data again at render
 time (the plan schema already refuses a story with an identity number, e-mail or phone number).
 
 :func:`code_themes` codes free-text survey answers into themes with a keyword codebook declared in
@@ -16,12 +16,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
-from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook
+from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook, did_you_mean
 from fou_analysis.exceptions import SpecificationError
-from fou_analysis.formatting import check_lang
+from fou_analysis.formatting import check_lang, format_number
 from fou_analysis.privacy import PersonalDataError, scan, suppress
 from fou_analysis.report.sections import Html
 
@@ -136,6 +137,38 @@ def story_cards(
     return Html("".join(cards) + note)
 
 
+def outcome_stories(plan: Any, outcome_id: str, lang: str) -> Html:
+    """The consented story cards that illustrate one outcome, for directly under its result.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~fou_analysis.config.CasePlan`.
+    outcome_id
+        The outcome whose stories are shown (``story.outcome == outcome_id``).
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    Html
+        A small heading and the cards (with the line on stories left out for want of consent);
+        empty when no story names the outcome.
+
+    Raises
+    ------
+    PersonalDataError
+        A story text holds what looks like an identity number, e-mail or phone number.
+    """
+    check_lang(lang)
+    if not any(s.outcome == outcome_id for s in plan.stories):
+        return Html("")
+    labels = {o.id: o.label.get(lang) for o in plan.outcomes}
+    cards = str(story_cards(plan.stories, lang, outcome_labels=labels, outcome=outcome_id))
+    title = "Fra tiltaket" if lang == "nb" else "From the initiative"
+    return Html(f"<div class='fou-outcome-stories'><h4>{html.escape(title)}</h4>{cards}</div>")
+
+
 def _pattern(theme: Theme) -> re.Pattern[str]:
     words = sorted((k.strip() for k in theme.keywords if k.strip()), key=len, reverse=True)
     if not words:
@@ -189,3 +222,70 @@ def code_themes(
     out.attrs.update(kept)
     out.attrs["n_answers"] = int(len(answers))
     return out
+
+
+def themes_section(plan: Any, tables: Mapping[str, pd.DataFrame], lang: str) -> Html:
+    """The case report's theme counts: the plan's free-text answers coded with its codebook.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~fou_analysis.config.CasePlan`; nothing is shown when it has no ``themes``.
+    tables
+        The prepared tables (:func:`fou_analysis.pipeline.load_tables`); the answers are
+        ``tables[plan.themes.table][plan.themes.column]``.
+    lang
+        ``"nb"`` or ``"en"``.
+
+    Returns
+    -------
+    Html
+        A heading, how the answers were coded, and a table of answers per theme with each theme's
+        keywords; counts below the plan's ``small_cell_min`` are hidden (:func:`code_themes`).
+        Every text is escaped; no answer text is shown.
+
+    Raises
+    ------
+    SpecificationError
+        The table or column the plan names is not there.
+    """
+    from fou_analysis.report.html_safety import table_html
+
+    check_lang(lang)
+    spec = plan.themes
+    if spec is None:
+        return Html("")
+    if spec.table not in tables or spec.column not in tables[spec.table].columns:
+        cols = [str(c) for c in tables.get(spec.table, pd.DataFrame()).columns]
+        raise SpecificationError(
+            f"cases/{plan.slug}.yaml: themes: no column {spec.column!r} in the prepared table {spec.table!r}"
+            + (did_you_mean(spec.column, cols) or "")
+            + " (`fou validate` names it; demo data written before the column existed: `fou demo --overwrite`)"
+        )
+    n_min = plan.small_cell_min
+    counts = code_themes(tables[spec.table][spec.column], spec, lang, n_min=n_min)
+    nb = lang == "nb"
+    count_col = counts.columns[1]
+    counts[count_col] = [format_number(x, 0, lang) for x in counts[count_col]]  # NaN (hidden) → "–"
+    words = [", ".join(th.keywords) for th in spec.themes]
+    counts["Nøkkelord" if nb else "Keywords"] = words + ["–", "–"]
+    n = counts.attrs["n_answers"]
+    note = str(counts.attrs.get("suppression_note") or "") if counts.attrs.get("suppressed_cells") else ""
+    if " / " in note:  # "norsk / English"
+        note = note.split(" / ", 1)[0 if nb else 1]
+    title = "Temaer i fritekstsvarene" if nb else "Themes in the free-text answers"
+    intro = (
+        f"{n} fritekstsvar er kodet med planens nøkkelordliste: et svar teller i hvert tema der et "
+        "nøkkelord innleder et ord, og kan derfor telle i flere temaer; svar uten treff står under "
+        f"«Annet». Tall under {n_min} vises ikke. Svarene selv vises ikke."
+        if nb
+        else f"{n} free-text answers were coded with the plan's keyword list: an answer counts in every "
+        "theme one of whose keywords starts a word in it, so it may count in several themes; answers "
+        f"with no match are under 'Other'. Counts below {n_min} are not shown. The answers themselves "
+        "are not shown."
+    )
+    e = html.escape
+    body = f"<h2>{e(title)}</h2><p>{e(intro)}</p>{table_html(counts)}"
+    if note:
+        body += f"<p><i>{e(note)}</i></p>"
+    return Html(f"<div class='fou-themes'>{body}</div>")

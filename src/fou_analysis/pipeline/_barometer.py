@@ -3,7 +3,9 @@
 Composes :func:`fou_analysis.pipeline.read_raw` (the same reader, codebook and column rules as
 every other raw file), :func:`fou_analysis.framework.barometer_long` and
 :func:`fou_analysis.framework.barometer` with the arguments of the plan's ``barometer``
-section; no statistics of its own.
+section; no statistics of its own. With ``write=True`` (the case report does this) the result
+is saved as the signed artefact ``barometer`` (:func:`fou_analysis.pipeline.save_artefact`) so
+that the portfolio can show every partnership without reading raw files again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fou_analysis.config import CasePlan, Project
 from fou_analysis.exceptions import SpecificationError
 
 
-def barometer(plan: CasePlan, project: Project, *, frame: Any = None) -> Any:
+def barometer(plan: CasePlan, project: Project, *, frame: Any = None, write: bool = False) -> Any:
     """Score the case's co-creation barometer, or ``None`` when the plan has no ``barometer`` section.
 
     Parameters
@@ -24,6 +26,9 @@ def barometer(plan: CasePlan, project: Project, *, frame: Any = None) -> Any:
     frame
         The export as already read by :func:`~fou_analysis.pipeline.read_raw` (``fou validate``
         passes it to avoid reading twice); default: read it.
+    write
+        Save the result as the case's ``barometer`` artefact (``data/processed/<case>/barometer.pkl``)
+        for the portfolio; a plan without a barometer removes a stale one.
 
     Returns
     -------
@@ -43,6 +48,8 @@ def barometer(plan: CasePlan, project: Project, *, frame: Any = None) -> Any:
 
     spec = plan.barometer
     if spec is None:
+        if write:
+            (project.processed_dir(plan.slug) / "barometer.pkl").unlink(missing_ok=True)
         return None
     df = read_raw(plan, project, spec.raw) if frame is None else frame
     source = str(project.raw_dir(plan.slug) / plan.raw_file(spec.raw).path)
@@ -61,7 +68,12 @@ def barometer(plan: CasePlan, project: Project, *, frame: Any = None) -> Any:
         )
     except SpecificationError as e:
         raise SpecificationError(f"cases/{plan.slug}.yaml: barometer: {e}") from None
-    return framework.barometer(long, level=spec.level, n_min=spec.n_min, source=source)
+    result = framework.barometer(long, level=spec.level, n_min=spec.n_min, source=source)
+    if write:
+        from fou_analysis.pipeline.stages import save_artefact
+
+        save_artefact(plan, project, "barometer", result)
+    return result
 
 
 def unknown_items(plan: CasePlan, columns: Any) -> list[str]:

@@ -198,6 +198,12 @@ def _largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
     return str(by_outcome.loc[i, "outcome"]), share
 
 
+def largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+    """The impact-map row with the largest present value (in absolute terms) and its share of the
+    total present value (NaN when the total is 0); used by the portfolio too."""
+    return _largest_row(by_outcome)
+
+
 def value_summary_text(valued: Any, lang: str) -> str:
     """The value headline in words (not escaped): base SROI and R-109 NPV per budget krone together,
     the share resting on the largest row (named when above 50 %), and the scenario separately."""
