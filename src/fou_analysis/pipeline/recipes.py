@@ -283,7 +283,9 @@ def carer_change(
     w = pd.to_numeric(scored[wave], errors="coerce")
     pre = scored.loc[w == params.get("baseline_wave", 1), [id_col, *names]]
     post = scored.loc[w == params.get("followup_wave", 2), [id_col, *names]]
-    linked = clean.link_waves(pre, post, id_col=id_col, log=log, source=source)
+    # A follow-up row with no score is an unanswered invitation: lost to follow-up, counted where
+    # the waves are linked (one attrition figure), not as a later drop.
+    linked = clean.link_waves(pre, post, id_col=id_col, answered=names, log=log, source=source)
     paired = linked.paired if hasattr(linked, "paired") else linked
     out = pd.DataFrame({id_col: paired[id_col]})
     for nme in names:
@@ -296,10 +298,13 @@ def carer_change(
         out[changes].notna().any(axis=1),
         log,
         source,
-        ("drop carers without a follow-up score", "fjern pårørende uten skåre ved oppfølging"),
         (
-            "no answer at follow-up, or too few items answered for any score",
-            "ikke svart ved oppfølging, eller for få ledd besvart til en skåre",
+            "drop carers with no instrument scored at both waves",
+            "fjern pårørende uten samme skåre begge ganger",
+        ),
+        (
+            "answered both waves, but no instrument has a score at both (too few items answered)",
+            "svarte begge ganger, men ingen skåre finnes begge ganger (for få ledd besvart)",
         ),
     )
     svc = services[[id_col, "treated", "alder", "bor_alene", "mmse_inntak"]]
