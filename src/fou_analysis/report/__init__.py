@@ -11,6 +11,8 @@ from fou_analysis.report.appendix import (
 )
 from fou_analysis.report.barometer import barometer_section
 from fou_analysis.report.headlines import (
+    about_case,
+    first_screen,
     graded_effects_table,
     graded_outcome_box,
     graded_value_section,
@@ -41,6 +43,7 @@ from fou_analysis.report.text import fmt_nok, fmt_number, t
 
 __all__ = [
     "Html",
+    "about_case",
     "add_csp",
     "appendix",
     "barometer_section",
@@ -54,6 +57,7 @@ __all__ = [
     "effects_table",
     "fmt_nok",
     "fmt_number",
+    "first_screen",
     "graded_effects_table",
     "graded_outcome_box",
     "graded_value_section",

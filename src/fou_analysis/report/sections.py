@@ -73,14 +73,23 @@ def set_style() -> None:
     figure_text.install()  # inside `fou run`: record figure texts for the privacy scan
 
 
-def header(plan: CasePlan, lang: str) -> Html:
+def header(plan: CasePlan, lang: str, *, title: bool = True, details: bool = True) -> Html:
+    """The case name (``<h1>``) and the case in brief: summary, sector, period and partners.
+
+    ``details=False`` gives the name alone (the report's first screen); ``title=False`` the rest
+    under a heading of its own ("Om tiltaket"), shown below the first screen.
+    """
+    top = (
+        f"<h1>{html.escape(plan.name.get(lang))}</h1>" if title else f"<h2>{t('about_initiative', lang)}</h2>"
+    )
+    if not details:
+        return Html(top if title else "")
     partners = "".join(
         f"<li><b>{html.escape(p.name)}</b> — {html.escape(p.role.get(lang))}</li>" for p in plan.partners
     )
     period = f"{plan.period['start']:%d.%m.%Y} – {plan.period['end']:%d.%m.%Y}"
     return Html(
-        f"<h1>{html.escape(plan.name.get(lang))}</h1>"
-        f"<p>{html.escape(plan.summary.get(lang))}</p>"
+        top + f"<p>{html.escape(plan.summary.get(lang))}</p>"
         f"<p><b>{t('sector', lang)}:</b> {html.escape(plan.sector.get(lang))} · "
         f"<b>{t('period', lang)}:</b> {period}</p>"
         f"<h3>{t('partners', lang)}</h3><ul>{partners}</ul>"
