@@ -503,4 +503,6 @@ def test_summary_estimates_match_the_effects_table_and_the_results(
             )
             if not g.causal:  # the first screen names the threats; the outcome box explains them
                 assert short_caveat(g, lang) in item, f"{case}/{lang}: grade {g.level} without its caveat"
-                assert g.caveat(lang) in " ".join(_visible_text(html).split()), f"{case}/{lang}: no full caveat"
+                assert g.caveat(lang) in " ".join(_visible_text(html).split()), (
+                    f"{case}/{lang}: no full caveat"
+                )
