@@ -22,6 +22,7 @@ from fou_analysis.report.headlines import (
 from fou_analysis.report.html_safety import add_csp, style_table, table_html
 from fou_analysis.report.sections import (
     Html,
+    cleaning_details,
     cleaning_flow,
     cleaning_table,
     data_origin,
@@ -47,6 +48,7 @@ __all__ = [
     "add_csp",
     "appendix",
     "barometer_section",
+    "cleaning_details",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",

@@ -207,6 +207,53 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any
     return ax
 
 
+def figure_png_html(fig: Any) -> str:
+    """A matplotlib figure as an inline ``<img>`` (PNG, base64), closed after drawing.
+
+    For figures inside a folded ``<details>`` block: a figure shown by ``plt.show()`` is a
+    notebook output of its own and cannot sit inside another output's HTML. The report's alt-text
+    pass (:mod:`fou_analysis.report.accessibility`) describes it by the heading above it.
+    """
+    import base64
+    import io as _io
+
+    import matplotlib.pyplot as plt
+
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
+
+
+def cleaning_details(log: Any, lang: str, n_min: int = 5) -> Html:
+    """The cleaning log (table and flow figure) folded into ``<details>``, after the effects.
+
+    The ``<summary>`` says in the report's language how many steps and rows there were and that a
+    click opens it; printing opens it (the print CSS of :mod:`fou_analysis.report.accessibility`).
+    Counts are the published ones (:func:`cleaning_table`, small numbers suppressed).
+    """
+    from fou_analysis.report.html_safety import style_table
+
+    table = cleaning_table(log, lang, n_min)
+    df, hidden = published_log(log, lang, n_min)
+    shown = df.loc[~hidden["dropped"], "dropped"]
+    dropped = fmt_number(float(shown.sum()), 0, lang)
+    steps = len(df)
+    some = " (små tall skjult)" if lang == "nb" else " (small numbers hidden)"
+    some = some if hidden["dropped"].any() else ""
+    summary = (
+        f"Datarensingen: {steps} steg, {dropped} rader fjernet{some} – klikk for å se tabellen og figuren"
+        if lang == "nb"
+        else f"The cleaning: {steps} steps, {dropped} rows dropped{some} – click to see the table and figure"
+    )
+    note = table.attrs.get("suppression_note") or None
+    ax = cleaning_flow(log, lang, n_min=n_min)
+    return Html(
+        f'<details class="fou-cleaning"><summary>{html.escape(summary)}</summary>'
+        f"{style_table(table, caption=note).to_html()}{figure_png_html(ax.figure)}</details>"
+    )
+
+
 def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.DataFrame:
     """One row per outcome: design, estimate with interval, p, n, MDE, worst diagnostic."""
     rows = []
