@@ -244,3 +244,25 @@ def test_first_screen_line_count_grows_with_text() -> None:
     long = "<h2>x</h2>" + f"<p>{'a' * (per * headlines.FIRST_SCREEN_LINES)}</p>"
     assert headlines.first_screen_lines(long) == 1 + headlines.FIRST_SCREEN_LINES
     assert headlines.first_screen_lines(f"<ul><li>{'b' * (per + 1)}</li></ul>") == 2
+
+
+def test_value_sources_are_norwegian_in_nb_and_an_old_bank_is_marked_english(cases) -> None:
+    import dataclasses
+
+    from fou_analysis import value
+
+    plan, res, valued = cases["noen"]
+    imap = valued.scenario.impact_map if valued.scenario is not None else valued.impact_map
+    bank = value.load_value_bank().set_index("id")
+    nb = headlines.proxy_sources(imap, "nb")
+    used = [p for p in imap.table["proxy_id"].drop_duplicates() if p]
+    assert used and nb["Laget for"].tolist() == [bank.loc[p, "population_nb"] for p in used]
+    assert all(bank.loc[p, "transferability_nb"] in v for p, v in zip(used, nb["Gyldighet"], strict=True))
+    assert "på engelsk" not in " ".join(nb["Gyldighet"]) + " ".join(nb["Laget for"])
+    en = headlines.proxy_sources(imap, "en")
+    assert en["Made for"].tolist() == [bank.loc[p, "population"] for p in used]
+    # a bank without the nb columns: the English text, marked as such
+    old = dataclasses.replace(imap, table=imap.table.assign(proxy_note_nb="", proxy_population_nb=""))
+    marked = headlines.proxy_sources(old, "nb")
+    assert all(v.startswith("(på engelsk) ") for v in marked["Laget for"])
+    assert all("Merknad i verdibanken (på engelsk): " in v for v in marked["Gyldighet"])

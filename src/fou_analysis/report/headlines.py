@@ -437,15 +437,30 @@ def _validity(note: str, lang: str) -> str:
 _FLAG_LEAD = re.compile(r"^\s*(VERIFY|ILLUSTRATIVE)\b\s*:?\s*")
 
 
-def _validity_text(note: str, lang: str) -> str:
-    """Flag and note: the note's own leading flag word is dropped (no "VERIFY: VERIFY"); the value
-    bank's notes are in English, which a Norwegian report says."""
+#: Marks an English value-bank text in a Norwegian report (a bank without the nb columns).
+IN_ENGLISH_NB = "(på engelsk)"
+
+
+def _validity_text(note: str, lang: str, note_nb: str = "") -> str:
+    """Flag and note: the flag comes from the English note (VERIFY / ILLUSTRATIVE), whose own
+    leading flag word is dropped (no "VERIFY: VERIFY"). A Norwegian report shows the bank's
+    Norwegian note, else the English one marked as English."""
     note = (note or "").strip()
     body = _FLAG_LEAD.sub("", note)
     body = body[:1].upper() + body[1:]
-    if body and lang == "nb":
-        body = f"Merknad i verdibanken (på engelsk): {body}"
+    if lang == "nb" and (note_nb or "").strip():
+        body = note_nb.strip()
+    elif body and lang == "nb":
+        body = f"Merknad i verdibanken {IN_ENGLISH_NB}: {body}"
     return " ".join(x for x in (_validity(note, lang), body) if x)
+
+
+def _population_text(population: str, population_nb: str, lang: str) -> str:
+    if lang == "nb" and (population_nb or "").strip():
+        return population_nb.strip()
+    if lang == "nb" and (population or "").strip():
+        return f"{IN_ENGLISH_NB} {population.strip()}"
+    return (population or "").strip()
 
 
 def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
@@ -459,8 +474,14 @@ def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
                 ("Verdi" if nb else "Proxy"): rec.proxy_id or "–",
                 ("Kilde" if nb else "Source"): rec.proxy_source,
                 ("Prisår" if nb else "Price year"): str(rec.proxy_year),
-                ("Gyldighet" if nb else "Validity"): _validity_text(rec.proxy_note, lang) or "–",
-                ("Laget for" if nb else "Made for"): getattr(rec, "proxy_population", "") or "–",
+                ("Gyldighet" if nb else "Validity"): _validity_text(
+                    rec.proxy_note, lang, getattr(rec, "proxy_note_nb", "")
+                )
+                or "–",
+                ("Laget for" if nb else "Made for"): _population_text(
+                    getattr(rec, "proxy_population", ""), getattr(rec, "proxy_population_nb", ""), lang
+                )
+                or "–",
             }
         )
     return pd.DataFrame(rows)
