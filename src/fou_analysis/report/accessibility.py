@@ -40,6 +40,7 @@ img { max-width: 100%; height: auto; }
   h2, h3, h4 { page-break-after: avoid; break-after: avoid; }
   details { display: block; }
   details > * { display: block; }
+  .fou-first-screen { min-height: 0 !important; }
   details::details-content { content-visibility: visible; display: block; }
   details > summary { list-style: none; font-weight: bold; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }

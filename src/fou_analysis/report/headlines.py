@@ -176,6 +176,9 @@ def evidence_scale_note(lang: str) -> Html:
 #: The first screen is at most this many text lines at :data:`FIRST_SCREEN_CHARS` characters per
 #: line (a 1366×768 screen shows about 24 lines of report text under the case name).
 FIRST_SCREEN_LINES = 16
+#: The first screen fills the window below the case name, so nothing else shows above the fold
+#: (the print CSS resets it: on paper the next section starts on a new page anyway).
+FIRST_SCREEN_STYLE = "min-height:calc(100vh - 150px);border-bottom:1px solid #ccc;margin-bottom:1em"
 #: Characters per line of body text in an exported report at 1366 px (measured: about 175).
 FIRST_SCREEN_CHARS = 160
 
@@ -299,7 +302,7 @@ def first_screen(plan: CasePlan, results: Mapping[str, Any], valued: Any, lang: 
         "" if valued is None else "".join(f"<p>{_e(x)}</p>" for x in first_screen_value(plan, valued, lang))
     )
     return Html(
-        f'<div class="fou-first-screen"><h2>{t("plain_summary", lang)}</h2><ul>{"".join(items)}</ul>{money}</div>'
+        f'<div class="fou-first-screen" style="{FIRST_SCREEN_STYLE}"><h2>{t("plain_summary", lang)}</h2><ul>{"".join(items)}</ul>{money}</div>'
     )
 
 
