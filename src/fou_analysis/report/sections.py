@@ -235,16 +235,16 @@ def cleaning_details(log: Any, lang: str, n_min: int = 5) -> Html:
     from fou_analysis.report.html_safety import style_table
 
     table = cleaning_table(log, lang, n_min)
-    df, hidden = published_log(log, lang, n_min)
-    shown = df.loc[~hidden["dropped"], "dropped"]
-    dropped = fmt_number(float(shown.sum()), 0, lang)
-    steps = len(df)
-    some = " (små tall skjult)" if lang == "nb" else " (small numbers hidden)"
-    some = some if hidden["dropped"].any() else ""
+    df, _ = published_log(log, lang, n_min)
+    steps, files = len(df), df["source"].nunique()
+    # No total of dropped rows: steps on different files (or both waves of one survey) count
+    # different rows, and a sum would read as persons.
     summary = (
-        f"Datarensingen: {steps} steg, {dropped} rader fjernet{some} – klikk for å se tabellen og figuren"
+        f"Datarensingen: {steps} steg i {files} {'fil' if files == 1 else 'filer'} – klikk for å se hvor "
+        "mange rader hvert steg fjernet, og hvorfor"
         if lang == "nb"
-        else f"The cleaning: {steps} steps, {dropped} rows dropped{some} – click to see the table and figure"
+        else f"The cleaning: {steps} step{'s' if steps != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+        "– click to see how many rows each step dropped, and why"
     )
     note = table.attrs.get("suppression_note") or None
     ax = cleaning_flow(log, lang, n_min=n_min)
