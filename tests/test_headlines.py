@@ -83,6 +83,8 @@ def test_value_section_shows_base_or_scenario_per_row_and_each_source_once(cases
     flags = ("MÅ KONTROLLERES", "ILLUSTRASJON") if lang == "nb" else ("VERIFY", "ILLUSTRATIVE")
     assert all(f in body for f in flags)
     assert "VERIFY: VERIFY" not in body and "(VERIFY)" not in body
+    # where a quantity comes from, in words (not the code "effect:<id>" / "map")
+    assert "effect:" not in body and ("estimert effekt" if lang == "nb" else "estimated effect") in body
     # the population the WELLBY was made for, in the report's language
     assert ("Britisk voksenbefolkning" if lang == "nb" else "UK adult population") in body
     assert ("grunnberegning" if lang == "nb" else "base case") in body and "scenario" in body

@@ -355,6 +355,10 @@ NB_LEFTOVERS = (
     "comparison ",
     "not reached",
     "converged",
+    "effect:",  # a value-map quantity's source as code (found reading the nb reports, #10)
+    "rows with missing values",
+    "Endpoints binned",
+    "Donor pool",
 )
 NB_LEFTOVER_PATTERNS = {
     "p-value with a decimal point": re.compile(r"\bp = −?\d+\.\d"),

@@ -485,6 +485,15 @@ VALUE_MAP_COLUMNS = {
 }
 
 
+def _quantity_source(code: str, lang: str) -> str:
+    """Where a value-map quantity comes from, in words: an estimated effect or the impact map."""
+    if code.startswith("effect:"):
+        return "estimert effekt" if lang == "nb" else "estimated effect"
+    if code == "map":
+        return "oppgitt i virkningskartet" if lang == "nb" else "given in the impact map"
+    return code
+
+
 def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The SROI value map for readers: the columns that explain the number, formatted."""
     out = {}
@@ -498,6 +507,8 @@ def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
             v = v.map(lambda x: fmt_number(float(x), 2, lang))
         elif kind == "pct":
             v = v.map(lambda x: f"{fmt_number(100 * float(x), 0, lang)} %")
+        if col == "quantity_source":  # "map" / "effect:<outcome id>" are codes, not reader text
+            v = v.map(lambda x: _quantity_source(str(x), lang))
         out[nb if lang == "nb" else en] = v.to_numpy()
     return pd.DataFrame(out)
 
