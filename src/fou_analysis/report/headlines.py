@@ -1,6 +1,11 @@
 """Honest headlines: an evidence grade on every number, one headline per outcome question, and a
 value summary that separates the base case from scenarios.
 
+:func:`first_screen` is what a reader sees first (at 1366×768, under the case name): one graded
+plain line per outcome question, the cost, the base-case value with the R-109 result and the
+largest row's share — nothing else; :func:`first_screen_lines` measures it against
+:data:`FIRST_SCREEN_LINES` so that it cannot silently grow.
+
 The functions here only present what ``effects``, ``value`` and ``pipeline`` returned (grades
 come from :mod:`fou_analysis.effects.evidence`, base case and scenarios from
 :func:`fou_analysis.pipeline.valuate`). Every text exists in bokmål and English and is escaped
@@ -179,7 +184,8 @@ FIRST_SCREEN_LINES = 16
 #: The first screen fills the window below the case name, so nothing else shows above the fold
 #: (the print CSS resets it: on paper the next section starts on a new page anyway).
 FIRST_SCREEN_STYLE = "min-height:calc(100vh - 150px);border-bottom:1px solid #ccc;margin-bottom:1em"
-#: Characters per line of body text in an exported report at 1366 px (measured: about 175).
+#: Characters per line of body text in an exported report at 1366 px (about 175 in the demo reports'
+#: screenshots, badge included); fewer here, so the bound errs on the long side.
 FIRST_SCREEN_CHARS = 160
 
 #: Splits a result's sentence into its sentences: a full stop after a word, then a capital letter
