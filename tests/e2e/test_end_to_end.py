@@ -414,6 +414,8 @@ def test_nb_report_has_no_english_leftovers(project: Project, nb_reports: dict[s
     html = nb_reports[case].read_text(encoding="utf-8")
     sources = re.search(r"<h4>Verdsettinger og kilder</h4>.*?</table>", html, flags=re.S)
     if sources:  # quoted English citations of the value bank: not report text
+        # ... but its validity and population columns have the bank's Norwegian texts
+        assert "(på engelsk)" not in sources.group(0), f"{case}: the value bank's English texts in nb"
         html = html.replace(sources.group(0), "")
     # the appendix's reference list cites works by their own titles (often English): not report text
     html = re.sub(r"<h3>Referanser</h3><ul>.*?</ul>", "", html, flags=re.S)
