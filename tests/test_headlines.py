@@ -179,6 +179,9 @@ def test_a_plan_with_only_scenario_rows_has_an_empty_base_case_and_says_so(cases
     assert en.startswith("No valued outcome has evidence strong enough") and "Base case" not in en
     assert "Scenarios only" in en
     assert "Bare scenarioer" in headlines.value_summary_text(valued, "nb")
+    # the first screen says so too, instead of presenting scenarios as the base case
+    first = _text(headlines.first_screen(only, res, valued, "nb").body)
+    assert "Verdi (bare scenarioer, grunnberegningen er tom)" in first
 
 
 # --------------------------------------------------------------------------- the first screen
