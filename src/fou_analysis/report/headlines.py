@@ -304,8 +304,9 @@ def first_screen(plan: CasePlan, results: Mapping[str, Any], valued: Any, lang: 
     for _q, head, others in question_groups(plan, results):
         g = grade(results[head], plan.outcome(head).design)
         items.append(f"<li>{g.badge(lang)} {_e(first_screen_line(plan, results, head, others, lang))}</li>")
-    money = (
-        "" if valued is None else "".join(f"<p>{_e(x)}</p>" for x in first_screen_value(plan, valued, lang))
+    lines = [] if valued is None else first_screen_value(plan, valued, lang)
+    money = "".join(
+        f"<p><b>{_e(label)}:</b> {_e(rest)}</p>" for label, rest in (x.split(": ", 1) for x in lines)
     )
     return Html(
         f'<div class="fou-first-screen" style="{FIRST_SCREEN_STYLE}"><h2>{t("plain_summary", lang)}</h2><ul>{"".join(items)}</ul>{money}</div>'
