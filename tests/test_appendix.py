@@ -225,3 +225,15 @@ def test_case_report_notebook_ends_with_the_appendix_and_the_portfolio_has_none(
     assert sum("report.appendix(" in c.source for c in case_nb.cells) == 1
     portfolio = nbformat.read(ROOT / "notebooks" / "50_portfolio.ipynb", as_version=4)
     assert not any("appendix" in c.source for c in portfolio.cells)
+
+
+def test_estimand_names_its_abbreviation_once() -> None:
+    """A design whose words already end in "(ATT)" is not given a second "(ATT)" (seen in the nb
+    reports of #10)."""
+    from fou_analysis.report.appendix import _estimand
+    from fou_analysis.report.method_notes import ESTIMANDS
+
+    for lang in ("nb", "en"):
+        text = _estimand(ESTIMANDS["did"], "ATT", lang)
+        assert text.count("(ATT)") == 1, text
+    assert _estimand(("effekt", "effect"), "ATT", "en") == "effect (ATT)"

@@ -13,7 +13,7 @@ import pytest
 from fou_analysis import pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.effects import Diagnostic, EffectResult, Labels
-from fou_analysis.report import fmt_number, headlines
+from fou_analysis.report import fmt_nok, fmt_number, headlines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +83,10 @@ def test_value_section_shows_base_or_scenario_per_row_and_each_source_once(cases
     flags = ("MÅ KONTROLLERES", "ILLUSTRASJON") if lang == "nb" else ("VERIFY", "ILLUSTRATIVE")
     assert all(f in body for f in flags)
     assert "VERIFY: VERIFY" not in body and "(VERIFY)" not in body
-    assert "UK adult population" in body  # the population the WELLBY was made for
+    # where a quantity comes from, in words (not the code "effect:<id>" / "map")
+    assert "effect:" not in body and ("estimert effekt" if lang == "nb" else "estimated effect") in body
+    # the population the WELLBY was made for, in the report's language
+    assert ("Britisk voksenbefolkning" if lang == "nb" else "UK adult population") in body
     assert ("grunnberegning" if lang == "nb" else "base case") in body and "scenario" in body
     assert "2024" in body and (("kostnad i 2024" if lang == "nb" else "a cost in 2024") in body)
     # the plan's break-even row is a scenario row and is labelled so, with the unit of its quantity
@@ -176,3 +179,96 @@ def test_a_plan_with_only_scenario_rows_has_an_empty_base_case_and_says_so(cases
     assert en.startswith("No valued outcome has evidence strong enough") and "Base case" not in en
     assert "Scenarios only" in en
     assert "Bare scenarioer" in headlines.value_summary_text(valued, "nb")
+    # the first screen says so too, instead of presenting scenarios as the base case
+    first = _text(headlines.first_screen(only, res, valued, "nb").body)
+    assert "Verdi (bare scenarioer, grunnberegningen er tom)" in first
+
+
+# --------------------------------------------------------------------------- the first screen
+def _blocks(fragment: str) -> list[tuple[str, str]]:
+    """The first screen's top-level blocks (tag, visible text), list items one by one."""
+    inner = re.fullmatch(r'<div class="fou-first-screen"[^>]*>(.*)</div>', fragment, flags=re.S)
+    assert inner, "the first screen is one div"
+    out = []
+    for tag, body in re.findall(
+        r"<(h2|li|p|table|img|h3|h4|details)\b[^>]*>(.*?)</\1>", inner.group(1), re.S
+    ):
+        out.append((tag, " ".join(_text(body).split())))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("slug", ["utstyrsbu", "noen"])
+def test_first_screen_answers_does_it_work_how_sure_and_worth_the_money_and_nothing_else(
+    cases, slug: str, lang: str
+) -> None:
+    plan, res, valued = cases[slug]
+    body = headlines.first_screen(plan, res, valued, lang).body
+    blocks = _blocks(body)
+    tags = [tag for tag, _ in blocks]
+    questions = headlines.question_groups(plan, res)
+    # a heading, one line per question, then exactly three lines of money
+    assert tags == ["h2"] + ["li"] * len(questions) + ["p"] * 3
+    assert body.count('class="fou-evidence"') == len(questions)
+    cost, value, largest = (text for tag, text in blocks if tag == "p")
+
+    def norm(x: str) -> str:  # block texts have their (thin) spaces normalised
+        return " ".join(x.split())
+
+    assert norm(fmt_nok(plan.value.investment_nok, lang)) in cost
+    assert str(plan.value.investment_year) in cost
+    assert norm(fmt_number(valued.sroi.ratio, 2, lang)) in value
+    assert norm(fmt_number(valued.cba.npv_per_budget_krone, 2, lang)) in value and "R-109" in value
+    by = valued.sroi.by_outcome
+    share = by["present_value"].abs().max() / by["present_value"].sum()
+    assert f"{norm(fmt_number(100 * share, 0, lang))} %" in largest
+    # what lives below the first screen stays there
+    for below in (plan.summary.get(lang), plan.partners[0].name, "Maryland"):
+        assert below not in body
+    assert headlines.first_screen_lines(body) <= headlines.FIRST_SCREEN_LINES
+
+
+def test_first_screen_of_questions_with_robustness_checks_stays_within_the_bound() -> None:
+    plan = load_plan("friskgarden", project=Project.at(ROOT))
+    res = {
+        "work_or_education": _fake(0.085, 0.001, 0.169, verdict="warn"),
+        "work_or_education_twfe": _fake(0.061, 0.002, 0.120),
+        "work_or_education_event": _fake(0.094, 0.026, 0.162, verdict="fail"),
+        "neet_rate": _fake(-0.014, -0.032, 0.004, n=5552, nt=1, nc=346),
+        "neet_rate_sdid": _fake(-0.014, -0.030, 0.002, n=5552, nt=1, nc=346),
+    }
+    for lang in ("nb", "en"):
+        body = headlines.first_screen(plan, res, None, lang).body
+        assert [tag for tag, _ in _blocks(body)] == ["h2", "li", "li"]
+        assert headlines.first_screen_lines(body) <= headlines.FIRST_SCREEN_LINES
+
+
+def test_first_screen_line_count_grows_with_text() -> None:
+    """The bound can fail: a paragraph longer than the screen's lines counts as many lines."""
+    per = headlines.FIRST_SCREEN_CHARS
+    assert headlines.first_screen_lines("<h2>Kort fortalt</h2><p>a</p>") == 2
+    long = "<h2>x</h2>" + f"<p>{'a' * (per * headlines.FIRST_SCREEN_LINES)}</p>"
+    assert headlines.first_screen_lines(long) == 1 + headlines.FIRST_SCREEN_LINES
+    assert headlines.first_screen_lines(f"<ul><li>{'b' * (per + 1)}</li></ul>") == 2
+
+
+def test_value_sources_are_norwegian_in_nb_and_an_old_bank_is_marked_english(cases) -> None:
+    import dataclasses
+
+    from fou_analysis import value
+
+    plan, res, valued = cases["noen"]
+    imap = valued.scenario.impact_map if valued.scenario is not None else valued.impact_map
+    bank = value.load_value_bank().set_index("id")
+    nb = headlines.proxy_sources(imap, "nb")
+    used = [p for p in imap.table["proxy_id"].drop_duplicates() if p]
+    assert used and nb["Laget for"].tolist() == [bank.loc[p, "population_nb"] for p in used]
+    assert all(bank.loc[p, "transferability_nb"] in v for p, v in zip(used, nb["Gyldighet"], strict=True))
+    assert "på engelsk" not in " ".join(nb["Gyldighet"]) + " ".join(nb["Laget for"])
+    en = headlines.proxy_sources(imap, "en")
+    assert en["Made for"].tolist() == [bank.loc[p, "population"] for p in used]
+    # a bank without the nb columns: the English text, marked as such
+    old = dataclasses.replace(imap, table=imap.table.assign(proxy_note_nb="", proxy_population_nb=""))
+    marked = headlines.proxy_sources(old, "nb")
+    assert all(v.startswith("(på engelsk) ") for v in marked["Laget for"])
+    assert all("Merknad i verdibanken (på engelsk): " in v for v in marked["Gyldighet"])

@@ -102,7 +102,9 @@ def rendered_report(plan: object, lang: str, tmp_path: Path) -> list[tuple[str, 
     overview = [portfolio.CaseOverview("noen", plan, results, None, barometer=hostile_barometer())]
     return [
         ("header", str(report.header(plan, lang))),
-        ("plain_summary", str(report.headline_summary(plan, results, None, lang))),
+        ("first_screen", str(report.first_screen(plan, results, None, lang))),
+        ("about_case", str(report.about_case(plan, lang))),
+        ("headline_summary", str(report.headline_summary(plan, results, None, lang))),
         ("logic_model", report.style_table(report.logic_model_table(plan, lang)).to_html()),
         ("cleaning", report.style_table(report.cleaning_table(log, lang)).to_html()),
         ("descriptive", str(report.descriptive_section(plan, {"followup": descr}, lang))),

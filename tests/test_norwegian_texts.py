@@ -87,3 +87,42 @@ def test_fixed_assumption_notes_have_a_norwegian_text() -> None:
             nb = note_text(note, "nb")
             assert nb != note and note_text(note, "en") == note
             assert not any(w in f" {nb} " for w in (" the ", " and ", " of ", " is ")), nb
+
+
+def _staggered_panel(seed: int = 0, units: int = 24, periods: int = 10):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    u = np.repeat(np.arange(units), periods)
+    t = np.tile(np.arange(periods), units)
+    first = np.select([np.arange(units) < 4, np.arange(units) < 8], [5, 7], 0)[u]
+    d = ((first > 0) & (t >= first)).astype(int)
+    y = rng.normal(size=units)[u] + 0.2 * t + rng.normal(scale=0.7, size=u.size) + 1.0 * d
+    return pd.DataFrame({"unit": u, "t": t, "first": first, "d": d, "y": y})
+
+
+def test_notes_built_from_the_data_have_a_norwegian_text() -> None:
+    """#10: the notes a design builds from its data (rows left out, binned endpoints, the TWFE
+    warning) reach ``summary("nb")`` in Norwegian, with the count in Norwegian format."""
+    import numpy as np
+
+    from fou_analysis.effects import did, event_study
+    from fou_analysis.effects._checks import DATA_NOTES_NB
+
+    df = _staggered_panel()
+    df.loc[[3, 17, 40], "y"] = np.nan
+    twfe = did(df, outcome="y", treated="d", post=None, unit="unit", time="t")
+    es = event_study(df.dropna(), outcome="y", unit="unit", time="t", first_treated="first", leads=2, lags=2)
+    for res, expected in (
+        (twfe, ["3 rader med manglende verdier i kolonnene som brukes, ble utelatt.", "forskjøvet DiD"]),
+        (es, ["Endepunktene er samlet: hendelsestid −2 samler alle tidligere og 2 alle senere perioder."]),
+    ):
+        data_notes = [n for n in res.notes if any(p.match(n) for p, _ in DATA_NOTES_NB)]
+        assert data_notes, res.notes  # the design wrote the note this test is about
+        nb = res.summary("nb").notes
+        for text in expected:
+            assert any(text in n for n in nb), (text, nb)
+        english = set(data_notes) & set(nb)
+        assert not english, english
+    assert not any("staggered_did" in n for n in twfe.summary("nb").notes)

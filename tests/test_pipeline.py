@@ -144,9 +144,29 @@ def test_every_cleaning_step_keeps_the_row_invariant(noen: Project) -> None:
     log = prepared.log.to_frame()
     assert len(log) >= 5
     assert (log["rows_in"] == log["rows_out"] + log["dropped"]).all()
-    # carers without a follow-up score are dropped, with the reason
-    step = log[log["step"] == "drop carers without a follow-up score"].iloc[0]
-    assert step["dropped"] > 0 and "follow-up" in step["reason"]
+
+
+def test_attrition_is_stated_once_where_the_waves_are_linked(noen: Project) -> None:
+    """#10: the log's lost-to-follow-up figure is the number of carers dropped for having no
+    follow-up answer, counted from the raw export's status (SurveyXact "Distribuert", not
+    "Gjennomført"), and no later step drops carers for a missing follow-up again."""
+    from fou_analysis.pipeline import read_raw
+
+    plan = load_plan("noen", project=noen)
+    raw = read_raw(plan, noen, "carer_survey")
+    unanswered = int(((raw["wave"] == 2) & (raw["stato_4"] == 0)).sum())
+    assert unanswered > 0  # the demo plants 20 % non-response at follow-up
+    prepared = pipeline.prepare(plan, noen, write=False)
+    for lang in ("en", "nb"):
+        log = prepared.log.to_frame(lang)
+        link = log[log["step"] == ("link waves: wave 1" if lang == "en" else "koble målinger: første måling")]
+        (entry,) = link.itertuples()
+        assert entry.dropped == unanswered
+        lost = "lost to follow-up" if lang == "en" else "frafall"
+        assert entry.reason.startswith(f"{unanswered} ") and lost in entry.reason
+        later = log.iloc[link.index[0] + 2 :]
+        assert later["dropped"].sum() == 0, later[["step", "dropped", "reason"]]
+    assert len(prepared.tables["carer_change"]) == (raw["wave"] == 1).sum() - unanswered
 
 
 def test_identifier_columns_are_pseudonymised_at_read_time(

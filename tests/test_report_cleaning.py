@@ -108,3 +108,32 @@ def test_cleaning_table_explains_its_marks_only_when_something_is_hidden(log) ->
     clean = CleaningLog()
     clean.add("c.csv", "duplicates", rows_in=40, rows_out=30, reason="same person twice")
     assert cleaning_table(clean, "nb", N_MIN).attrs["suppression_note"] == ""
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_cleaning_log_is_folded_in_details_with_a_summary_in_the_report_language(log, lang: str) -> None:
+    import re
+
+    from fou_analysis.report.sections import cleaning_details
+
+    body = cleaning_details(log, lang, N_MIN).body
+    assert body.startswith('<details class="fou-cleaning"><summary>') and body.endswith("</details>")
+    assert " open" not in body.split(">", 1)[0]  # folded until the reader opens it
+    summary = re.search(r"<summary>(.*?)</summary>", body).group(1)
+    published, _ = published_log(log, lang, N_MIN)
+    if lang == "nb":
+        assert summary.startswith(f"Datarensingen: {len(published)} steg i 3 filer – klikk")
+    else:
+        assert summary.startswith(f"The cleaning: {len(published)} steps in 3 files – click")
+    inside = body.split("</summary>", 1)[1]
+    assert inside.count("<table") == 1 and inside.count("<img") == 1  # the table and the flow, folded
+    assert all(reason in inside for reason in published["reason"])  # every step's reason is there
+    assert "data:image/png;base64," in inside
+
+
+def test_print_css_opens_folded_details() -> None:
+    from fou_analysis.report.accessibility import add_print_css
+
+    out = add_print_css("<html><head></head><body><details><summary>s</summary>x</details></body></html>")
+    media = out.split("@media print", 1)[1]
+    assert "details::details-content" in media and "content-visibility: visible" in media

@@ -43,3 +43,23 @@ def test_ids_matched_across_types_and_duplicates_refused():
     with pytest.raises(DataError, match="detect_duplicates") as exc:
         link_waves(pre, dup, id_col="pid", source="post.csv")
     assert exc.value.row == 3
+
+
+def test_unanswered_invitations_count_as_lost_to_follow_up():
+    """An export with a row for every invited person: rows without any answer are not answers."""
+    pre = pd.DataFrame({"pid": ["a", "b", "c", "d"], "score": [10.0, 12, np.nan, 8]})
+    # b and d were invited at follow-up but never answered; x answered only the follow-up
+    post = pd.DataFrame({"pid": ["a", "b", "c", "d", "x"], "score": [11.0, np.nan, 9, np.nan, 4]})
+    log = CleaningLog()
+    lw = link_waves(pre, post, id_col="pid", answered=["score"], log=log, source="s.csv")
+    att = lw.attrition.set_index("measure")["n"].to_dict()
+    assert att == {"wave_1": 3, "wave_2": 3, "linked": 1, "lost_to_follow_up": 2, "new_at_follow_up": 2}
+    assert lw.paired["pid"].tolist() == ["a"]
+    first, second = log.entries
+    assert (first.rows_in, first.rows_out, first.dropped) == (4, 1, 3)
+    assert first.reason.startswith("2 person(s)") and "1 row(s) without any answer at wave 1" in first.reason
+    assert first.reason_nb.startswith("2 person(er)") and "frafall" in first.reason_nb
+    assert (second.rows_in, second.rows_out, second.dropped) == (5, 1, 4)
+    assert "2 follow-up row(s) without any answer" in second.reason
+    # without `answered` every row is an answer, as before
+    assert link_waves(pre, post, id_col="pid").attrition.set_index("measure")["n"]["lost_to_follow_up"] == 0

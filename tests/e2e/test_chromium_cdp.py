@@ -69,3 +69,41 @@ def test_csp_violations_are_reported(tmp_path: Path, browser) -> None:
     page = browser.open(page_file)
     assert any(e.startswith("CSP violation: img-src") for e in page.errors), page.errors
     assert any(e.startswith("CSP violation: script-src") for e in page.errors), page.errors
+
+
+def test_print_css_opens_the_folded_cleaning_log(tmp_path: Path, browser) -> None:
+    """#10: the cleaning log is folded in <details> on screen and printed open (the report's own
+    print CSS, in Chromium with print media emulated)."""
+    import json
+    import time
+
+    from fou_analysis.report.accessibility import add_print_css
+
+    page_file = tmp_path / "details.html"
+    page_file.write_text(
+        add_print_css(
+            '<html lang="nb"><head></head><body><details class="fou-cleaning"><summary>Datarensingen</summary>'
+            "<table><tr><td>rad</td></tr></table></details></body></html>"
+        ),
+        encoding="utf-8",
+    )
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    browser.send("Page.enable", session=session)
+    browser._events(time.monotonic())
+    browser.send("Page.navigate", {"url": page_file.resolve().as_uri()}, session=session)
+    browser._events(time.monotonic() + 60, until="Page.loadEventFired")
+    seen = {}
+    for media in ("screen", "print"):
+        browser.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
+        got = browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "JSON.stringify(document.querySelector('td').checkVisibility())",
+                "returnByValue": True,
+            },
+            session=session,
+        )
+        seen[media] = json.loads(got["result"]["value"])
+    browser.send("Target.closeTarget", {"targetId": target})
+    assert seen == {"screen": False, "print": True}

@@ -19,7 +19,7 @@ def _bank_text() -> str:
 
 def test_bank_loads_with_full_rows():
     bank = value.load_value_bank()
-    assert list(bank.columns) == list(BANK_COLUMNS)
+    assert list(bank.columns)[: len(BANK_COLUMNS)] == list(BANK_COLUMNS)
     assert bank["id"].is_unique
     assert (bank["source"].str.len() > 60).all()  # a full citation, not a name
     assert (bank["nok_low"] <= bank["nok_central"]).all() and (bank["nok_central"] <= bank["nok_high"]).all()
@@ -150,3 +150,22 @@ def test_to_base_year_arithmetic():
     assert value.to_base_year(100, 2015, 2024) == pytest.approx(100 * kpi.loc[2024] / kpi.loc[2015])
     with pytest.raises(SpecificationError, match="1990"):
         value.to_base_year(1, 1990, 2024)
+
+
+def test_every_bank_row_has_norwegian_texts_and_an_old_bank_without_them_still_loads():
+    """#10: the nb report shows the bank's Norwegian population and validity texts; a bank written
+    before the nb columns existed loads, with "" there (the report then marks the English)."""
+    from fou_analysis.value.bank import NB_COLUMNS
+
+    bank = value.load_value_bank()
+    assert list(bank.columns) == [*BANK_COLUMNS, *NB_COLUMNS]
+    assert (bank[list(NB_COLUMNS)].apply(lambda s: s.str.len()) > 3).all().all()
+    assert bank.attrs["nb_missing"] == []
+    # flagged rows keep the flag in English (it drives the report's VERIFY mark) and say so in nb
+    verify = bank[bank["transferability"].str.contains("VERIFY")]
+    assert not verify.empty and not verify["transferability_nb"].str.contains("VERIFY").any()
+    old = bank[list(BANK_COLUMNS)].astype(str)
+    loaded = value.load_value_bank(old)
+    assert (loaded[list(NB_COLUMNS)] == "").all().all()
+    assert loaded.attrs["nb_missing"] == bank["id"].tolist()
+    pd.testing.assert_frame_equal(loaded[list(BANK_COLUMNS)], bank[list(BANK_COLUMNS)], check_like=True)

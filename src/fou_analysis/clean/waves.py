@@ -9,6 +9,12 @@ difference (pooled SD). A drop-out rate that differs by baseline level is the fi
 pre/post change is partly selection.
 
 Each wave must have at most one row per person (run :func:`detect_duplicates` first).
+
+Survey exports (SurveyXact, Nettskjema invitations) often keep a row for every person invited to
+a wave, answered or not. With ``answered=`` the columns that hold answers (e.g. the instrument
+scores), a row in which all of them are missing counts as *no answer* to that wave: such a
+person is lost to follow-up at wave 2, and the attrition table and the cleaning log state that
+one number where the waves are linked (not as a later drop "without a follow-up score").
 """
 
 from __future__ import annotations
@@ -121,6 +127,7 @@ def link_waves(
     id_col: str,
     baseline: Sequence[str] | None = None,
     suffixes: tuple[str, str] = ("_pre", "_post"),
+    answered: Sequence[str] | None = None,
     log: CleaningLog | None = None,
     source: str = "",
 ) -> LinkedWaves:
@@ -137,6 +144,10 @@ def link_waves(
         column of ``pre_df`` except ``id_col``).
     suffixes
         Suffixes of the wave columns in the paired frame.
+    answered
+        Columns present in both waves that hold answers. A row where all of them are missing is
+        an unanswered invitation: not counted as taking part in that wave (at wave 2: lost to
+        follow-up). Default: every row counts as an answer.
     log, source
         Cleaning log and file name (default: the sources of the two frames).
 
@@ -160,12 +171,22 @@ def link_waves(
         raise SpecificationError(f"suffixes must be two different strings, not {suffixes!r}")
     _check_unique(pre_df, id_col, src_pre, "wave 1")
     _check_unique(post_df, id_col, src_post, "wave 2")
+    rows_1, rows_2 = len(pre_df), len(post_df)
+    if answered is not None:
+        answered = list(answered)
+        if not answered:
+            raise SpecificationError("answered must name at least one column (or be None)")
+        require_columns(pre_df, answered, source=src_pre, argument="answered")
+        require_columns(post_df, answered, source=src_post, argument="answered")
+        pre_df = pre_df.loc[pre_df[answered].notna().any(axis=1)]
+        post_df = post_df.loc[post_df[answered].notna().any(axis=1)]
 
     pre_ids = pre_df[id_col].astype("str")
     post_ids = post_df[id_col].astype("str")
     in_post = pre_ids.isin(set(post_ids)).to_numpy()
     in_pre = post_ids.isin(set(pre_ids)).to_numpy()
     n1, n2, linked = len(pre_df), len(post_df), int(in_post.sum())
+    blank_1, blank_2 = rows_1 - n1, rows_2 - n2
 
     pre_part = pre_df.loc[in_post].assign(**{id_col: pre_ids[in_post].to_numpy()})
     post_part = post_df.loc[in_pre].assign(**{id_col: post_ids[in_pre].to_numpy()})
@@ -188,23 +209,33 @@ def link_waves(
     base = _baseline_table(pre_df, in_post, list(baseline))
 
     log = ensure_log(log)
+    reason = f"{n1 - linked} person(s) in wave 1 without a follow-up answer (lost to follow-up)"
+    reason_nb = f"{n1 - linked} person(er) uten svar ved oppfølging (frafall)"
+    if blank_1:
+        reason += f"; {blank_1} row(s) without any answer at wave 1"
+        reason_nb += f"; {blank_1} rad(er) uten noe svar ved første måling"
     log.add(
         log_name(src_pre),
         "link waves: wave 1",
-        rows_in=n1,
+        rows_in=rows_1,
         rows_out=linked,
-        reason=f"{n1 - linked} person(s) in wave 1 without a follow-up answer (lost to follow-up)",
+        reason=reason,
         step_nb="koble målinger: første måling",
-        reason_nb=f"{n1 - linked} person(er) uten svar ved oppfølging (frafall)",
+        reason_nb=reason_nb,
     )
+    reason = f"{n2 - linked} person(s) answered only the follow-up (no baseline to pair with)"
+    reason_nb = f"{n2 - linked} person(er) svarte bare ved oppfølging (ingen førmåling å koble mot)"
+    if blank_2:
+        reason += f"; {blank_2} follow-up row(s) without any answer (invited, not answered)"
+        reason_nb += f"; {blank_2} rad(er) uten noe svar ved oppfølging (invitert, men ikke svart)"
     log.add(
         log_name(src_post),
         "link waves: wave 2",
-        rows_in=n2,
+        rows_in=rows_2,
         rows_out=linked,
-        reason=f"{n2 - linked} person(s) answered only the follow-up (no baseline to pair with)",
+        reason=reason,
         step_nb="koble målinger: oppfølging",
-        reason_nb=f"{n2 - linked} person(er) svarte bare ved oppfølging (ingen førmåling å koble mot)",
+        reason_nb=reason_nb,
     )
     notes = ("Baseline comparison: Welch's t-test, completers minus drop-outs; SMD uses the pooled SD.",)
     return LinkedWaves(paired=paired, attrition=attrition, baseline=base, notes=notes)

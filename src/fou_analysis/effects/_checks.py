@@ -7,9 +7,11 @@ so a check id never reaches a report as code. One mapping for every design.
 
 from __future__ import annotations
 
+import re
+
 from fou_analysis.formatting import check_lang
 
-__all__ = ["CHECK_LABELS", "VALUE_LABELS", "check_label", "note_text", "value_label"]
+__all__ = ["CHECK_LABELS", "DATA_NOTES_NB", "VALUE_LABELS", "check_label", "note_text", "value_label"]
 
 #: Machine name → ``{"nb": ..., "en": ...}``.
 CHECK_LABELS: dict[str, dict[str, str]] = {
@@ -147,22 +149,93 @@ def _nb_notes() -> dict[str, str]:
     return out
 
 
+def _nb_number(text: str) -> str:
+    """A number the English note wrote ("0.07", "-3") as a Norwegian report writes it."""
+    from fou_analysis.formatting import format_number
+
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return format_number(float(text), decimals, "nb")
+
+
+def _nb_list(text: str) -> str:
+    """A list the English note wrote ("[-3, 5]", "5041, 5053"): numbers in Norwegian format."""
+    return re.sub(r"-?\d+(?:\.\d+)?", lambda m: _nb_number(m.group(0)), text)
+
+
+#: Notes the designs build from the data (counts, options, lists): English pattern → Norwegian
+#: template (``{0}``, ``{1}`` … are the pattern's groups, numbers in Norwegian format). The report's
+#: notes and a result's ``summary("nb")`` use them; a note matching none is returned as written.
+DATA_NOTES_NB: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (
+            r"^(\d+) rows with missing values in the columns used were left out\.$",
+            "{0} rader med manglende verdier i kolonnene som brukes, ble utelatt.",
+        ),
+        (r"^(\d+) rows with missing values were left out\.$", "{0} rader med manglende verdier ble utelatt."),
+        (
+            r"^(\d+) rows with a missing outcome, unit or time were left out\.$",
+            "{0} rader uten utfall, enhet eller tidspunkt ble utelatt.",
+        ),
+        (
+            r"^(\d+) units not observed in every period were dropped \(balanced panel\)\.$",
+            "{0} enheter som ikke er observert i alle perioder, ble fjernet (balansert panel).",
+        ),
+        (
+            r"^(\d+) units treated in the first period were dropped \(no pre-period\)\.$",
+            "{0} enheter som fikk tiltaket i første periode, ble fjernet (ingen periode før).",
+        ),
+        (
+            r"^Endpoints binned: event time (-?\d+) collects all earlier, (\d+) all later periods\.$",
+            "Endepunktene er samlet: hendelsestid {0} samler alle tidligere og {1} alle senere perioder.",
+        ),
+        (
+            r"^(\d+) rows of treated units outside the event window were dropped\.$",
+            "{0} rader for enheter med tiltaket utenfor hendelsesvinduet ble fjernet.",
+        ),
+        (
+            r"^No observations at event times (.+): no coefficient\.$",
+            "Ingen observasjoner ved hendelsestidene {0}: ingen koeffisient.",
+        ),
+        (
+            r"^Unit and time fixed effects absorbed \(exact partialling-out\); with staggered adoption TWFE "
+            r"assumes the same effect for every adoption cohort and period — otherwise use staggered_did\.$",
+            "Faste effekter for enhet og tid er fjernet (eksakt); når enhetene starter på ulike tidspunkt, "
+            "antar toveis faste effekter samme effekt for alle startkohorter og perioder – ellers passer "
+            "forskjøvet DiD (Callaway og Sant'Anna) bedre.",
+        ),
+    )
+)
+
+
+def _data_note_nb(note: str) -> str | None:
+    for pattern, template in DATA_NOTES_NB:
+        m = pattern.match(note)
+        if m:
+            return template.format(*(_nb_list(g) for g in m.groups()))
+    return None
+
+
 def note_text(note: str, lang: str = "nb") -> str:
     """An assumption note of an effect result in ``lang``.
 
     The designs write their notes in English; the fixed notes of ``prepost``, ``weighting``,
-    ``survival`` and ``staggered_did`` (with covariates) have a Norwegian text here. Notes built
-    from the data (counts, options) are returned as written.
+    ``survival`` and ``staggered_did`` (with covariates) have a Norwegian text here, and the notes
+    built from the data (counts, options) one in :data:`DATA_NOTES_NB`. Other notes are returned
+    as written.
 
     Examples
     --------
     >>> from importlib import import_module
     >>> note_text(import_module("fou_analysis.effects.survival").NOTES[0], "nb")[:25]
     'Proporsjonale hasarder: h'
+    >>> note_text("12 rows with missing values were left out.", "nb")
+    '12 rader med manglende verdier ble utelatt.'
     >>> note_text("Something else.", "nb")
     'Something else.'
     """
     check_lang(lang)
     if lang == "en":
         return note
-    return _nb_notes().get(note, note)
+    fixed = _nb_notes().get(note)
+    return fixed if fixed is not None else (_data_note_nb(note) or note)

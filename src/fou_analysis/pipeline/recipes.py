@@ -219,7 +219,10 @@ def carer_change(
     w = pd.to_numeric(scored[wave], errors="coerce")
     pre = scored.loc[w == params.get("baseline_wave", 1), [id_col, *names]]
     post = scored.loc[w == params.get("followup_wave", 2), [id_col, *names]]
-    paired = clean.link_waves(pre, post, id_col=id_col, log=log, source=source).paired
+    # A follow-up row with no score is an unanswered invitation: lost to follow-up, counted where
+    # the waves are linked (one attrition figure), not as a later drop.
+    linked = clean.link_waves(pre, post, id_col=id_col, answered=names, log=log, source=source)
+    paired = linked.paired
     out = pd.DataFrame({id_col: paired[id_col]})
     for nme in names:
         out[f"{nme}_t0"] = paired[f"{nme}_pre"]
@@ -229,10 +232,13 @@ def carer_change(
     out = clean.keep_rows(
         out,
         out[changes].notna().any(axis=1),
-        step=("drop carers without a follow-up score", "fjern pårørende uten skåre ved oppfølging"),
+        step=(
+            "drop carers with no instrument scored at both waves",
+            "fjern pårørende uten samme skåre begge ganger",
+        ),
         reason=(
-            "no answer at follow-up, or too few items answered for any score",
-            "ikke svart ved oppfølging, eller for få ledd besvart til en skåre",
+            "answered both waves, but no instrument has a score at both (too few items answered)",
+            "svarte begge ganger, men ingen skåre finnes begge ganger (for få ledd besvart)",
         ),
         log=log,
         source=source,

@@ -11,6 +11,8 @@ from fou_analysis.report.appendix import (
 )
 from fou_analysis.report.barometer import barometer_section
 from fou_analysis.report.headlines import (
+    about_case,
+    first_screen,
     graded_effects_table,
     graded_outcome_box,
     graded_value_section,
@@ -20,6 +22,7 @@ from fou_analysis.report.headlines import (
 from fou_analysis.report.html_safety import add_csp, style_table, table_html
 from fou_analysis.report.sections import (
     Html,
+    cleaning_details,
     cleaning_flow,
     cleaning_table,
     data_origin,
@@ -36,9 +39,11 @@ from fou_analysis.report.text import fmt_nok, fmt_number, t
 
 __all__ = [
     "Html",
+    "about_case",
     "add_csp",
     "appendix",
     "barometer_section",
+    "cleaning_details",
     "cleaning_flow",
     "cleaning_table",
     "data_origin",
@@ -48,6 +53,7 @@ __all__ = [
     "diagnostics_table",
     "fmt_nok",
     "fmt_number",
+    "first_screen",
     "graded_effects_table",
     "graded_outcome_box",
     "graded_value_section",

@@ -11,7 +11,8 @@ printed on A4 by referees. This module post-processes the exported HTML (after
   (:mod:`fou_analysis.report.figure_text`), else "Figur: <the nearest heading above it>".
 * :func:`add_print_css` adds one ``<style>`` block (the CSP allows inline styles) whose
   ``@media print`` rules wrap wide tables, fit figures to the page and start each ``h2``
-  section on a new page.
+  section on a new page, and open folded ``<details>`` blocks (the cleaning log) on paper
+  (``::details-content``; ``details > *`` for browsers without it).
 
 Hand-written with regular expressions on the exported string (nbconvert has no alt-text hook
 for the lab template, and BeautifulSoup would re-serialise the whole document).
@@ -39,6 +40,9 @@ img { max-width: 100%; height: auto; }
   h2, h3, h4 { page-break-after: avoid; break-after: avoid; }
   details { display: block; }
   details > * { display: block; }
+  .fou-first-screen { min-height: 0 !important; }
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; font-weight: bold; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
 }
 """.strip()

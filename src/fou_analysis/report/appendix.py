@@ -97,9 +97,12 @@ def _estimand(words: tuple[str, str] | None, own: str, lang: str) -> str:
     # abbreviation (ATT, ATE) a reader meets in the literature.
     if words is None:
         return own
+    text = _pick(words, lang)
+    if f"({own})" in text:  # the words already end with the abbreviation: no "(ATT) (ATT)"
+        return text
     if lang == "en" or (own.isupper() and own.isalpha()):
-        return f"{_pick(words, lang)} ({own})"
-    return _pick(words, lang)
+        return f"{text} ({own})"
+    return text
 
 
 def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Html:

@@ -1,6 +1,11 @@
 """Honest headlines: an evidence grade on every number, one headline per outcome question, and a
 value summary that separates the base case from scenarios.
 
+:func:`first_screen` is what a reader sees first (at 1366×768, under the case name): one graded
+plain line per outcome question, the cost, the base-case value with the R-109 result and the
+largest row's share — nothing else; :func:`first_screen_lines` measures it against
+:data:`FIRST_SCREEN_LINES` so that it cannot silently grow.
+
 The functions here only present what ``effects``, ``value`` and ``pipeline`` returned (grades
 come from :mod:`fou_analysis.effects.evidence`, base case and scenarios from
 :func:`fou_analysis.pipeline.valuate`). Every text exists in bokmål and English and is escaped
@@ -173,21 +178,161 @@ def evidence_scale_note(lang: str) -> Html:
     return Html(f"<p><i>{_e(text)}</i></p>")
 
 
-def _headline_item(
+#: The first screen is at most this many text lines at :data:`FIRST_SCREEN_CHARS` characters per
+#: line (a 1366×768 screen shows about 24 lines of report text under the case name).
+FIRST_SCREEN_LINES = 16
+#: The first screen fills the window below the case name, so nothing else shows above the fold
+#: (the print CSS resets it: on paper the next section starts on a new page anyway).
+FIRST_SCREEN_STYLE = "min-height:calc(100vh - 150px);border-bottom:1px solid #ccc;margin-bottom:1em"
+#: Characters per line of body text in an exported report at 1366 px (about 175 in the demo reports'
+#: screenshots, badge included); fewer here, so the bound errs on the long side.
+FIRST_SCREEN_CHARS = 160
+
+#: Splits a result's sentence into its sentences: a full stop after a word, then a capital letter
+#: (not "f.eks. skole", not "0.5").
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2}\.)\s+(?=[A-ZÆØÅ])")
+
+
+def short_caveat(g: Any, lang: str) -> str:
+    """The before/after threats named in a few words, for the first screen (the full caveat,
+    with what each threat means, is in the outcome's box)."""
+    if g.causal:
+        return ""
+    names = [threat.split(" (")[0] for threat in g.threats(lang)]
+    listed = ", ".join(names[:-1]) + (" eller " if lang == "nb" else " or ") + names[-1]
+    return f"Kan også skyldes {listed}." if lang == "nb" else f"Can also be due to {listed}."
+
+
+def first_screen_line(
     plan: CasePlan, results: Mapping[str, Any], head: str, others: list[str], lang: str
 ) -> str:
+    """One outcome in plain words for the first screen (not escaped): the result's own first
+    sentence (number, direction, interval), then in a few words how sure it is, the before/after
+    threats, what a context design cannot show, and whether other methods agree."""
     r = results[head]
     o = plan.outcome(head)
     g = grade(r, o.design)
-    n = reader_n(r, o.design, _n_unit(plan, head)).text(lang)
-    text = f"{r.sentence(lang)} (n = {n}.)"
+    nb = lang == "nb"
+    text = _SENTENCE_END.split(r.sentence(lang).strip())[0].rstrip(".")
+    text += f"; n = {reader_n(r, o.design, _n_unit(plan, head)).text(lang)}."
+    if bool(getattr(r, "significant", False)):
+        text += " Neppe bare tilfeldigheter." if nb else " Unlikely to be chance alone."
+    else:
+        text += " Kan ikke skilles fra ingen effekt." if nb else " Cannot be told apart from no effect."
+    if getattr(r, "worst_verdict", "") == "fail":
+        text += " Obs: en forutsetning holder ikke." if nb else " Note: an assumption fails."
     if not g.causal:
-        text += " " + g.caveat(lang)
+        text += " " + short_caveat(g, lang)
     if o.design in CONTEXT_DESIGNS and o.cannot_show:
         text += f" {t('cannot_show', lang)}: {o.cannot_show.get(lang)}"
     if others:
         text += " " + agreement_sentence(plan, results, [head, *others], lang)
-    return f"<li>{g.badge(lang)} {_e(text)}</li>"
+    return text
+
+
+#: The R-109 result in words (nb, en) by whether the net present value is positive.
+_R109_VERDICT = {
+    True: (
+        "lønnsomt for samfunnet med de prissatte virkningene",
+        "profitable for society on the priced effects",
+    ),
+    False: (
+        "ikke lønnsomt for samfunnet med de prissatte virkningene alene",
+        "not profitable for society on the priced effects alone",
+    ),
+}
+
+
+def first_screen_value(plan: CasePlan, valued: Any, lang: str) -> list[str]:
+    """The money on the first screen (not escaped), one line each: the cost with its period; the
+    base-case value per krone with its interval and the R-109 result; the largest row's share."""
+    nb = lang == "nb"
+    s, sim, cba = valued.sroi, valued.simulation, valued.cba
+    lines = []
+    vp = plan.value
+    if vp is not None:
+        years = int(max(r.duration_years for r in vp.impact_map))
+        inv = fmt_nok(vp.investment_nok, lang)
+        lines.append(
+            f"Kostnad: {inv} i {vp.investment_year} ({vp.base_year}-kroner); nytten regnes over opptil {years} år fra da."
+            if nb
+            else f"Cost: {inv} in {vp.investment_year} ({vp.base_year} kroner); benefits counted over up to {years} "
+            f"year{'s' if years != 1 else ''} from then."
+        )
+    r = sim.intervals.set_index("metric").loc["ratio"]
+    pct = int(round(100 * sim.level))
+    ratio = fmt_number(float(s.ratio), 2, lang)
+    lo, hi = fmt_number(float(r["ci_low"]), 2, lang), fmt_number(float(r["ci_high"]), 2, lang)
+    per_krone = "–" if cba is None else fmt_number(float(cba.npv_per_budget_krone), 2, lang)
+    empty = bool(getattr(valued, "base_empty", False))
+    if nb:
+        what = "Verdi (bare scenarioer, grunnberegningen er tom)" if empty else "Verdi (grunnberegning)"
+        lines.append(
+            f"{what}: {ratio} kroner per investert krone ({pct} % intervall {lo} til {hi}). "
+            f"Etter R-109: netto nåverdi {per_krone} kroner per budsjettkrone"
+            + ("" if cba is None else f" ({_R109_VERDICT[cba.npv_per_budget_krone > 0][0]})")
+            + "."
+        )
+    else:
+        what = "Value (scenarios only, the base case is empty)" if empty else "Value (base case)"
+        lines.append(
+            f"{what}: {ratio} kroner per krone invested ({pct} % interval {lo} to {hi}). "
+            f"Under R-109: net present value {per_krone} kroner per budget krone"
+            + ("" if cba is None else f" ({_R109_VERDICT[cba.npv_per_budget_krone > 0][1]})")
+            + "."
+        )
+    name, share = _largest_row(s.by_outcome)
+    share_txt = fmt_number(100 * share, 0, lang)
+    if nb:
+        lines.append(
+            f"Største virkning: «{name}» står for {share_txt} % av nåverdien"
+            + (" – én verdsetting bærer mesteparten." if share > DOMINANT_SHARE else ".")
+        )
+    else:
+        lines.append(
+            f"Largest outcome: '{name}' accounts for {share_txt} % of the present value"
+            + (" – one valuation carries most of it." if share > DOMINANT_SHARE else ".")
+        )
+    return lines
+
+
+def first_screen(plan: CasePlan, results: Mapping[str, Any], valued: Any, lang: str) -> Html:
+    """What a reader sees first, and nothing else: one graded line per outcome question, the cost,
+    the base-case value with the R-109 result, and the largest row's share (one ``<div
+    class="fou-first-screen">``; :func:`headline_summary` adds the rest below it)."""
+    items = []
+    for _q, head, others in question_groups(plan, results):
+        g = grade(results[head], plan.outcome(head).design)
+        items.append(f"<li>{g.badge(lang)} {_e(first_screen_line(plan, results, head, others, lang))}</li>")
+    lines = [] if valued is None else first_screen_value(plan, valued, lang)
+    money = "".join(
+        f"<p><b>{_e(label)}:</b> {_e(rest)}</p>" for label, rest in (x.split(": ", 1) for x in lines)
+    )
+    return Html(
+        f'<div class="fou-first-screen" style="{FIRST_SCREEN_STYLE}"><h2>{t("plain_summary", lang)}</h2><ul>{"".join(items)}</ul>{money}</div>'
+    )
+
+
+def about_case(plan: CasePlan, lang: str, sources: Sequence[Mapping[str, Any]] | None = None) -> Html:
+    """Below the first screen: the case in brief (summary, sector, period, partners), where the
+    data came from, and what the evidence levels mean."""
+    from fou_analysis.report.sections import header
+
+    origin = "" if sources is None else f"<p><i>{_e(data_origin_text(sources, lang))}</i></p>"
+    return Html(header(plan, lang, title=False).body + origin + evidence_scale_note(lang).body)
+
+
+def first_screen_lines(fragment: str) -> int:
+    """Text lines the first screen takes: a heading one, each item or paragraph its length over
+    :data:`FIRST_SCREEN_CHARS` rounded up (a badge counts as its text)."""
+    import math
+
+    blocks = re.findall(r"<(h2|li|p)\b[^>]*>(.*?)</\1>", fragment, flags=re.S)
+    lines = 0
+    for tag, inner in blocks:
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        lines += 1 if tag == "h2" else max(1, math.ceil(len(text) / FIRST_SCREEN_CHARS))
+    return lines
 
 
 def _largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
@@ -285,22 +430,16 @@ def headline_summary(
     lang: str,
     sources: Sequence[Mapping[str, Any]] | None = None,
 ) -> Html:
-    """The first screen: one graded line per outcome question, then the value in words.
+    """The first screen (:func:`first_screen`), then where the data came from and what the
+    evidence levels mean (below the first screen).
 
     Robustness checks of a question appear only as a one-line verdict next to its headline (their
     table is :func:`robustness_section`); before/after results say they are not a causal effect
-    and list their threats.
+    and name their threats. The value in full words, with the scenarios, is in
+    :func:`graded_value_section`.
     """
-    items = [
-        _headline_item(plan, results, head, others, lang)
-        for _q, head, others in question_groups(plan, results)
-    ]
-    val = "" if valued is None else f"<p>{_e(value_summary_text(valued, lang))}</p>"
     origin = "" if sources is None else f"<p><i>{_e(data_origin_text(sources, lang))}</i></p>"
-    return Html(
-        f"<h2>{t('plain_summary', lang)}</h2><ul>{''.join(items)}</ul>{val}"
-        f"{evidence_scale_note(lang).body}{origin}"
-    )
+    return Html(first_screen(plan, results, valued, lang).body + f"{origin}{evidence_scale_note(lang).body}")
 
 
 def _validity(note: str, lang: str) -> str:
@@ -314,15 +453,30 @@ def _validity(note: str, lang: str) -> str:
 _FLAG_LEAD = re.compile(r"^\s*(VERIFY|ILLUSTRATIVE)\b\s*:?\s*")
 
 
-def _validity_text(note: str, lang: str) -> str:
-    """Flag and note: the note's own leading flag word is dropped (no "VERIFY: VERIFY"); the value
-    bank's notes are in English, which a Norwegian report says."""
+#: Marks an English value-bank text in a Norwegian report (a bank without the nb columns).
+IN_ENGLISH_NB = "(på engelsk)"
+
+
+def _validity_text(note: str, lang: str, note_nb: str = "") -> str:
+    """Flag and note: the flag comes from the English note (VERIFY / ILLUSTRATIVE), whose own
+    leading flag word is dropped (no "VERIFY: VERIFY"). A Norwegian report shows the bank's
+    Norwegian note, else the English one marked as English."""
     note = (note or "").strip()
     body = _FLAG_LEAD.sub("", note)
     body = body[:1].upper() + body[1:]
-    if body and lang == "nb":
-        body = f"Merknad i verdibanken (på engelsk): {body}"
+    if lang == "nb" and (note_nb or "").strip():
+        body = note_nb.strip()
+    elif body and lang == "nb":
+        body = f"Merknad i verdibanken {IN_ENGLISH_NB}: {body}"
     return " ".join(x for x in (_validity(note, lang), body) if x)
+
+
+def _population_text(population: str, population_nb: str, lang: str) -> str:
+    if lang == "nb" and (population_nb or "").strip():
+        return population_nb.strip()
+    if lang == "nb" and (population or "").strip():
+        return f"{IN_ENGLISH_NB} {population.strip()}"
+    return (population or "").strip()
 
 
 def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
@@ -336,8 +490,14 @@ def proxy_sources(impact_map: Any, lang: str) -> pd.DataFrame:
                 ("Verdi" if nb else "Proxy"): rec.proxy_id or "–",
                 ("Kilde" if nb else "Source"): rec.proxy_source,
                 ("Prisår" if nb else "Price year"): str(rec.proxy_year),
-                ("Gyldighet" if nb else "Validity"): _validity_text(rec.proxy_note, lang) or "–",
-                ("Laget for" if nb else "Made for"): getattr(rec, "proxy_population", "") or "–",
+                ("Gyldighet" if nb else "Validity"): _validity_text(
+                    rec.proxy_note, lang, getattr(rec, "proxy_note_nb", "")
+                )
+                or "–",
+                ("Laget for" if nb else "Made for"): _population_text(
+                    getattr(rec, "proxy_population", ""), getattr(rec, "proxy_population_nb", ""), lang
+                )
+                or "–",
             }
         )
     return pd.DataFrame(rows)
@@ -406,7 +566,10 @@ def graded_value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
 __all__ = [
     "agreement",
     "agreement_sentence",
+    "about_case",
     "evidence_scale_note",
+    "first_screen",
+    "first_screen_lines",
     "graded_effects_table",
     "graded_outcome_box",
     "graded_value_section",

@@ -71,14 +71,23 @@ def set_style() -> None:
     figure_text.install()  # inside `fou run`: record figure texts for the privacy scan
 
 
-def header(plan: CasePlan, lang: str) -> Html:
+def header(plan: CasePlan, lang: str, *, title: bool = True, details: bool = True) -> Html:
+    """The case name (``<h1>``) and the case in brief: summary, sector, period and partners.
+
+    ``details=False`` gives the name alone (the report's first screen); ``title=False`` the rest
+    under a heading of its own ("Om tiltaket"), shown below the first screen.
+    """
+    top = (
+        f"<h1>{html.escape(plan.name.get(lang))}</h1>" if title else f"<h2>{t('about_initiative', lang)}</h2>"
+    )
+    if not details:
+        return Html(top if title else "")
     partners = "".join(
         f"<li><b>{html.escape(p.name)}</b> — {html.escape(p.role.get(lang))}</li>" for p in plan.partners
     )
     period = f"{plan.period['start']:%d.%m.%Y} – {plan.period['end']:%d.%m.%Y}"
     return Html(
-        f"<h1>{html.escape(plan.name.get(lang))}</h1>"
-        f"<p>{html.escape(plan.summary.get(lang))}</p>"
+        top + f"<p>{html.escape(plan.summary.get(lang))}</p>"
         f"<p><b>{t('sector', lang)}:</b> {html.escape(plan.sector.get(lang))} · "
         f"<b>{t('period', lang)}:</b> {period}</p>"
         f"<h3>{t('partners', lang)}</h3><ul>{partners}</ul>"
@@ -194,6 +203,53 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(t("cleaning_flow", lang))
     return ax
+
+
+def figure_png_html(fig: Any) -> str:
+    """A matplotlib figure as an inline ``<img>`` (PNG, base64), closed after drawing.
+
+    For figures inside a folded ``<details>`` block: a figure shown by ``plt.show()`` is a
+    notebook output of its own and cannot sit inside another output's HTML. The report's alt-text
+    pass (:mod:`fou_analysis.report.accessibility`) describes it by the heading above it.
+    """
+    import base64
+    import io as _io
+
+    import matplotlib.pyplot as plt
+
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
+
+
+def cleaning_details(log: Any, lang: str, n_min: int = 5) -> Html:
+    """The cleaning log (table and flow figure) folded into ``<details>``, after the effects.
+
+    The ``<summary>`` says in the report's language how many steps and rows there were and that a
+    click opens it; printing opens it (the print CSS of :mod:`fou_analysis.report.accessibility`).
+    Counts are the published ones (:func:`cleaning_table`, small numbers suppressed).
+    """
+    from fou_analysis.report.html_safety import style_table
+
+    table = cleaning_table(log, lang, n_min)
+    df, _ = published_log(log, lang, n_min)
+    steps, files = len(df), df["source"].nunique()
+    # No total of dropped rows: steps on different files (or both waves of one survey) count
+    # different rows, and a sum would read as persons.
+    summary = (
+        f"Datarensingen: {steps} steg i {files} {'fil' if files == 1 else 'filer'} – klikk for å se hvor "
+        "mange rader hvert steg fjernet, og hvorfor"
+        if lang == "nb"
+        else f"The cleaning: {steps} step{'s' if steps != 1 else ''} in {files} file{'s' if files != 1 else ''} "
+        "– click to see how many rows each step dropped, and why"
+    )
+    note = table.attrs.get("suppression_note") or None
+    ax = cleaning_flow(log, lang, n_min=n_min)
+    return Html(
+        f'<details class="fou-cleaning"><summary>{html.escape(summary)}</summary>'
+        f"{style_table(table, caption=note).to_html()}{figure_png_html(ax.figure)}</details>"
+    )
 
 
 def effects_table(results: Mapping[str, Any], plan: CasePlan, lang: str) -> pd.DataFrame:
@@ -337,6 +393,15 @@ VALUE_MAP_COLUMNS = {
 }
 
 
+def _quantity_source(code: str, lang: str) -> str:
+    """Where a value-map quantity comes from, in words: an estimated effect or the impact map."""
+    if code.startswith("effect:"):
+        return "estimert effekt" if lang == "nb" else "estimated effect"
+    if code == "map":
+        return "oppgitt i virkningskartet" if lang == "nb" else "given in the impact map"
+    return code
+
+
 def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The SROI value map for readers: the columns that explain the number, formatted."""
     out = {}
@@ -350,6 +415,8 @@ def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
             v = v.map(lambda x: fmt_number(float(x), 2, lang))
         elif kind == "pct":
             v = v.map(lambda x: f"{fmt_number(100 * float(x), 0, lang)} %")
+        if col == "quantity_source":  # "map" / "effect:<outcome id>" are codes, not reader text
+            v = v.map(lambda x: _quantity_source(str(x), lang))
         out[nb if lang == "nb" else en] = v.to_numpy()
     return pd.DataFrame(out)
 

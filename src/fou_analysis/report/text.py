@@ -54,6 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "effects": ("Effekter", "Effects"),
     "societal_value": ("Samfunnsverdi", "Societal value"),
     "plain_summary": ("Kort fortalt", "In brief"),
+    "about_initiative": ("Om tiltaket", "About the initiative"),
     "honesty_note": (
         "Tallene bygger på syntetiske demodata og viser hvordan rapporten ser ut; de sier ingenting om de virkelige tiltakene.",
         "The numbers come from synthetic demo data and show what the report looks like; they say nothing about the real initiatives.",

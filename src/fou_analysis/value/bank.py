@@ -5,7 +5,8 @@ the case's impact map, never from code. The bank is a versioned CSV: comment lin
 ``#`` first (they state the version and the rules), then one row per unit value with a low,
 central and high value, the price year, the population it was estimated for, a full citation
 (``source``) and a note on how well it transfers to the case (``transferability``; values that
-must be checked before publishing say *VERIFY* there).
+must be checked before publishing say *VERIFY* there). ``population_nb`` and
+``transferability_nb`` (optional, :data:`NB_COLUMNS`) hold the Norwegian texts a report shows.
 
 Fixed prices (kroneår): :func:`to_base_year` moves an amount from its price year to a base year
 with the consumer price index, ``amount × KPI[base] / KPI[from]``. The package ships SSB's KPI
@@ -46,6 +47,9 @@ BANK_COLUMNS = (
     "bank_version",
 )
 _REQUIRED_TEXT = ("id", "unit", "source", "bank_version")
+#: Norwegian texts for reports. Optional: a bank without them (or a row with them empty) loads with
+#: "" there, and a Norwegian report shows the English text marked as English.
+NB_COLUMNS = ("population_nb", "transferability_nb")
 
 PathOrFrame = str | PathLike[str] | pd.DataFrame
 
@@ -110,8 +114,10 @@ def load_value_bank(path: str | PathLike[str] | pd.DataFrame | None = None) -> p
     Returns
     -------
     pandas.DataFrame
-        One row per unit value with the columns of ``BANK_COLUMNS`` (numbers as floats,
-        ``price_year`` as int). ``frame.attrs["file"]`` names the file it came from.
+        One row per unit value with the columns of ``BANK_COLUMNS`` then ``NB_COLUMNS`` (numbers
+        as floats, ``price_year`` as int; Norwegian texts "" where the bank has none).
+        ``frame.attrs["file"]`` names the file it came from; ``frame.attrs["nb_missing"]`` lists
+        the ids without a Norwegian text.
 
     Raises
     ------
@@ -138,8 +144,12 @@ def load_value_bank(path: str | PathLike[str] | pd.DataFrame | None = None) -> p
     for col in BANK_COLUMNS:
         if col not in raw.columns:
             raise DataError("required column is missing", file=name, row=n_comment + 1, column=col)
+    for col in NB_COLUMNS:  # older banks have no Norwegian texts
+        if col not in raw.columns:
+            raw[col] = ""
     raw = raw[~(raw[list(BANK_COLUMNS)].apply(lambda s: s.str.strip()) == "").all(axis=1)]
-    out: dict[str, list[Any]] = {c: [] for c in BANK_COLUMNS}
+    columns = (*BANK_COLUMNS, *NB_COLUMNS)
+    out: dict[str, list[Any]] = {c: [] for c in columns}
     seen: dict[str, int] = {}
     for idx, rec in zip(raw.index, raw.to_dict("records"), strict=True):
         row = int(idx) + n_comment + 2
@@ -169,16 +179,18 @@ def load_value_bank(path: str | PathLike[str] | pd.DataFrame | None = None) -> p
                 row=row,
                 column="price_year",
             )
-        for col in BANK_COLUMNS:
+        for col in columns:
             if col in nums:
                 out[col].append(nums[col])
             elif col == "price_year":
                 out[col].append(int(year))
             else:
                 out[col].append(str(rec[col]).strip())
-    bank = pd.DataFrame(out, columns=list(BANK_COLUMNS))
+    bank = pd.DataFrame(out, columns=list(columns))
     bank["price_year"] = bank["price_year"].astype("int64")
     bank.attrs["file"] = name
+    no_nb = (bank[list(NB_COLUMNS)] == "").any(axis=1)
+    bank.attrs["nb_missing"] = bank.loc[no_nb, "id"].tolist()
     return bank
 
 

@@ -78,7 +78,8 @@ class ImpactMap:
     source, header = 1), ``effect_key`` (``""`` unless the quantity refers to an effect),
     ``quantity_from_effect``, ``quantity_multiplier``, ``proxy_id``, ``proxy_low``,
     ``proxy_high``, ``proxy_note`` (the bank's transferability note), ``proxy_population`` (the
-    population the bank value was made for) and ``<col>_low`` /
+    population the bank value was made for), their Norwegian texts ``proxy_note_nb`` and
+    ``proxy_population_nb`` ("" when the bank has none) and ``<col>_low`` /
     ``<col>_high`` for every ranged column (equal to the central value when no range is given).
     ``quantity`` is NaN for effect references until they are resolved.
     """
@@ -341,6 +342,9 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         out["proxy_source"] = s_text
         out["proxy_note"] = "" if bank_rec is None else str(bank_rec["transferability"])
         out["proxy_population"] = "" if bank_rec is None else str(bank_rec["population"])
+        # Norwegian texts ("" when the bank has none: the report then shows the English, marked)
+        out["proxy_note_nb"] = "" if bank_rec is None else str(bank_rec.get("transferability_nb", "") or "")
+        out["proxy_population_nb"] = "" if bank_rec is None else str(bank_rec.get("population_nb", "") or "")
 
         for col in SHARES:
             v = _number(rec[col], file=file, row=row, column=col)
@@ -378,6 +382,8 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         "proxy_source",
         "proxy_note",
         "proxy_population",
+        "proxy_note_nb",
+        "proxy_population_nb",
         *[c for s in SHARES for c in (s, f"{s}_low", f"{s}_high")],
         "duration_years",
     ]
