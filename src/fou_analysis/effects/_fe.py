@@ -3,18 +3,28 @@
 Estimator
     Least squares of ``y`` on regressors ``X`` plus one or two sets of fixed effects (dummies),
     computed by partialling the dummies out (Frisch–Waugh–Lovell) instead of building them.
-    One factor: subtract group means. Two factors: subtract the means of the larger factor
-    exactly, then solve the small normal-equation system of the other factor
-    (``B'M_A B c = B'M_A x``, with ``B'M_A B = diag(n_b) - N' diag(1/n_a) N`` built from the
-    sparse cross-tabulation ``N`` of the two factors). The result is exact for any unbalanced
-    panel in one pass — no iteration — as long as the smaller factor has at most a few thousand
-    levels (months, years); beyond that, alternating projections are used until convergence.
+    One factor: subtract group means. Two factors: with the smaller factor at most a few thousand
+    levels (months, years) the projection is exact in one pass per column and no iteration:
+    group sums of both factors (``np.bincount``), the small normal-equation system of the smaller
+    factor (``B'M_A B = diag(n_b) − N' diag(1/n_a) N``, ``N`` the cross-tabulation of the two
+    factors), two gathers (see :class:`Absorber`); exact for any unbalanced panel. Beyond that,
+    alternating projections until convergence.
+
+Speed (issue #12: at least 1.5× pyfixest at 10^6 rows; ``benchmarks/bench_did.py twfe``)
+    Integer ids are coded by counting (``factorize``), not hashing; no N-row sparse indicator
+    matrices (built only when the wild bootstrap or randomisation inference asks for
+    :meth:`Absorber.cluster_cross`); columns processed one at a time (no N × m temporaries);
+    cluster scores summed with ``np.bincount``; products of length-N columns kept on one thread
+    (:func:`_products`: a multi-threaded BLAS call stalls on a busy shared machine). Weights are
+    not supported (no design here uses them).
 
 Why hand-written
     statsmodels has no fixed-effect absorption: the same model written with ``C(unit) + C(time)``
     builds an ``N × (units + periods)`` dummy matrix, which does not fit in memory at register
     scale (10^6 person-months × 10^4 persons). linearmodels/pyfixest would do it but are not
-    dependencies of this project.
+    dependencies of this project (pyfixest is installed only for the benchmark, ``make
+    bench-peers``); the exact one-pass solution for a small second factor is also faster than
+    their iterative demeaning at that size.
 
 Standard errors
     Follow statsmodels for the *same model written with dummy variables*, small-sample factors
