@@ -112,6 +112,7 @@ def test_many_outcomes_equal_single_fits(se):
         np.array([3, 1, 2], dtype=np.uint8),
         np.array([True, False, True]),
         np.array([0, 10**12, 5]),  # range far beyond the row count: pandas path
+        np.array([2**64 - 1, 2**64 - 3], dtype=np.uint64),  # beyond intp: pandas path
         np.array(["b", "a", "b", "c"], dtype=object),
         np.array([2.5, 1.0, 2.5]),
         np.tile(np.arange(6), 3),  # already 0..L-1

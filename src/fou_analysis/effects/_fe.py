@@ -72,7 +72,7 @@ def factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if v.dtype.kind in "iub" and v.size:
         lo, hi = int(v.min()), int(v.max())
         span = hi - lo + 1
-        if span <= 2 * v.size + 1024:
+        if span <= 2 * v.size + 1024 and -(2**62) < lo and hi < 2**62:  # intp-safe
             off = v.astype(np.intp) if lo == 0 else v.astype(np.intp) - lo
             present = np.bincount(off, minlength=span) > 0
             uniques = (np.flatnonzero(present) + lo).astype(v.dtype)
