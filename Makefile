@@ -21,7 +21,7 @@ PIP_FROM   := $(if $(OFFLINE),--no-index --find-links $(abspath $(WHEELHOUSE)),)
 # Extra `pip download` options for another target, e.g. "--python-version 3.12 --platform manylinux2014_x86_64".
 WHEEL_TARGET ?=
 
-.PHONY: setup reports test test-fast test-slow lab clean lock bench lint wheelhouse browser offline-check
+.PHONY: setup reports test test-fast test-slow lab clean lock bench bench-peers lint wheelhouse browser offline-check
 
 setup: $(STAMP)
 
@@ -88,6 +88,20 @@ lab: setup
 bench: setup
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# A separate venv for benchmarks against peers (pyfixest …): requirements.lock plus the pinned
+# benchmarks/requirements-peers.txt, the project installed editable. The project's .venv never
+# gets the peers. Then: .venv-bench/bin/python benchmarks/bench_did.py twfe
+BENCH_VENV := .venv-bench
+PEERS      := benchmarks/requirements-peers.txt
+bench-peers: $(BENCH_VENV)/.installed
+
+$(BENCH_VENV)/.installed: $(LOCK) $(PEERS) pyproject.toml | offline-check
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet $(PIP_FROM) --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet $(PIP_FROM) -r $(LOCK) -r $(PEERS)
+	$(BENCH_VENV)/bin/python -m pip install --quiet $(PIP_FROM) --no-deps --no-build-isolation -e .
+	touch $@
+
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
@@ -102,6 +116,6 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .ruff_cache build src/*.egg-info
 	find data/processed reports -mindepth 1 ! -name README.md -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -17,7 +17,9 @@ Python process, one after the other:
   ``groupby(...).agg(size, nunique, sum)`` — the plain baseline (no validity checks).
 
 Wall time is measured by the parent around the child process (interpreter start and imports
-included); peak memory is the child's own peak resident set size (``getrusage(RUSAGE_SELF)``).
+included); peak memory is the child's own peak resident set size (``VmHWM``, ``_memory.py``:
+not ``getrusage(RUSAGE_SELF).ru_maxrss``, which carries the parent's peak — here the DuckDB
+generation — into the child).
 Both paths must produce the same totals. Targets: workbench >= 3x faster, peak RSS <= 2 GB.
 The machine may be shared: figures are indicative.
 """
@@ -49,6 +51,12 @@ CASE kind
   ELSE CASE WHEN y <= 2019 THEN '1001' ELSE '4204' END
 END
 """
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    return metadata.version(package)
 
 
 def generate(folder: Path, rows: int, formats: list[str]) -> dict[str, Path]:
@@ -113,12 +121,14 @@ def run_pandas(path: str) -> dict:
 
 
 def child(which: str, path: str) -> None:
+    import _memory
+
     t0 = time.perf_counter()
     result = run_workbench(path) if which == "workbench" else run_pandas(path)
     result["compute_s"] = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu_s"] = usage.ru_utime + usage.ru_stime  # all threads, imports included
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result["peak_rss_mb"] = _memory.peak_mb()  # this process's own peak
     print(json.dumps(result))
 
 
@@ -179,6 +189,7 @@ def main() -> None:
                 f"peak RSS {pdr['peak_rss_mb'] / wb['peak_rss_mb']:.1f}x; same totals: {same}"
             )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
+        print(f"duckdb {_version('duckdb')}, pandas {_version('pandas')}, pyarrow {_version('pyarrow')}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from fou_analysis.effects._checks import check_label
-from fou_analysis.effects._fe import Absorber, ols_absorbed
+from fou_analysis.effects._fe import Absorber, factorize, ols_absorbed
 from fou_analysis.effects._result import Diagnostic
 from fou_analysis.exceptions import DataError, SpecificationError
 from fou_analysis.formatting import format_p
@@ -209,12 +209,23 @@ def group_indicator(df, tr, d, unit, post) -> np.ndarray:
 
 
 def means(df, y, group, time, po) -> pd.DataFrame:
+    """Mean outcome by group (0/1) and period, sorted by group then period (group sums by bincount)."""
     if time is None:
         per = np.where(po == 1, "post", "pre")
     else:
         per = df[time].to_numpy()
-    m = pd.DataFrame({"group": group.astype(int), "period": per, "y": y})
-    return m.groupby(["group", "period"], as_index=False)["y"].mean().rename(columns={"y": "mean"})
+    codes, periods = factorize(per)
+    key = group.astype(np.intp) * len(periods) + codes
+    count = np.bincount(key, minlength=2 * len(periods))
+    total = np.bincount(key, weights=y, minlength=2 * len(periods))
+    keep = count > 0
+    return pd.DataFrame(
+        {
+            "group": np.repeat(np.array([0, 1]), len(periods))[keep],
+            "period": np.tile(periods, 2)[keep],
+            "mean": total[keep] / count[keep],
+        }
+    )
 
 
 def pretrend(df, y, group, d, *, unit, time, post, cl_col, se) -> Diagnostic:
@@ -275,11 +286,21 @@ def timing(df, d, unit, time, *, absorbing: bool = True) -> list[Diagnostic]:
 
 
 def switched_off(units: np.ndarray, periods: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Units whose 0/1 treatment goes from 1 back to 0 in a later period (sorted unit labels)."""
-    f = pd.DataFrame({"u": units, "t": period_index(periods), "d": d}).sort_values(["u", "t"], kind="stable")
-    prev = f.groupby("u", sort=False)["d"].shift()
-    off = (prev == 1) & (f["d"] == 0)
-    return np.sort(f.loc[off, "u"].unique())
+    """Units whose 0/1 treatment goes from 1 back to 0 in a later period (sorted unit labels).
+
+    Rows in (unit, period) order (a stable sort; skipped when the rows already are in that
+    order, as panels usually are), then a 1 followed by a 0 within the same unit.
+    """
+    u, labels = factorize(units)
+    t = period_index(periods)
+    d = np.asarray(d)
+    du, dt = np.diff(u), np.diff(t)
+    if not np.all((du > 0) | ((du == 0) & (dt >= 0))):
+        order = np.lexsort((t, u))
+        u, d = u[order], d[order]
+        du = np.diff(u)
+    off = (du == 0) & (d[:-1] == 1) & (d[1:] == 0)
+    return labels[np.unique(u[1:][off])]
 
 
 def switch_off(df: pd.DataFrame, d: np.ndarray, unit: str, time: str) -> list[Diagnostic]:
