@@ -115,7 +115,12 @@ def demo(
     root: RootOpt = Path("."),
     case: Annotated[list[str] | None, typer.Option("--case", help="Only these cases.")] = None,
     missing_only: Annotated[
-        bool, typer.Option("--missing-only", help="Only cases whose raw folder is empty or missing.")
+        bool,
+        typer.Option(
+            "--missing-only",
+            help="Only add what is missing: all files into an empty folder, the demo files a demo "
+            "folder lacks (never rewriting one); folders with other files are left alone.",
+        ),
     ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Overwrite existing demo files.")] = False,
 ) -> None:
@@ -127,17 +132,24 @@ def demo(
     unknown = [c for c in cases if c not in demo_mod.CASES]
     if unknown:
         _fail(f"no demo data for case(s) {', '.join(unknown)}; demo cases: {', '.join(demo_mod.CASES)}")
-    if missing_only:
-        cases = [c for c in cases if not any(project.raw_dir(c).glob("*"))]
-    if not cases:
-        typer.echo("demo data already present for every case; nothing written")
-        return
+    if missing_only and overwrite:
+        _fail("--missing-only and --overwrite contradict each other; choose one")
     try:
-        written = demo_mod.write_demo(project.root, cases=cases, overwrite=overwrite)
+        written = demo_mod.write_demo(
+            project.root, cases=cases, overwrite=overwrite, missing_only=missing_only
+        )
     except FouError as e:
         _fail(str(e))
     for c, files in written.items():
-        typer.echo(f"{c}: {len(files)} file(s) written to {project.raw_dir(c)}")
+        if files:
+            typer.echo(f"{c}: {len(files)} file(s) written to {project.raw_dir(c)}")
+        elif c in written.skipped:
+            why = "files demo did not write" if missing_only or overwrite else "files already there"
+            shown = ", ".join(p.relative_to(project.raw_dir(c)).as_posix() for p in written.skipped[c][:3])
+            more = ", …" if len(written.skipped[c]) > 3 else ""
+            typer.echo(f"{c}: left alone ({why}: {shown}{more})")
+        else:
+            typer.echo(f"{c}: demo data complete; nothing written")
 
 
 def select_runs(
