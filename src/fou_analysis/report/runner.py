@@ -696,10 +696,25 @@ class CaseKernel:
         self.km = LocalKernelManager(kernel_name=KERNEL)
         try:
             run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=self.env)
+            with self._client() as kc:
+                kc.wait_for_ready(timeout=60)  # so that the start is timed as the kernel's
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[object]:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        assert self.km is not None
+        # parent: liveness is the kernel process's, not a heartbeat a loaded machine can miss
+        kc = BlockingKernelClient(**self.km.get_connection_info(session=True), parent=self.km)
+        kc.start_channels()
+        try:
+            yield kc
+        finally:
+            kc.stop_channels()
 
     def __exit__(self, *exc: object) -> None:
         from jupyter_core.utils import run_sync
@@ -725,22 +740,13 @@ class CaseKernel:
         if not self._used:
             self._used = True
             return
-        assert self.km is not None
-        from jupyter_client.blocking import BlockingKernelClient
-
-        info = self.km.get_connection_info(session=True)
-        kc = BlockingKernelClient(**info)
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(
+        with self._client() as kc:
+            reply = kc.execute_interactive(  # type: ignore[attr-defined]
                 _RESET_KERNEL.format(var=ENV_SOURCE, source=source),
                 silent=True,
                 store_history=False,
                 timeout=60,
             )
-        finally:
-            kc.stop_channels()
         content = reply.get("content", {})
         if content.get("status") != "ok":
             raise StepError(
