@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -296,3 +297,36 @@ def test_runs_of_two_cases_at_once_both_succeed(project: Project) -> None:
     for case in ("noen", "friskgarden"):
         assert "report nb" in (project.reports_dir(case) / "report.html").read_text(encoding="utf-8")
     assert not list(project.notebooks_dir().glob("kernel-ipc-*"))
+
+
+def test_each_notebook_finds_a_fresh_kernel_though_one_kernel_runs_them_all(project: Project) -> None:
+    """One kernel per case; before each later notebook its namespace, execution count, open
+    figures and warning registries are reset, so each notebook shows what a kernel of its own
+    would (a library's warning included, which Python shows once per place and process)."""
+    warn = "import numpy as np\nnp.mean([])"  # RuntimeWarning from inside numpy, not __main__
+    _nb(
+        project,
+        "w1",
+        "import os\nleak = 1\nprint('pid', os.getpid())",
+        warn,
+        "import matplotlib.pyplot as plt\nfig = plt.figure()",
+    )
+    _nb(
+        project,
+        "w2",
+        "import os\nprint('pid', os.getpid())\nprint('leak' in dir())",
+        warn,
+        "import matplotlib.pyplot as plt\nprint('open figures', len(plt.get_fignums()))",
+    )
+    out = run_case(project, CASE, notebooks=("w1", "w2"), tables=False)
+    nbs = [nbformat.read(p, as_version=4) for p in out.notebooks]
+
+    def texts(nb: nbformat.NotebookNode) -> str:
+        return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+    pids = [re.search(r"pid (\d+)", texts(nb)).group(1) for nb in nbs]  # type: ignore[union-attr]
+    assert pids[0] == pids[1]  # one kernel
+    assert "False" in texts(nbs[1]) and "open figures 0" in texts(nbs[1])
+    for nb in nbs:
+        assert "Mean of empty slice" in texts(nb)
+        assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == list(range(1, 6))

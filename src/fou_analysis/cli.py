@@ -78,13 +78,21 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _error_log(exc: BaseException) -> Path:
-    """Write the traceback to a private log file; return its path.
+    """Write the traceback to a private log file; return its path (see :func:`_write_log`)."""
+    try:
+        return _write_log("".join(traceback.format_exception(exc)))
+    except OSError:
+        raise exc from None  # nowhere to write: let Python print it
+
+
+def _write_log(text: str, tag: str = "") -> Path:
+    """Write ``text`` (a traceback) to a private log file; return its path.
 
     In ``data/processed/`` of the command's project (private, git-ignored), else the system
     temporary directory. The traceback is not masked: the file is 0600 and is for debugging.
+    ``tag`` (a case) keeps the logs of several failures in one second apart.
     """
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    text = "".join(traceback.format_exception(exc))
     candidates = []
     if "root" in _state:
         candidates.append(_state["root"] / "data" / "processed")
@@ -92,14 +100,14 @@ def _error_log(exc: BaseException) -> Path:
     for folder in candidates:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"fou-error-{stamp}-{os.getpid()}.log"
+            path = folder / f"fou-error-{stamp}-{os.getpid()}{'-' + tag if tag else ''}.log"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError:
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         return path
-    raise exc  # nowhere to write: let Python print it
+    raise OSError("no folder to write the error log to")
 
 
 @app.command()
@@ -107,7 +115,12 @@ def demo(
     root: RootOpt = Path("."),
     case: Annotated[list[str] | None, typer.Option("--case", help="Only these cases.")] = None,
     missing_only: Annotated[
-        bool, typer.Option("--missing-only", help="Only cases whose raw folder is empty or missing.")
+        bool,
+        typer.Option(
+            "--missing-only",
+            help="Only add what is missing: all files into an empty folder, the demo files a demo "
+            "folder lacks (never rewriting one); folders with other files are left alone.",
+        ),
     ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Overwrite existing demo files.")] = False,
 ) -> None:
@@ -119,17 +132,24 @@ def demo(
     unknown = [c for c in cases if c not in demo_mod.CASES]
     if unknown:
         _fail(f"no demo data for case(s) {', '.join(unknown)}; demo cases: {', '.join(demo_mod.CASES)}")
-    if missing_only:
-        cases = [c for c in cases if not any(project.raw_dir(c).glob("*"))]
-    if not cases:
-        typer.echo("demo data already present for every case; nothing written")
-        return
+    if missing_only and overwrite:
+        _fail("--missing-only and --overwrite contradict each other; choose one")
     try:
-        written = demo_mod.write_demo(project.root, cases=cases, overwrite=overwrite)
+        written = demo_mod.write_demo(
+            project.root, cases=cases, overwrite=overwrite, missing_only=missing_only
+        )
     except FouError as e:
         _fail(str(e))
     for c, files in written.items():
-        typer.echo(f"{c}: {len(files)} file(s) written to {project.raw_dir(c)}")
+        if files:
+            typer.echo(f"{c}: {len(files)} file(s) written to {project.raw_dir(c)}")
+        elif c in written.skipped:
+            why = "files demo did not write" if missing_only or overwrite else "files already there"
+            shown = ", ".join(p.relative_to(project.raw_dir(c)).as_posix() for p in written.skipped[c][:3])
+            more = ", …" if len(written.skipped[c]) > 3 else ""
+            typer.echo(f"{c}: left alone ({why}: {shown}{more})")
+        else:
+            typer.echo(f"{c}: demo data complete; nothing written")
 
 
 def select_runs(
@@ -176,15 +196,31 @@ def run(
             help="Also render the cross-case overview (default: only when no case is named).",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Cases run at the same time, each in its own process (default: CPUs)."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress lines ('[case] step … seconds' on stderr).")
+    ] = False,
 ) -> None:
-    """Clean → estimate → value → report for each case; publish reports/<case>/ when clean."""
+    """Clean → estimate → value → report for each case; publish reports/<case>/ when clean.
+
+    Cases run in parallel (``-j``), the portfolio after them; a progress line per case and step
+    goes to stderr. A failing case does not stop the others; nothing of it is published, the
+    portfolio is then not rendered, and the command exits 1 naming each failed case.
+    """
     from fou_analysis.config import load_plan
-    from fou_analysis.report.runner import run_case, run_portfolio
+    from fou_analysis.report import batch
+    from fou_analysis.report.runner import run_portfolio
     from fou_analysis.validate import validate_case
 
     _check_langs(lang, default_lang)
     project = _project(root)
     all_cases = project.case_slugs()
+    progress = None if quiet else _err
     try:
         selected, with_portfolio = select_runs(cases, all_cases, portfolio)
         for c in selected:
@@ -199,14 +235,43 @@ def run(
                         else ""
                     )
                 )
-        for c in selected:
-            out = run_case(project, c, lang=lang, default_lang=default_lang)
-            typer.echo(f"{c}: {out.report}")
-        if with_portfolio:
-            out = run_portfolio(project, all_cases, lang=lang, default_lang=default_lang)
+        outcomes = batch.run_cases(
+            project,
+            selected,
+            jobs=jobs or batch.default_jobs(),
+            lang=lang,
+            default_lang=default_lang,
+            progress=progress,
+            output=_err,
+        )
+        for o in outcomes:
+            if o.ok:
+                typer.echo(f"{o.case}: {o.report}")
+        failed = [o for o in outcomes if not o.ok]
+        if with_portfolio and not failed:
+            out = run_portfolio(
+                project,
+                all_cases,
+                lang=lang,
+                default_lang=default_lang,
+                progress=None if quiet else lambda step, s: _err(batch.progress_line("portfolio", step, s)),
+            )
             typer.echo(f"portfolio: {out.report}")
     except FouError as e:
         _fail(str(e))
+    if failed:
+        lines = [
+            o.error + (f" (traceback in {_write_log(o.traceback, o.case)})" if o.traceback else "")
+            for o in failed
+        ]
+        if len(outcomes) == 1:
+            _fail(lines[0])  # one case: one line, as always
+        for o, line in zip(failed, lines, strict=True):
+            _err(f"fou: error: case {o.case}: {line}")
+        skipped = "; the portfolio was not rendered" if with_portfolio else ""
+        _fail(
+            f"{len(failed)} of {len(outcomes)} case(s) failed: {', '.join(o.case for o in failed)}{skipped}"
+        )
 
 
 @app.command("portfolio")

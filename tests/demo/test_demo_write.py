@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -182,3 +183,89 @@ def test_placeholder_files_do_not_block_demo_data(tmp_path: Path) -> None:
     result = demo.write_demo(tmp_path, cases=["noen"], seed=3)
     assert (folder / "tjenestedata.csv") in result["noen"]
     assert (folder / ".gitkeep").exists()
+
+
+def _drop_from_demo(folder: Path, *names: str) -> dict[str, str]:
+    """Make ``folder`` look like a demo folder written before ``names`` were part of the demo."""
+    marker = folder / ".fou-demo.json"
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    for name in names:
+        (folder / name).unlink()
+        del data["files"][name]
+    marker.write_text(json.dumps(data), encoding="utf-8")
+    return data["files"]
+
+
+def test_missing_only_adds_the_files_an_old_demo_folder_lacks_and_rewrites_none(tmp_path: Path) -> None:
+    demo.write_demo(tmp_path, cases=["noen"], seed=5)
+    folder = tmp_path / "data" / "raw" / "noen"
+    old = _drop_from_demo(folder, "barometer.csv", "barometer_elements.json")
+    edited = folder / "README.md"  # a demo file someone edited stays as it is
+    edited.write_text("my notes\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".fou-demo.json"}
+    # another default seed asked for: the folder's own seed (5) is used, so the set stays one
+    result = demo.write_demo(tmp_path, cases=["noen"], missing_only=True)
+    assert sorted(p.name for p in result["noen"]) == [
+        ".fou-demo.json",
+        "barometer.csv",
+        "barometer_elements.json",
+    ]
+    assert not result.skipped
+    expected = demo.render("noen", seed=5)
+    assert (folder / "barometer.csv").read_bytes() == expected["barometer.csv"]
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+    marker = json.loads((folder / ".fou-demo.json").read_text(encoding="utf-8"))
+    assert marker["seed"] == 5 and marker["synthetic"] is True
+    assert {k: v for k, v in marker["files"].items() if k in old} == old  # earlier entries kept
+    assert marker["files"]["barometer.csv"] == hashlib.sha256(expected["barometer.csv"]).hexdigest()
+    assert demo.recorded_files(folder).get("README.md") != hashlib.sha256(edited.read_bytes()).hexdigest()
+    again = demo.write_demo(tmp_path, cases=["noen"], missing_only=True)  # complete: nothing to do
+    assert again["noen"] == [] and not again.skipped
+
+
+@pytest.mark.parametrize("kind", ["no marker", "unlisted file"])
+def test_missing_only_never_touches_a_folder_that_is_not_all_demo(tmp_path: Path, kind: str) -> None:
+    demo.write_demo(tmp_path, cases=["noen"])
+    folder = tmp_path / "data" / "raw" / "noen"
+    _drop_from_demo(folder, "barometer.csv")
+    if kind == "no marker":
+        (folder / ".fou-demo.json").unlink()
+        blocking = sorted(p for p in folder.rglob("*") if p.is_file())
+    else:
+        (folder / "real_export.csv").write_text("id;score\n1;3\n", encoding="utf-8")
+        blocking = [folder / "real_export.csv"]
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = demo.write_demo(tmp_path, cases=["noen"], missing_only=True)
+    assert result["noen"] == [] and sorted(result.skipped["noen"]) == blocking
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_missing_only_fills_an_empty_folder_and_refuses_overwrite(tmp_path: Path) -> None:
+    result = demo.write_demo(tmp_path, cases=["friskgarden"], missing_only=True)
+    assert _files(tmp_path / "data" / "raw" / "friskgarden") == EXPECTED_FILES["friskgarden"]
+    assert len(result["friskgarden"]) == len(EXPECTED_FILES["friskgarden"]) + 1
+    with pytest.raises(SpecificationError, match="overwrite"):
+        demo.write_demo(tmp_path, cases=["friskgarden"], missing_only=True, overwrite=True)
+
+
+def test_fou_demo_missing_only_says_what_it_did(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fou_analysis import cli
+
+    demo.write_demo(tmp_path, cases=["noen", "utstyrsbu"])
+    _drop_from_demo(tmp_path / "data" / "raw" / "noen", "barometer.csv")
+    (tmp_path / "data" / "raw" / "utstyrsbu" / ".fou-demo.json").unlink()
+    with pytest.raises(SystemExit) as e:
+        cli.main(["demo", "--missing-only", "--root", str(tmp_path)])
+    assert e.value.code == 0
+    out = capsys.readouterr().out.splitlines()
+    raw = tmp_path / "data" / "raw"
+    assert f"noen: 2 file(s) written to {raw / 'noen'}" in out  # barometer.csv and the marker
+    assert [ln for ln in out if ln.startswith("utstyrsbu:")] == [
+        "utstyrsbu: left alone (files demo did not write: README.md, barometer.csv, barometer_elements.json, …)"
+    ]
+    assert (
+        f"friskgarden: {len(EXPECTED_FILES['friskgarden']) + 1} file(s) written to {raw / 'friskgarden'}"
+        in out
+    )
+    assert (raw / "noen" / "barometer.csv").exists()

@@ -67,6 +67,28 @@ def test_fou_run_writes_four_reports_with_figures(
             assert not errors, f"{case}/{nb}: error output in an executed cell"
 
 
+def test_fou_run_prints_a_progress_line_per_case_and_step_in_order(
+    run_all: subprocess.CompletedProcess[str],
+) -> None:
+    """Cases run in parallel (default -j), yet each case's lines are whole and in step order,
+    and the portfolio's come after every case's."""
+    assert run_all.returncode == 0, run_all.stderr[-3000:]
+    lines = [ln for ln in run_all.stderr.splitlines() if ln.startswith("[")]
+    parsed = [re.fullmatch(r"\[(\w+)\] (\w+) … (\d+\.\d) s", ln) for ln in lines]
+    assert all(parsed), lines
+    steps = ["kernel", "clean", "estimate", "value", "report", "export", "scan", "publish"]
+    by_case: dict[str, list[str]] = {}
+    for m in parsed:
+        by_case.setdefault(m.group(1), []).append(m.group(2))  # type: ignore[union-attr]
+    assert by_case == {
+        "utstyrsbu": steps,
+        "noen": steps,
+        "friskgarden": steps,
+        "portfolio": ["kernel", "portfolio", "export", "scan", "publish"],
+    }
+    assert all(ln.startswith("[portfolio]") for ln in lines[-5:])
+
+
 def test_case_report_has_the_required_sections(
     project: Project, run_all: subprocess.CompletedProcess[str]
 ) -> None:

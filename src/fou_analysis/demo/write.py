@@ -6,7 +6,11 @@ A case folder records what demo wrote in ``.fou-demo.json`` (file → SHA-256). 
 * empty or missing folder → write everything;
 * folder with any file *not* written by demo (real data, or a demo file someone edited) →
   leave the whole folder alone, even with ``overwrite=True``;
-* folder holding only demo files → leave it alone unless ``overwrite=True``, then rewrite it.
+* folder holding only demo files → leave it alone unless ``overwrite=True``, then rewrite it;
+* with ``missing_only=True``, a folder whose marker lists every file in it gets the demo files
+  it lacks (a file added to the demo later, such as the barometer export), generated with the
+  marker's seed; no file there is rewritten, an edited one included, and a folder without a
+  marker or with a file the marker does not list is left alone.
 
 Files are written atomically (temporary file + rename), so an interrupted run never leaves a
 half-written CSV that looks like real data.
@@ -23,6 +27,7 @@ from os import PathLike
 from pathlib import Path, PurePosixPath
 
 from fou_analysis.demo.generate import CASES, DEFAULT_SEED, _check_case, render
+from fou_analysis.exceptions import SpecificationError
 
 MARKER = ".fou-demo.json"
 # Placeholders and desktop litter are not data: they neither block nor get removed.
@@ -100,12 +105,55 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _marker_seed(folder: Path) -> int | None:
+    try:
+        seed = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("seed")
+    except (json.JSONDecodeError, AttributeError, OSError, UnicodeDecodeError):
+        return None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+def _write_marker(folder: Path, seed: int, hashes: dict[str, str]) -> Path:
+    marker = {
+        "generator": "fou_analysis.demo",
+        "seed": seed,
+        "synthetic": True,
+        "files": dict(sorted(hashes.items())),
+    }
+    path = folder / MARKER
+    _atomic_write(path, (json.dumps(marker, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def _add_missing(folder: Path, existing: list[Path], seed: int, result: DemoWriteResult, case: str) -> None:
+    """Write the demo files ``folder`` lacks, if its marker lists every file in it."""
+    recorded = recorded_files(folder)
+    unlisted = [p for p in existing if p.relative_to(folder).as_posix() not in recorded]
+    if not recorded or unlisted:
+        result[case] = []
+        result.skipped[case] = unlisted or existing
+        return
+    recorded_seed = _marker_seed(folder)
+    seed = seed if recorded_seed is None else recorded_seed
+    files = render(case, seed)
+    missing = {rel: data for rel, data in files.items() if not (folder / rel).exists()}
+    written = []
+    for rel, data in missing.items():
+        _atomic_write(folder / rel, data)
+        written.append(folder / rel)
+    if written:
+        hashes = {**recorded, **{rel: hashlib.sha256(data).hexdigest() for rel, data in missing.items()}}
+        written.append(_write_marker(folder, seed, hashes))
+    result[case] = written
+
+
 def write_demo(
     root: str | PathLike[str],
     *,
     cases: Iterable[str] | None = None,
     overwrite: bool = False,
     seed: int = DEFAULT_SEED,
+    missing_only: bool = False,
 ) -> DemoWriteResult:
     """Write synthetic demo data for the seed cases into ``<root>/data/raw/<case>/``.
 
@@ -120,6 +168,9 @@ def write_demo(
         are never touched.
     seed
         Generator seed; the same seed gives byte-identical files.
+    missing_only
+        In a folder of demo files, add only the files it lacks (with the seed its marker
+        records); never rewrite one. Cannot be combined with ``overwrite``.
 
     Returns
     -------
@@ -138,10 +189,15 @@ def write_demo(
     selected = list(CASES if cases is None else cases)
     for case in selected:
         _check_case(case)
+    if missing_only and overwrite:
+        raise SpecificationError("missing_only adds files without rewriting any; it cannot go with overwrite")
     result = DemoWriteResult()
     for case in selected:
         folder = Path(root) / "data" / "raw" / case
         existing = _existing_files(folder)
+        if existing and missing_only:
+            _add_missing(folder, existing, seed, result, case)
+            continue
         if existing:
             foreign = _foreign_files(folder, existing)
             if foreign or not overwrite:
@@ -157,13 +213,8 @@ def write_demo(
             path = folder / rel
             _atomic_write(path, data)
             written.append(path)
-        marker = {
-            "generator": "fou_analysis.demo",
-            "seed": seed,
-            "synthetic": True,
-            "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())},
-        }
-        marker_path = folder / MARKER
-        _atomic_write(marker_path, (json.dumps(marker, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        marker_path = _write_marker(
+            folder, seed, {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+        )
         result[case] = [*written, marker_path]
     return result

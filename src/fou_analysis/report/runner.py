@@ -23,15 +23,27 @@ Languages sit side by side: the default language's files are ``report.html`` and
 ``<notebook>.ipynb``; the other language's carry its code, ``report.en.html`` and
 ``<notebook>.en.ipynb`` (``.nb.`` when English is the default). Tables are the same in both.
 
+One kernel per run: the notebooks of a case run one after another in the same kernel, so the
+kernel starts and the package is imported once per case, not once per notebook. Before each
+notebook after the first the kernel is reset to a fresh kernel's state — the namespace emptied
+(``InteractiveShell.reset``, execution counts from 1 again), open figures closed, warnings
+already shown forgotten — so every notebook sees what a kernel of its own would show and the
+executed notebooks and the report are the same as with one kernel per notebook. Kernels use
+one BLAS thread (``OMP_NUM_THREADS`` and friends, unless set): the matrices of a case are
+small, and on a shared machine idle BLAS threads spinning for a core made Friskgården's
+synthetic DiD take 598 s instead of about 25 s (2 cores, load average 10). ``progress`` receives each step's name and seconds
+(``kernel``, one per notebook — ``clean``, ``estimate``, ``value``, ``report`` — ``export``,
+``scan``, ``publish``).
+
 Concurrency and interruption: a run holds a per-case lock (``fcntl.flock`` on
 ``data/processed/<case>/.fou-run.lock``); a second run of the same case refuses at once. Each
 kernel talks over IPC sockets in its own private temporary folder (not next to the notebooks).
 Leftovers of killed runs (staging folders, temporary notebooks, old ``notebooks/kernel-ipc-*``
 sockets, kernel folders of dead processes) are removed when the next run starts, and a run
 cleans up after itself on any exit, ``KeyboardInterrupt`` and ``SIGTERM`` included. Runs of
-different cases may go in parallel as separate processes (``fou run a & fou run b``); within one
-process run one case at a time, because kernels learn where to record figure texts from the
-process environment.
+different cases may go in parallel as separate processes (``fou run -j 2``, or ``fou run a &
+fou run b``; see :mod:`fou_analysis.report.batch`); within one process run one case at a time,
+because the clean-up on exit removes every kernel folder of the process.
 
 A failing cell raises :class:`StepError` naming the notebook, the cell number and the error, so
 ``fou run`` can exit non-zero with one line saying what failed and where; the failing executed
@@ -50,7 +62,8 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +81,35 @@ STAGING_PREFIX = ".staging-"
 KERNEL_DIR_PREFIX = "fou-kernel-"
 FIGURE_TEXT_LOG = ".figure-text.jsonl"
 MANIFEST = ".published-{lang}.json"
+BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+Progress = Callable[[str, float], None]
+"""Called with a step's name and its duration in seconds when the step is done."""
+
+
+def step_name(notebook: str) -> str:
+    """The step a notebook stands for in progress lines: its name without the number.
+
+    Examples
+    --------
+    >>> step_name("20_estimate"), step_name("50_portfolio"), step_name("mine")
+    ('estimate', 'portfolio', 'mine')
+    """
+    head, _, tail = notebook.partition("_")
+    return tail if head.isdigit() and tail else notebook
+
+
+def _no_progress(step: str, seconds: float) -> None:
+    return None
+
+
+@contextlib.contextmanager
+def _timed(progress: Progress, step: str) -> Iterator[None]:
+    """Report ``step`` with its duration when the block ends without an error."""
+    start = time.perf_counter()
+    yield
+    progress(step, time.perf_counter() - start)
 
 
 def _kernel_manager_base() -> type:
@@ -186,8 +228,13 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object], *, cwd: Path) -> Path:
+def execute_notebook(
+    notebook: Path, output: Path, parameters: dict[str, object], *, cwd: Path, km: object | None = None
+) -> Path:
     """Execute one notebook with papermill into ``output`` (atomically).
+
+    ``km`` is a started kernel manager to run in (see :class:`CaseKernel`); without it the
+    notebook gets a kernel of its own, started in ``cwd`` and shut down afterwards.
 
     Raises :class:`StepError` naming the notebook and the failing code cell (counted from 1,
     as JupyterLab shows them, the injected-parameters cell included); the executed notebook
@@ -201,8 +248,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
     tmp = Path(tmp_name)
     # Kernels inherit the environment: a non-interactive MPLBACKEND (Agg, as CI and tests set)
     # would silently drop every figure from the report.
+    kernel = {"km": km} if km is not None else {}
     try:
-        with _environ(MPLBACKEND="module://matplotlib_inline.backend_inline"):
+        with _environ(MPLBACKEND=INLINE_BACKEND):
             pm.execute_notebook(
                 str(notebook),
                 str(tmp),
@@ -212,6 +260,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict[str, object]
                 progress_bar=False,
                 log_output=False,
                 kernel_manager_class="fou_analysis.report.runner.LocalKernelManager",
+                **kernel,
             )
     except pm.PapermillExecutionError as e:
         cell, ename, evalue = _failed_cell(tmp)
@@ -597,6 +646,114 @@ def publish(stage: Path, out_dir: Path, *, lang: str) -> list[Path]:
     return published
 
 
+# --------------------------------------------------------------------------- kernel
+# Run silently in the shared kernel before each notebook after the first: the notebook then
+# finds what a fresh kernel offers (modules stay imported, which is the point).
+_RESET_KERNEL = """\
+import os as _fou_os, sys as _fou_sys, warnings as _fou_warnings
+_fou_os.environ[{var!r}] = {source!r}
+if "matplotlib.pyplot" in _fou_sys.modules:
+    _fou_sys.modules["matplotlib.pyplot"].close("all")
+with _fou_warnings.catch_warnings():  # entering and leaving empties every warning registry
+    pass
+_fou_warnings.onceregistry.clear()
+get_ipython().reset(new_session=True)
+"""
+
+
+def kernel_env(figure_log: Path, source: str, *, blas_threads: int = 1) -> dict[str, str]:
+    """The environment of a run's kernel: this process's, plus where to record figure texts,
+    the inline figure backend, and ``blas_threads`` BLAS threads unless already set."""
+    from fou_analysis.report.figure_text import ENV_LOG, ENV_SOURCE
+
+    env = dict(os.environ)
+    for var in BLAS_THREAD_VARS:
+        env.setdefault(var, str(blas_threads))
+    # a non-interactive MPLBACKEND (Agg, as CI and tests set) would drop every figure
+    env.update({"MPLBACKEND": INLINE_BACKEND, ENV_LOG: str(figure_log), ENV_SOURCE: source})
+    return env
+
+
+class CaseKernel:
+    """One kernel for the notebooks of a run (a context manager; shut down on exit).
+
+    Parameters
+    ----------
+    cwd
+        The kernel's working directory (the notebooks folder).
+    env
+        Its environment (:func:`kernel_env`).
+    """
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd, self.env = cwd, env
+        self.km: LocalKernelManager | None = None
+        self._used = False
+
+    def __enter__(self) -> CaseKernel:
+        from jupyter_core.utils import run_sync
+
+        self.km = LocalKernelManager(kernel_name=KERNEL)
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=self.env)
+            with self._client() as kc:
+                kc.wait_for_ready(timeout=60)  # so that the start is timed as the kernel's
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[object]:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        assert self.km is not None
+        # parent: liveness is the kernel process's, not a heartbeat a loaded machine can miss
+        kc = BlockingKernelClient(**self.km.get_connection_info(session=True), parent=self.km)
+        kc.start_channels()
+        try:
+            yield kc
+        finally:
+            kc.stop_channels()
+
+    def __exit__(self, *exc: object) -> None:
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        if km is None:
+            return
+        try:
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)()  # also removes its private folder
+        finally:
+            shutil.rmtree(km._fou_folder, ignore_errors=True)
+            _kernel_dirs.discard(km._fou_folder)
+
+    def prepare(self, source: str) -> None:
+        """Make the kernel ready for the next notebook, ``source`` (its file name in the stage).
+
+        The first notebook gets the fresh kernel as it is; later ones get it reset
+        (:data:`_RESET_KERNEL`) and record their figure texts under their own name.
+        """
+        from fou_analysis.report.figure_text import ENV_SOURCE
+
+        if not self._used:
+            self._used = True
+            return
+        with self._client() as kc:
+            reply = kc.execute_interactive(  # type: ignore[attr-defined]
+                _RESET_KERNEL.format(var=ENV_SOURCE, source=source),
+                silent=True,
+                store_history=False,
+                timeout=60,
+            )
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise StepError(
+                source, None, str(content.get("ename", "KernelError")), "could not reset the kernel"
+            )
+
+
 # --------------------------------------------------------------------------- runs
 def _execute_all(
     project: Project,
@@ -605,29 +762,37 @@ def _execute_all(
     stage: Path,
     suffix: str,
     keep_dir: Path,
+    progress: Progress = _no_progress,
 ) -> list[Path]:
-    executed = []
-    for name in names:
-        src = project.notebooks_dir() / f"{name}.ipynb"
+    """Execute the notebooks ``names`` in order, in one kernel; return the executed copies."""
+    sources = [project.notebooks_dir() / f"{name}.ipynb" for name in names]
+    for src in sources:
         if not src.exists():
-            raise StepError(f"{name}.ipynb", None, "FileNotFoundError", f"no notebook {src}")
-        out = stage / f"{name}{suffix}.ipynb"
-        (stage / FIGURE_TEXT_LOG).touch(mode=0o600, exist_ok=True)
-        env = {
-            "FOU_FIGURE_TEXT_LOG": str(stage / FIGURE_TEXT_LOG),
-            "FOU_FIGURE_TEXT_SOURCE": out.name,
-        }
-        try:
-            with _environ(**env):
-                executed.append(execute_notebook(src, out, params, cwd=project.notebooks_dir()))
-        except StepError as e:
-            kept = None
-            if out.exists():
-                kept = keep_dir / f"failed-{out.name}"
-                os.chmod(out, 0o600)
-                _move(out, kept)
-                os.chmod(kept, 0o600)
-            raise StepError(e.notebook, e.cell, e.ename, e.evalue, kept=kept) from None
+            raise StepError(src.name, None, "FileNotFoundError", f"no notebook {src}")
+    outs = [stage / f"{name}{suffix}.ipynb" for name in names]
+    log = stage / FIGURE_TEXT_LOG
+    log.touch(mode=0o600, exist_ok=True)
+    executed = []
+    with _timed(progress, "kernel"):
+        kernel = CaseKernel(project.notebooks_dir(), kernel_env(log, outs[0].name)).__enter__()
+    try:
+        for name, src, out in zip(names, sources, outs, strict=True):
+            try:
+                with _timed(progress, step_name(name)):
+                    kernel.prepare(out.name)
+                    executed.append(
+                        execute_notebook(src, out, params, cwd=project.notebooks_dir(), km=kernel.km)
+                    )
+            except StepError as e:
+                kept = None
+                if out.exists():
+                    kept = keep_dir / f"failed-{out.name}"
+                    os.chmod(out, 0o600)
+                    _move(out, kept)
+                    os.chmod(kept, 0o600)
+                raise StepError(e.notebook, e.cell, e.ename, e.evalue, kept=kept) from None
+    finally:
+        kernel.__exit__(None, None, None)
     return executed
 
 
@@ -647,8 +812,9 @@ def run_case(
     out_dir: Path | None = None,
     notebooks: Sequence[str] = CASE_NOTEBOOKS,
     tables: bool = True,
+    progress: Progress | None = None,
 ) -> RunOutput:
-    """Run the case notebooks in order; stage, scan and publish the report set.
+    """Run the case notebooks in order, in one kernel; stage, scan and publish the report set.
 
     Parameters
     ----------
@@ -663,6 +829,9 @@ def run_case(
         The notebooks to run, the last one exported as the report.
     tables
         Export the effects and value tables (``tables/*.csv|xlsx``).
+    progress
+        Called as ``progress(step, seconds)`` after each step (``kernel``, one per notebook,
+        ``export``, ``scan``, ``publish``).
 
     Raises
     ------
@@ -671,23 +840,29 @@ def run_case(
     """
     from fou_analysis.config import load_plan
 
+    progress = progress or _no_progress
     suffix = lang_suffix(lang, default_lang)
     plan = load_plan(case, project=project)  # fail early with a clear message
     out_dir = out_dir or project.reports_dir(case)
     with run_area(project, case, out_dir) as stage:
         params = case_parameters(project, case, lang=lang, seed=plan.seed)
         params["reports"] = str(stage)
-        executed = _execute_all(project, notebooks, params, stage, suffix, project.processed_dir(case))
-        report = _stage_report(
-            executed[-1], stage / f"report{suffix}.html", title=plan.name.get(lang), lang=lang
+        executed = _execute_all(
+            project, notebooks, params, stage, suffix, project.processed_dir(case), progress
         )
-        table_files = []
-        if tables:
-            from fou_analysis.report.tables import export_tables
+        with _timed(progress, "export"):
+            report = _stage_report(
+                executed[-1], stage / f"report{suffix}.html", title=plan.name.get(lang), lang=lang
+            )
+            table_files = []
+            if tables:
+                from fou_analysis.report.tables import export_tables
 
-            table_files = export_tables(plan, project, stage / "tables")
-        scan_outputs(stage)
-        publish(stage, out_dir, lang=lang)
+                table_files = export_tables(plan, project, stage / "tables")
+        with _timed(progress, "scan"):
+            scan_outputs(stage)
+        with _timed(progress, "publish"):
+            publish(stage, out_dir, lang=lang)
     return RunOutput(
         case=case,
         report=out_dir / report.name,
@@ -704,12 +879,14 @@ def run_portfolio(
     default_lang: str = DEFAULT_LANG,
     out_dir: Path | None = None,
     reports_root: Path | None = None,
+    progress: Progress | None = None,
 ) -> RunOutput:
     """Render the cross-case overview from the registry and whatever case results exist.
 
     No case is re-run: cases without results are listed as not run. ``cases`` defaults to
-    every case plan in ``cases/``.
+    every case plan in ``cases/``. ``progress`` as for :func:`run_case`.
     """
+    progress = progress or _no_progress
     suffix = lang_suffix(lang, default_lang)
     cases = list(cases) if cases is not None else project.case_slugs()
     out_dir = out_dir or project.reports_dir(PORTFOLIO)
@@ -721,14 +898,17 @@ def run_portfolio(
             "reports": str(reports_root or project.root / "reports"),
         }
         executed = _execute_all(
-            project, [PORTFOLIO_NOTEBOOK], params, stage, suffix, project.processed_dir(PORTFOLIO)
+            project, [PORTFOLIO_NOTEBOOK], params, stage, suffix, project.processed_dir(PORTFOLIO), progress
         )
-        report = _stage_report(
-            executed[-1],
-            stage / f"report{suffix}.html",
-            title="Porteføljen" if lang == "nb" else "The portfolio",
-            lang=lang,
-        )
-        scan_outputs(stage)
-        publish(stage, out_dir, lang=lang)
+        with _timed(progress, "export"):
+            report = _stage_report(
+                executed[-1],
+                stage / f"report{suffix}.html",
+                title="Porteføljen" if lang == "nb" else "The portfolio",
+                lang=lang,
+            )
+        with _timed(progress, "scan"):
+            scan_outputs(stage)
+        with _timed(progress, "publish"):
+            publish(stage, out_dir, lang=lang)
     return RunOutput(case=PORTFOLIO, report=out_dir / report.name, notebooks=(out_dir / executed[0].name,))
