@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from _effect_results import effect_result
 from fou_analysis.config import Project, load_plan
 from fou_analysis.effects import Diagnostic, EffectResult, Labels
 from fou_analysis.effects.evidence import BASE_LEVEL
@@ -50,10 +51,8 @@ def cases(demo_valued: dict[str, tuple]) -> dict[str, tuple]:
 
 
 def _fake(detail: str = "pre-trend p = 0.4", label: str = "arbeid") -> EffectResult:
-    return EffectResult(
+    return effect_result(
         method="m",
-        estimand="ATT",
-        outcome="y",
         estimate=0.05,
         se=0.02,
         ci=(0.01, 0.09),

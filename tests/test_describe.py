@@ -34,17 +34,35 @@ def test_statistics_of_a_frame() -> None:
         "type": "float",
         "missing": "1 (12 %)",
         "distinct": "3",
-        "min": "20",
-        "max": "41",
+        "p5": "(n < 20)",  # 7 values: the 5th percentile would be the youngest person's age
+        "p95": "(n < 20)",
         "examples": "30",  # 20 and 41 occur once: fewer than 5 times, not shown
     }
-    assert (rows["dato"]["type"], rows["dato"]["min"], rows["dato"]["max"]) == (
-        "date",
-        "2024-01-02",
-        "2025-03-04",
-    )
-    assert rows["gruppe"]["examples"] == "a" and rows["gruppe"]["min"] == "–"  # no min/max for text
+    assert (rows["dato"]["type"], rows["dato"]["p5"], rows["dato"]["p95"]) == ("date", "(n < 20)", "(n < 20)")
+    assert rows["gruppe"]["examples"] == "a" and rows["gruppe"]["p5"] == "–"  # no percentiles for text
     assert _rows(describe_frame(df, min_count=3))["gruppe"]["examples"] == "a, b"
+
+
+def test_percentiles_replace_the_minimum_and_maximum_and_are_never_one_persons_value() -> None:
+    # 41 ages: six aged 18, one each 20..47, six aged 70, and one participant aged 97 (the oldest)
+    ages = [18] * 6 + list(range(20, 48)) + [70] * 6 + [97]
+    dates = pd.to_datetime(
+        ["2024-01-02"] * 5 + [f"2024-02-{d:02d}" for d in range(1, 29)] + ["2024-06-30"] * 8
+    )
+    df = pd.DataFrame({"alder": ages, "dato": dates, "inntekt": [1000.5 + 17 * i for i in range(41)]})
+    table = describe_frame(df)
+    rows = _rows(table)
+    # inverted_cdf: p5 = the 3rd smallest (ceil(0.05·41) = 3), p95 = the 39th; both held by ≥ 5 people
+    assert (rows["alder"]["p5"], rows["alder"]["p95"]) == ("18", "70")
+    assert (rows["dato"]["p5"], rows["dato"]["p95"]) == ("2024-01-02", "2024-06-30")
+    # every income differs: each percentile would be one person's income
+    assert rows["inntekt"]["p5"] == rows["inntekt"]["p95"] == "(< 5 times)"
+    text = format_table(table)
+    assert "97" not in text and "1000.5" not in text and str(1000.5 + 17 * 40) not in text
+    assert "min" not in table.columns and "max" not in table.columns
+    # with six aged 70 but a limit of 7, the 95th percentile is a small cell too
+    assert _rows(describe_frame(df, min_count=7))["alder"]["p95"] == "(< 7 times)"
+    assert _rows(describe_frame(df, min_count=6))["alder"]["p95"] == "70"
 
 
 def test_examples_carry_codebook_labels() -> None:
@@ -74,7 +92,7 @@ def test_identifiers_pseudonymised_columns_and_rare_values_are_never_shown() -> 
     rows = _rows(table)
     for col in ("Bruker-ID", "Låner", "lopenr", "telefon"):
         assert rows[col]["examples"] == "(hidden: identifier)", col
-        assert rows[col]["min"] == rows[col]["max"] == "–"
+        assert rows[col]["p5"] == rows[col]["p95"] == "–"
     assert rows["kontaktperson"]["examples"] == "(hidden: pseudonymised)"
     assert rows["kommentar"]["examples"] == "(each value < 5 times)"
     assert "@" in rows["info"]["examples"] and "ola@example.no" not in rows["info"]["examples"]

@@ -92,19 +92,12 @@ def test_summary_is_one_class_wherever_it_is_imported_from() -> None:
 
 def test_report_shows_a_diagnostics_word_value_in_norwegian_without_effects_internals() -> None:
     """The report reads the word through ``Diagnostic.value_text`` (was ``effects._checks``)."""
-    from fou_analysis.effects import Diagnostic, EffectResult
+    from _effect_results import effect_result
+    from fou_analysis.effects import Diagnostic
     from fou_analysis.report.sections import diagnostics_table
 
-    res = EffectResult(
-        method="x",
-        estimand="ATT",
-        outcome="y",
-        estimate=1.0,
-        se=0.5,
-        ci=(0.0, 2.0),
-        p_value=0.05,
-        n=10,
-        diagnostics=(Diagnostic("convergence", "converged", "ok"), Diagnostic("n", 12.0, "info")),
+    res = effect_result(
+        diagnostics=(Diagnostic("convergence", "converged", "ok"), Diagnostic("n", 12.0, "info"))
     )
     nb = diagnostics_table(res, "nb")
     assert list(nb.iloc[:, 1]) == ["konvergerte", "12"]

@@ -358,7 +358,8 @@ def describe(
     root: RootOpt = Path("."),
 ) -> None:
     """Print the data dictionary: each raw file's and prepared table's columns (type, missing,
-    distinct, min/max, examples; identifiers and rare values never shown)."""
+    distinct, 5th/95th percentiles, examples; identifiers, rare values and single persons' values
+    never shown)."""
     from fou_analysis.describe import describe_case
 
     try:

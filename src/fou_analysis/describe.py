@@ -1,25 +1,34 @@
 """``fou describe CASE``: the data dictionary a researcher looks at first.
 
 For every raw file of a case plan (as its reader delivers it) and every prepared table in
-``data/processed/<case>/``, one line per column: type, missing values, distinct values, minimum and
-maximum (numbers and dates only) and up to three example values.
+``data/processed/<case>/``, one line per column: type, missing values, distinct values, the 5th and
+95th percentiles (numbers and dates only) and up to three example values.
 
 Privacy by default, because this output lands in terminals, notes and e-mails:
 
-* no examples, and no minimum or maximum, for columns listed under ``raw[].pseudonymise`` or that
+* no examples, and no percentiles, for columns listed under ``raw[].pseudonymise`` or that
   look like identifiers (named like one — ``id``, ``pseudonym``, ``lopenr``, ``fnr``, ``navn`` … —
   or holding code-like values such as ``L-b5c7fab3``);
 * examples are the most frequent values, and only values seen at least ``small_cell_min`` times
   (the plan's small-cell limit, default 5): a free-text answer or a rare value is never shown;
+* no minimum or maximum: each is one person's value (the oldest participant's age, the latest
+  sign-up date), often of a person others can point out. The 5th and 95th percentiles take their
+  place, and under the same rule as the examples and as :func:`fou_analysis.privacy.suppress`'s
+  small cells (a count ``0 < n < small_cell_min`` is not published): a percentile is shown only
+  when at least :data:`QUANTILE_MIN_N` values are present and the percentile's value (an observed
+  value, ``inverted_cdf``, never an interpolation between two persons' values) is held by at least
+  ``small_cell_min`` of them, so the value printed is never a single person's. Otherwise the cell
+  says why it is empty;
 * every example is scanned with :func:`fou_analysis.privacy.scan` and what it finds is masked.
 
-The summary statistics are pandas' own (``isna``, ``nunique``, ``min``/``max``,
-``value_counts``); only the plain-text layout is written here, so the output has no dependency
-beyond the package's.
+The summary statistics are pandas' own (``isna``, ``nunique``, ``value_counts``, sorting for the
+percentiles); only the plain-text layout is written here, so the output has no dependency beyond
+the package's.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -34,8 +43,12 @@ ID_PARTS = frozenset(
     {"id", "pseudonym", "pseudo", "lopenr", "lnr", "lopenummer", "person", "personid", "pid", "uuid", "key"}
 )
 _CODE_LIKE = re.compile(r"^[A-Za-z]{0,4}[-_]?[0-9A-Fa-f]{6,}$")
-_HEADER = ("column", "type", "missing", "distinct", "min", "max", "examples")
+_HEADER = ("column", "type", "missing", "distinct", "p5", "p95", "examples")
 _MAX_EXAMPLE = 24
+#: The percentiles shown instead of the minimum and maximum (header, probability).
+QUANTILES = (("p5", 0.05), ("p95", 0.95))
+#: Fewer non-missing values than this: no percentiles (at n < 20 the 5th percentile is the minimum).
+QUANTILE_MIN_N = 20
 
 
 def _norm(name: object) -> str:
@@ -128,7 +141,7 @@ def _mask(text: str) -> str:
 
 
 def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int = 5) -> pd.DataFrame:
-    """One row per column of ``df``: type, missing, distinct, min, max and examples.
+    """One row per column of ``df``: type, missing, distinct, p5, p95 and examples.
 
     Examples carry their label when the reader found a codebook (``attrs["fou"]["labels"]``).
 
@@ -140,18 +153,19 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
         Columns whose values must not be shown (e.g. the plan's ``pseudonymise`` list); compared
         case- and accent-insensitively. Columns that :func:`looks_like_identifier` are hidden too.
     min_count
-        Only values seen at least this often are shown as examples.
+        Only values seen at least this often are shown as examples or percentiles (the plan's
+        ``small_cell_min``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``column, type, missing, distinct, min, max, examples`` as display strings.
+        Columns ``column, type, missing, distinct, p5, p95, examples`` as display strings.
 
     Examples
     --------
     >>> df = pd.DataFrame({"bruker_id": range(6), "alder": [20, 30, 30, 30, 30, 30]})
-    >>> describe_frame(df).loc[:, ["column", "min", "max", "examples"]].to_dict("records")
-    [{'column': 'bruker_id', 'min': '–', 'max': '–', 'examples': '(hidden: identifier)'}, {'column': 'alder', 'min': '20', 'max': '30', 'examples': '30'}]
+    >>> describe_frame(df).loc[:, ["column", "p5", "p95", "examples"]].to_dict("records")
+    [{'column': 'bruker_id', 'p5': '–', 'p95': '–', 'examples': '(hidden: identifier)'}, {'column': 'alder', 'p5': '(n < 20)', 'p95': '(n < 20)', 'examples': '30'}]
     """
     hidden = {_norm(h) for h in hide}
     meta = df.attrs.get("fou") if isinstance(df.attrs.get("fou"), dict) else {}
@@ -166,8 +180,8 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
             "type": _type(s),
             "missing": f"{missing} ({_pct(missing, n)})" if n else "0",
             "distinct": str(int(s.nunique(dropna=True))),
-            "min": "–",
-            "max": "–",
+            "p5": "–",
+            "p95": "–",
         }
         if _norm(col) in hidden:
             row["examples"] = "(hidden: pseudonymised)"
@@ -175,7 +189,7 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
             row["examples"] = "(hidden: identifier)"
         else:
             if row["type"] in ("int", "float", "date") and s.notna().any():
-                row["min"], row["max"] = _fmt(s.min()), _fmt(s.max())
+                row.update(_percentiles(s, min_count))
             counts = s.dropna().astype(str).value_counts() if row["type"] == "mixed" else s.value_counts()
             labels = value_labels.get(col) or {}
             common = [_mask(_example(v, labels)) for v, c in counts.items() if c >= min_count][:3]
@@ -185,6 +199,25 @@ def describe_frame(df: pd.DataFrame, *, hide: Iterable[str] = (), min_count: int
                 row["examples"] = ", ".join(common) if common else f"(each value < {min_count} times)"
         rows.append(row)
     return pd.DataFrame(rows, columns=list(_HEADER))
+
+
+def _percentiles(s: pd.Series, min_count: int) -> dict[str, str]:
+    """The 5th and 95th percentiles as shown: observed values held by at least ``min_count`` rows.
+
+    Examples
+    --------
+    >>> _percentiles(pd.Series([1] * 6 + [2] * 20 + [3] * 4), 5)
+    {'p5': '1', 'p95': '(< 5 times)'}
+    """
+    values = s.dropna().sort_values(ignore_index=True)
+    n = len(values)
+    if n < max(QUANTILE_MIN_N, min_count):
+        return {name: f"(n < {max(QUANTILE_MIN_N, min_count)})" for name, _ in QUANTILES}
+    out = {}
+    for name, q in QUANTILES:
+        value = values.iloc[max(math.ceil(q * n) - 1, 0)]  # inverted_cdf: an observed value
+        out[name] = _fmt(value) if int((values == value).sum()) >= min_count else f"(< {min_count} times)"
+    return out
 
 
 def format_table(table: pd.DataFrame) -> str:

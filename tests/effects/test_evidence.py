@@ -6,27 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _effect_results import effect_result
 from fou_analysis import effects
-from fou_analysis.effects import Diagnostic, EffectResult
+from fou_analysis.effects import Diagnostic
 from fou_analysis.effects.evidence import BASE_LEVEL, grade, reader_n
 from fou_analysis.exceptions import SpecificationError
 
 
 def _result(*verdicts: str, n: int = 100, n_treated: int | None = None, n_control: int | None = None):
     diags = tuple(Diagnostic(f"check_{i}", None, v) for i, v in enumerate(verdicts))
-    return EffectResult(
-        method="x",
-        estimand="ATT",
-        outcome="y",
-        estimate=1.0,
-        se=0.5,
-        ci=(0.0, 2.0),
-        p_value=0.05,
-        n=n,
-        n_treated=n_treated,
-        n_control=n_control,
-        diagnostics=diags,
-    )
+    return effect_result(n=n, n_treated=n_treated, n_control=n_control, diagnostics=diags)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from _barometer_answers import ITEM_DIM, ITEMS, long_answers, stack
 from scipy import stats
 
 from fou_analysis import DataError, SpecificationError, framework
@@ -19,8 +20,6 @@ from fou_analysis.framework.barometer_items import ITEM_TEXT, PROMPTS, SIDE_LABE
 
 matplotlib.use("Agg")
 
-ITEMS = np.array(list(BAROMETER_ITEMS))
-ITEM_DIM = np.array([DIMENSIONS.index(BAROMETER_ITEMS[i]) for i in ITEMS])
 # Latent structure of the simulated answers: a respondent's general level, a respondent ×
 # dimension deviation and item noise; answers are the latent value rounded and clipped to 1-5.
 SD_PERSON, SD_DIM, SD_ITEM = 0.5, 0.4, 0.6
@@ -59,20 +58,11 @@ def simulate(
         score[rng.random(score.shape) < skip] = np.nan
         resp = np.arange(m)
         frames.append(
-            pd.DataFrame(
-                {
-                    "partnership": np.repeat([f"p{i:04d}" for i in resp // n[side]], len(ITEMS)),
-                    "side": side,
-                    "respondent": np.repeat([f"{side[0]}{wave}-{r}" for r in resp], len(ITEMS)),
-                    "item": np.tile(ITEMS, m),
-                    "score": score.ravel(),
-                }
+            long_answers(
+                side, [f"p{i:04d}" for i in resp // n[side]], [f"{side[0]}{wave}-{r}" for r in resp], score
             )
         )
-    out = pd.concat(frames, ignore_index=True)
-    if wave is not None:
-        out.insert(1, "wave", wave)
-    return out
+    return stack(frames, wave)
 
 
 MU_K = np.array([4.2, 3.8, 3.6, 3.4, 3.6, 3.2, 3.4, 2.6])

@@ -11,15 +11,14 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from _barometer_answers import ITEM_DIM, ITEMS, long_answers, stack
 
 from fou_analysis import framework
-from fou_analysis.framework import BAROMETER_ITEMS, DIMENSION_LABELS, DIMENSIONS, SIDES
+from fou_analysis.framework import DIMENSION_LABELS, DIMENSIONS, SIDES
 from fou_analysis.framework import portfolio_barometer as pb
 
 matplotlib.use("Agg")
 
-ITEMS = np.array(list(BAROMETER_ITEMS))
-ITEM_DIM = np.array([DIMENSIONS.index(BAROMETER_ITEMS[i]) for i in ITEMS])
 NEUTRAL = 3.5
 #: planted latent means: likeverd strained (kommune far above partner), tillit strong on both
 #: sides, drift low on both sides; every other dimension neutral on both sides
@@ -40,22 +39,9 @@ def _answers(rng, partnership: str, n: dict[str, int], wave: int | None = None) 
         item = latent[:, ITEM_DIM] + rng.normal(0, 0.6, size=(m, len(ITEMS)))
         score = np.clip(np.floor(item + 0.5), 1, 5)
         frames.append(
-            pd.DataFrame(
-                {
-                    "partnership": partnership,
-                    "side": side,
-                    "respondent": np.repeat(
-                        [f"{partnership}-{side}{wave}-{r}" for r in range(m)], len(ITEMS)
-                    ),
-                    "item": np.tile(ITEMS, m),
-                    "score": score.ravel(),
-                }
-            )
+            long_answers(side, partnership, [f"{partnership}-{side}{wave}-{r}" for r in range(m)], score)
         )
-    out = pd.concat(frames, ignore_index=True)
-    if wave is not None:
-        out.insert(1, "wave", wave)
-    return out
+    return stack(frames, wave)
 
 
 def _case(slug: str, name: str, result) -> SimpleNamespace:

@@ -102,9 +102,9 @@ def _nb_notes() -> dict[str, str]:
     from importlib import import_module
 
     # the modules, not the functions of the same name that ``fou_analysis.effects`` exports
-    prepost, survival, weighting, staggered = (
+    prepost, survival, weighting, staggered, did_module = (
         import_module(f"fou_analysis.effects.{m}")
-        for m in ("prepost", "survival", "weighting", "staggered_did")
+        for m in ("prepost", "survival", "weighting", "staggered_did", "did")
     )
     nb = {
         prepost.NOTES: (
@@ -143,6 +143,11 @@ def _nb_notes() -> dict[str, str]:
             "basisperioden; estimatet er konsistent hvis en av de to modellene er riktig.",
         ),
     }
+    nb[(did_module.NOTE_RI_DEFAULT,)] = (
+        "Én behandlet (eller ubehandlet) klynge: klyngerobuste standardfeil er upålitelige "
+        "(MacKinnon & Webb 2017), så p-verdi og intervall er beregnet ved randomiseringsinferens "
+        "(se='ri', valgt som standard; en 'se' i planen overstyrer dette).",
+    )
     out: dict[str, str] = {}
     for en, nb_texts in nb.items():
         out.update(zip(en, nb_texts, strict=True))
@@ -220,9 +225,10 @@ def note_text(note: str, lang: str = "nb") -> str:
     """An assumption note of an effect result in ``lang``.
 
     The designs write their notes in English; the fixed notes of ``prepost``, ``weighting``,
-    ``survival`` and ``staggered_did`` (with covariates) have a Norwegian text here, and the notes
-    built from the data (counts, options) one in :data:`DATA_NOTES_NB`. Other notes are returned
-    as written.
+    ``survival`` and ``staggered_did`` (with covariates), and the note of ``did``'s
+    randomisation-inference default (``did.NOTE_RI_DEFAULT``), have a Norwegian text here; the
+    notes built from the data (counts, options) have one in :data:`DATA_NOTES_NB`. Other notes are
+    returned as written.
 
     Examples
     --------

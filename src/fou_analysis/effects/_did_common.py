@@ -95,8 +95,34 @@ def t_inference(est: float, se: float, df: float, level: float) -> tuple[tuple[f
     return (est - q * se, est + q * se), p
 
 
+#: At most this many treated (or untreated) clusters: neither the cluster-robust standard error
+#: nor the wild cluster bootstrap is reliable (MacKinnon & Webb 2017); randomisation inference
+#: (``se="ri"``) is the remedy, and the pipeline uses it by default for ``did`` (TWFE).
+SINGLE_CLUSTER = 1
+#: Fewer than this many treated (or untreated) clusters: cluster-robust standard errors over-reject.
+FEW_TREATED_CLUSTERS = 5
+
+
+def single_cluster_side(n_clusters: int | None, n_treated_clusters: int | None) -> bool:
+    """True when one side has at most :data:`SINGLE_CLUSTER` clusters and neither side is empty.
+
+    That is the situation in which randomisation inference replaces the cluster-robust standard
+    error (with an empty side there is no contrast to permute).
+    """
+    if n_clusters is None or n_treated_clusters is None:
+        return False
+    g1, g0 = n_treated_clusters, n_clusters - n_treated_clusters
+    return min(g1, g0) >= 1 and min(g1, g0) <= SINGLE_CLUSTER
+
+
 def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, se: str) -> list[Diagnostic]:
-    """Few clusters (< 30) and few treated clusters, with what to do about them."""
+    """Few clusters (< 30) and few treated clusters, with what to do about them.
+
+    With ``se="ri"`` the few-treated-clusters check says what randomisation inference does about
+    them instead of recommending it (one treated cluster: "warn", since RI's smallest attainable
+    p-value is 1 / #assignments and RI-t can mis-size when that cluster is much larger or smaller
+    than the others, MacKinnon & Webb 2020).
+    """
     out: list[Diagnostic] = []
     if n_clusters is None:
         return out
@@ -127,7 +153,9 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
         return out
     g1 = n_treated_clusters
     g0 = n_clusters - g1
-    if min(g1, g0) <= 1:
+    if se == "ri" and min(g1, g0) < FEW_TREATED_CLUSTERS:
+        out.append(_ri_treated_clusters(g1, g0))
+    elif min(g1, g0) <= SINGLE_CLUSTER:
         out.append(
             Diagnostic(
                 "treated_clusters",
@@ -143,7 +171,7 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
                 "syntetisk kontroll.",
             )
         )
-    elif min(g1, g0) < 5:
+    elif min(g1, g0) < FEW_TREATED_CLUSTERS:
         out.append(
             Diagnostic(
                 "treated_clusters",
@@ -163,6 +191,32 @@ def cluster_diagnostics(n_clusters: int | None, n_treated_clusters: int | None, 
             Diagnostic("treated_clusters", g1, "ok", f"{g1} treated clusters.", f"{g1} behandlede klynger.")
         )
     return out
+
+
+def _ri_treated_clusters(g1: int, g0: int) -> Diagnostic:
+    """The few-treated-clusters check when randomisation inference gives the p-value and interval."""
+    one = min(g1, g0) <= SINGLE_CLUSTER
+    return Diagnostic(
+        "treated_clusters",
+        g1,
+        "warn" if one else "info",
+        f"{g1} treated and {g0} untreated cluster(s): the cluster-robust standard error is unreliable "
+        "(MacKinnon & Webb 2017), so the p-value and interval come from randomisation inference."
+        + (
+            " Read them with care: with one treated (or untreated) cluster the test can mis-size when "
+            "that cluster is much larger or smaller than the others (MacKinnon & Webb 2020)."
+            if one
+            else ""
+        ),
+        f"{g1} behandlede og {g0} ubehandlede klynge(r): klyngerobuste standardfeil er upålitelige "
+        "(MacKinnon & Webb 2017), så p-verdi og intervall er beregnet ved randomiseringsinferens."
+        + (
+            " Les dem med varsomhet: med én behandlet (eller ubehandlet) klynge kan testen bli for streng "
+            "eller for liberal når den klyngen er mye større eller mindre enn de andre (MacKinnon & Webb 2020)."
+            if one
+            else ""
+        ),
+    )
 
 
 #: Pre-trend test verdicts: "fail" below PRETREND_FAIL_P, "warn" below PRETREND_WARN_P. A pass is

@@ -29,7 +29,8 @@ Assumptions (in ``notes``)
 Diagnostics
     ``clusters`` (< 30 → warn, suggests the wild bootstrap), ``treated_clusters`` (1 → fail,
     MacKinnon & Webb 2017: neither CRVE nor wild bootstrap works, use ``se="ri"`` or
-    synthetic control; < 5 → warn), ``pre_trend`` (when ``time`` is given: the coefficient of
+    synthetic control; < 5 → warn; with ``se="ri"`` it says that RI gives the p-value and
+    interval: warn for one treated cluster, info for 2–4), ``pre_trend`` (when ``time`` is given: the coefficient of
     treated-group × linear time trend in the pre-period, with unit and time effects; see
     ``event_study`` for the period-by-period version), ``staggered_timing`` (TWFE with
     different adoption dates → warn, Goodman-Bacon 2021), ``treatment_switches_off`` (TWFE where
@@ -65,6 +66,14 @@ from fou_analysis.formatting import format_significant
 _SE = OPTIONS["did"]["se"]
 _SM_COV = {"classical": "nonrobust", "hc1": "HC1", "cluster": "cluster"}
 
+#: The note a result carries when the pipeline chose ``se="ri"`` because the plan set no ``se`` and
+#: there is one treated (or untreated) cluster (Norwegian text in ``_checks.note_text``).
+NOTE_RI_DEFAULT = (
+    "One treated (or untreated) cluster: cluster-robust standard errors are unreliable "
+    "(MacKinnon & Webb 2017), so the p-value and interval are by randomisation inference "
+    "(se='ri', chosen by default; an 'se' in the plan overrides it)."
+)
+
 
 @dataclass(frozen=True, repr=False)
 class DidResult(EffectResult):
@@ -90,6 +99,13 @@ class DidResult(EffectResult):
 
     def _detail_table(self) -> pd.DataFrame:
         return self.model_table if len(self.model_table) else self.table
+
+    @property
+    def single_cluster_side(self) -> bool:
+        """One treated (or one untreated) cluster and at least one on the other side: the case in
+        which cluster-robust standard errors and the wild bootstrap fail and ``se="ri"`` is the remedy
+        (counted only when the standard errors were clustered)."""
+        return dc.single_cluster_side(self.clusters, self.treated_clusters)
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Interval at another level: t-based, or by inverting the kept bootstrap / permutation draws."""

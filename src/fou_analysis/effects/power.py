@@ -176,9 +176,7 @@ def power(
         icc=icc,
         ar1=ar1,
     )
-    z = stats.norm.ppf(1 - alpha / 2)
-    lam = abs(effect) / se
-    return float(stats.norm.sf(z - lam) + stats.norm.cdf(-z - lam))
+    return _normal_power(abs(effect) / se, alpha)
 
 
 def mde(
@@ -246,17 +244,7 @@ def mde(
         ar1=ar1,
     )
     # exact for a two-sided normal test (the tiny far-tail term included), not just z_a + z_b
-    return float(
-        optimize.brentq(
-            lambda e: (
-                stats.norm.sf(stats.norm.ppf(1 - alpha / 2) - e / se)
-                + stats.norm.cdf(-stats.norm.ppf(1 - alpha / 2) - e / se)
-                - power
-            ),
-            1e-12 * se,
-            20 * se,
-        )
-    )
+    return float(optimize.brentq(lambda e: _normal_power(e / se, alpha) - power, 1e-12 * se, 20 * se))
 
 
 def sample_size(
@@ -312,6 +300,13 @@ def sample_size(
         return int(math.ceil(lo))
     root = optimize.brentq(gap, lo, hi, xtol=1e-8)
     return int(math.ceil(root - 1e-9))
+
+
+def _normal_power(lam: float, alpha: float) -> float:
+    """Power of a two-sided normal test at ``alpha`` when the effect is ``lam`` standard errors
+    (both rejection regions, the far one included)."""
+    z = stats.norm.ppf(1 - alpha / 2)
+    return float(stats.norm.sf(z - lam) + stats.norm.cdf(-z - lam))
 
 
 def _need_p0(p0: float | None) -> float:

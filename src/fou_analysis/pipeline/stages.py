@@ -452,7 +452,33 @@ def estimate_outcome(plan: CasePlan, outcome_id: str, tables: Mapping[str, pd.Da
         raise SpecificationError(f"outcome {o.id!r}: design {o.design!r} is not available")
     args = dict(o.args)
     res = fn(tables[o.table], **args)
+    if o.design == "did" and "se" not in args:
+        res = _ri_when_one_treated_cluster(fn, tables[o.table], args, res)
     return res.with_labels(_labels(o))
+
+
+def _ri_when_one_treated_cluster(fn: Any, data: pd.DataFrame, args: dict[str, Any], res: Any) -> Any:
+    """``did`` with ``se="ri"`` when the plan sets no ``se`` and there is one treated cluster.
+
+    With one treated (or one untreated) cluster the cluster-robust standard error and the wild
+    bootstrap are unreliable (MacKinnon & Webb 2017; ``did``'s ``treated_clusters`` check says so
+    and points to ``se="ri"``). The report then uses randomisation inference by default and says
+    why in a note (:data:`fou_analysis.effects.did.NOTE_RI_DEFAULT`, nb and en). An ``se`` in the
+    plan always wins. Randomisation inference needs two-way fixed effects and treatment assigned to
+    whole clusters; where ``did`` refuses it (a 2×2 model, treatment varying within a cluster and
+    period) the cluster-robust result is kept with its warning.
+    """
+    from dataclasses import replace
+
+    from fou_analysis.effects.did import NOTE_RI_DEFAULT
+
+    if res.design != "twfe" or not res.single_cluster_side:
+        return res
+    try:
+        ri = fn(data, **args, se="ri")
+    except SpecificationError:
+        return res
+    return replace(ri, notes=(*ri.notes, NOTE_RI_DEFAULT))
 
 
 def estimate(

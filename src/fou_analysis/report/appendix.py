@@ -130,7 +130,9 @@ def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Ht
         assumptions = "".join(
             f"<li>{escape(_pick(a, lang))}</li>" for a in design_assumptions(design, o.args)
         )
-        refs = "; ".join(_short(r) for r in design_references(design, o.args, str(res.method)))
+        refs = "; ".join(
+            _short(r) for r in design_references(design, o.args, str(res.method), se=_se_used(res))
+        )
         module = f"fou_analysis.effects.{design} ({res.method})"
         parts.append(f"<h4>{escape(label)}</h4><dl>")
         for term, value in (
@@ -152,12 +154,17 @@ def methods_section(plan: CasePlan, results: Mapping[str, Any], lang: str) -> Ht
     return Html("".join(parts))
 
 
+def _se_used(res: Any) -> str:
+    """The standard-error option a result was computed with, where it keeps one (``did``)."""
+    return str(getattr(res, "se_type", None) or "")
+
+
 def reference_ids(plan: CasePlan, results: Mapping[str, Any], valued: Any = None) -> list[str]:
     """Ids in :data:`~fou_analysis.report.references.REFERENCES` that this report uses."""
     ids: list[str] = []
     for oid, res in results.items():
         o = plan.outcome(oid)
-        ids += design_references(o.design, o.args, str(getattr(res, "method", "")))
+        ids += design_references(o.design, o.args, str(getattr(res, "method", "")), se=_se_used(res))
     if results:
         ids += EVIDENCE_REFERENCES
     if valued is not None:

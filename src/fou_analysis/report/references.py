@@ -149,7 +149,7 @@ CBA_REFERENCES: tuple[str, ...] = ("finansdepartementet_r109_2021",)
 
 
 def design_references(
-    design: str, args: Mapping[str, Any] | None = None, method: str = ""
+    design: str, args: Mapping[str, Any] | None = None, method: str = "", *, se: str = ""
 ) -> tuple[str, ...]:
     """The reference ids of one outcome's method: the design's own, plus those of its options.
 
@@ -164,17 +164,23 @@ def design_references(
     method
         ``EffectResult.method`` (``"weighting_dr"`` names the doubly robust estimator even when
         the plan left ``method`` at its default).
+    se
+        The standard-error option the result used (``DidResult.se_type``); it wins over
+        ``args`` (the pipeline chooses ``se="ri"`` for ``did`` with one treated cluster when the
+        plan sets none).
 
     Examples
     --------
     >>> design_references("did", {"se": "wild"})[-1]
     'cameron_gelbach_miller_2008'
+    >>> design_references("did", {}, se="ri")[-1]
+    'mackinnon_webb_2020'
     >>> design_references("staggered_did", {"covariates": ["age"]})[-1]
     'santanna_zhao_2020'
     """
     args = args or {}
     ids = list(DESIGN_REFERENCES.get(design, ()))
-    se = str(args.get("se", args.get("cov", "")))
+    se = se or str(args.get("se", args.get("cov", "")))
     if design == "did" and se == "wild":
         ids.append("cameron_gelbach_miller_2008")
     if design == "did" and se == "ri":
