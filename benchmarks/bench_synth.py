@@ -22,8 +22,9 @@ panel, warms up on a 30-unit panel (first-call costs), then times:
 The sides alternate for ``--rounds`` rounds (fou, pysyncon, fou, ...); median and minimum,
 CPU time, the step's own peak memory above the resident size before it and the process peak
 (``VmHWM``, ``_memory.py``) are printed, with the 1-minute load before each measurement.
-``--threads 1`` caps BLAS threads in both sides' processes: on a loaded 2-core machine
-OpenBLAS's default threads slow pysyncon's SLSQP fits 3-5x (wall and CPU).
+``--threads 1`` caps BLAS threads in both sides' processes: on the shared 2-core machine at
+load 4-5 one pysyncon fit took 17 s with OpenBLAS's default threads and 3.8 s with one (at
+load < 3 the default was no slower), so compare runs with the same setting.
 Agreement: pre-RMSPE of the treated unit and of the placebo units the peer fitted (the
 workbench's exact solution must not be larger), and the treated unit's donor weights (largest
 absolute and total absolute difference). Target: about 1 s for the full placebo; ratio
