@@ -199,6 +199,9 @@ def main() -> None:
     )
     if peer:
         per_fit = [t for m in runs["pysyncon"] for t in m["per_fit"]]
+        for r, m in enumerate(runs["pysyncon"]):
+            fits = ", ".join(f"{t:.2f}" for t in m["per_fit"])
+            print(f"[synth] pysyncon round {r + 1}, s per fit (treated, placebo 1, 2, ...): {fits}")
         print(
             f"[synth] pysyncon {peer}: {len(per_fit)} fits, median {np.median(per_fit):.2f} s per fit "
             f"(min {min(per_fit):.2f}, max {max(per_fit):.2f}); full placebo extrapolated median "
