@@ -35,7 +35,6 @@ measurement.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -43,24 +42,12 @@ import sys
 import tempfile
 import time
 import warnings
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-
-def _version(package: str) -> str | None:
-    if importlib.util.find_spec(package) is None:
-        return None
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
-def _load() -> str:
-    return "{:.2f}/{:.2f}/{:.2f}".format(*os.getloadavg())
+from _fresh import load as _load
+from _fresh import version as _version
 
 
 def _municipal_panel(seed: int = 0, units: int = 357, years: int = 16, treated: int = 30) -> pd.DataFrame:

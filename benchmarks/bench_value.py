@@ -1,17 +1,27 @@
 """Speed of the value subpackage (run on demand, prints figures; not part of the test suite).
 
-    .venv/bin/python benchmarks/bench_value.py [--draws 100000] [--rows 5] [--repeat 5]
+    .venv/bin/python benchmarks/bench_value.py [--draws 100000] [--rows 5] [--rounds 3]
 
-Target: ``value.simulate`` with 100 000 draws on a realistic impact map (5 outcome rows, ranges
+Target: ``value.simulate`` with 100,000 draws on a realistic impact map (5 outcome rows, ranges
 on proxies and shares, one effect quantity, a discount-rate range) in well under a second.
+
+No peer (no Python package computes an SROI with the R-109 rules), so the cases alternate with
+each other instead: every measurement is a fresh process (``_fresh.py``) that builds the map,
+warms up with 1,000 draws (imports, value bank and price index reads), then times one call with
+its own memory (the step's peak above the resident size before it, and the process's peak,
+``VmHWM``, ``_memory.py``); ``--rounds`` rounds, median and minimum, the load before each
+measurement. The simulations are seeded: the mean ratio must be identical in every process; it
+is printed with its Monte Carlo standard error.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import json
 from dataclasses import dataclass
+
+import _fresh
+import numpy as np
 
 from fou_analysis import value
 
@@ -63,43 +73,84 @@ def _map(n_rows: int) -> value.ImpactMap:
     return value.load_impact_map(rows)
 
 
-def _time(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
+CASES = {
+    "simulate-pert": "simulate ({draws:,} draws, {rows} rows, PERT)",
+    "simulate-triangular": "simulate ({draws:,} draws, triangular)",
+    "sroi": "sroi (deterministic)",
+    "tornado": "tornado (+-20 % on fixed parameters)",
+    "break_even": "break_even",
+    "load_impact_map": "load_impact_map (bank look-ups)",
+}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--draws", type=int, default=100_000)
-    ap.add_argument("--rows", type=int, default=5)
-    ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
-
-    imap = _map(args.rows)
+def child(case: str, draws: int, rows: int) -> None:
+    """One measurement of ``case`` in this fresh process; prints one JSON line."""
+    imap = _map(rows)
     effects = {"work": _Effect(0.15, 0.05, (0.052, 0.248))}
     kw = {"investment": 3_000_000, "effects": effects, "base_year": 2024}
     value.simulate(imap, draws=1_000, **kw)  # warm-up (imports, bank and index reads)
-
-    cases = {
-        f"simulate ({args.draws:,} draws, {args.rows} rows, PERT)": lambda: value.simulate(
-            imap, draws=args.draws, discount_rate=(0.02, 0.035, 0.05), **kw
+    calls = {
+        "simulate-pert": lambda: value.simulate(imap, draws=draws, discount_rate=(0.02, 0.035, 0.05), **kw),
+        "simulate-triangular": lambda: value.simulate(
+            imap, draws=draws, discount_rate=(0.02, 0.035, 0.05), distribution="triangular", **kw
         ),
-        f"simulate ({args.draws:,} draws, triangular)": lambda: value.simulate(
-            imap, draws=args.draws, discount_rate=(0.02, 0.035, 0.05), distribution="triangular", **kw
-        ),
-        "sroi (deterministic)": lambda: value.sroi(imap, **kw),
-        "tornado (±20 % on fixed parameters)": lambda: value.tornado(imap, relative_swing=0.2, **kw),
+        "sroi": lambda: value.sroi(imap, **kw),
+        "tornado": lambda: value.tornado(imap, relative_swing=0.2, **kw),
         "break_even": lambda: value.break_even(imap, outcome_row=0, **kw),
-        "load_impact_map (bank look-ups)": lambda: _map(args.rows),
+        "load_impact_map": lambda: _map(rows),
     }
-    print(f"{'case':55s} {'median s':>10s} {'min s':>10s}")
-    for name, fn in cases.items():
-        times = _time(fn, args.repeat)
-        print(f"{name:55s} {statistics.median(times):10.4f} {min(times):10.4f}")
+    res, m = _fresh.measure_here(calls[case])
+    if case.startswith("simulate"):
+        ratio = res.draws["ratio"]
+        m |= {
+            "ratio_mean": float(ratio.mean()),
+            "ratio_mc_se": float(ratio.std(ddof=1) / np.sqrt(len(ratio))),
+            "deterministic": float(res.deterministic.ratio),
+            "draws": len(ratio),
+        }
+    print(json.dumps({"side": case} | m))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--draws", type=int, default=100_000)
+    ap.add_argument("--rows", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=None, help="cap BLAS/OpenMP threads in the processes")
+    ap.add_argument("--child", choices=list(CASES))
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.draws, args.rows)
+        return
+    _fresh.header("value", ["numpy", "scipy", "pandas"])
+    print(
+        f"[value] peer: none (no Python package computes an SROI with R-109 rules); "
+        f"{args.draws:,} draws, {args.rows}-row map; "
+        + "; ".join(f"{k} = {v.format(draws=args.draws, rows=args.rows)}" for k, v in CASES.items())
+    )
+    runs = _fresh.alternate(
+        "value",
+        __file__,
+        list(CASES),
+        args.rounds,
+        lambda case: [case, f"--draws={args.draws}", f"--rows={args.rows}"],
+        threads=args.threads,
+    )
+    print(f"[value] load after {_fresh.load()}")
+    s = _fresh.summarise("value", runs)
+    for case in ("simulate-pert", "simulate-triangular"):
+        ms = runs[case]
+        same = len({m["ratio_mean"] for m in ms}) == 1
+        print(
+            f"[value] {case}: mean SROI ratio {ms[0]['ratio_mean']:.4f} (Monte Carlo se "
+            f"{ms[0]['ratio_mc_se']:.4f}; deterministic {ms[0]['deterministic']:.4f}); "
+            f"{'identical' if same else 'DIFFERENT'} in all {len(ms)} processes (seed 0)"
+        )
+    pert = s["simulate-pert"]
+    print(
+        f"[value] target simulate {args.draws:,} draws < 1 s: median {pert['median']:.3f} s -> "
+        + ("met" if pert["median"] < 1 else "NOT met")
+    )
 
 
 if __name__ == "__main__":
