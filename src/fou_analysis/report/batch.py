@@ -6,7 +6,7 @@ portfolio is rendered after every case is done. Each case keeps its own lock, st
 and atomic publish (:mod:`fou_analysis.report.runner`), so parallel runs never share a file.
 
 Only the parent process writes to the terminal: workers send their progress and their result
-through a queue, and whatever a worker or its kernel prints (a warning, a kernel's log) goes to
+through a pipe of their own, and whatever a worker or its kernel prints (a warning, a kernel's log) goes to
 a private file that the parent prints, line by line and prefixed with the case, when the case
 ends. Lines of two cases are therefore never mixed mid-line.
 
@@ -15,7 +15,11 @@ of it is published, and the portfolio is not rendered (it would show an old resu
 ones). Why hand-written and not :class:`concurrent.futures.ProcessPoolExecutor`: a worker killed
 by the system (out of memory) breaks the whole pool there, and exceptions carrying extra fields
 (:class:`~fou_analysis.report.runner.StepError`) do not survive its pickling; here each case is
-one process whose exit code is checked.
+one process whose exit code is checked. Why a pipe per worker and not one shared
+:class:`multiprocessing.Queue`: a queue's writers share one lock, taken by a background feeder
+thread; a worker that dies while its feeder holds it (killed, out of memory, ``os._exit``)
+leaves every other worker blocked for ever on its next message. A pipe has one writer and no
+lock or thread, and its end-of-file tells the parent that the worker has gone.
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import queue as queue_mod
 import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from fou_analysis.config import Project
@@ -105,7 +109,7 @@ def _run_one(
     return CaseOutcome(case, report=out.report, seconds=time.perf_counter() - started)
 
 
-def _worker(events: object, root: Path, case: str, lang: str, default_lang: str) -> None:
+def _worker(events: Connection, root: Path, case: str, lang: str, default_lang: str) -> None:
     """A worker process: run one case, its output (and its kernels') into a private file."""
     fd, name = tempfile.mkstemp(prefix=f"fou-run-{case}-", suffix=".log")  # 0600
     os.unlink(name)
@@ -116,7 +120,7 @@ def _worker(events: object, root: Path, case: str, lang: str, default_lang: str)
     os.dup2(fd, 2)
 
     def progress(step: str, seconds: float) -> None:
-        events.put(("progress", case, step, seconds))  # type: ignore[attr-defined]
+        events.send(("progress", case, step, seconds))
 
     outcome = _run_one(root, case, lang, default_lang, progress)
     for stream in (sys.stdout, sys.stderr):
@@ -126,7 +130,8 @@ def _worker(events: object, root: Path, case: str, lang: str, default_lang: str)
     with os.fdopen(fd, "rb") as fh:
         text = fh.read().decode("utf-8", "replace")
     lines = tuple(ln for ln in text.splitlines() if ln.strip())
-    events.put(("done", case, CaseOutcome(**{**outcome.__dict__, "output": lines})))  # type: ignore[attr-defined]
+    events.send(("done", case, CaseOutcome(**{**outcome.__dict__, "output": lines})))
+    events.close()
 
 
 def run_cases(
@@ -207,46 +212,46 @@ def _run_parallel(
     ctx = _context()
     if ctx.get_start_method() == "fork":
         preload()
-    events = ctx.Queue()
     waiting = list(cases)
     running: dict[str, multiprocessing.process.BaseProcess] = {}
+    pipes: dict[Connection, str] = {}  # the parent's reading end of each running worker's pipe
     started: dict[str, float] = {}
     done: dict[str, CaseOutcome] = {}
-    dead: dict[str, float] = {}
     try:
         while waiting or running:
             while waiting and len(running) < jobs:
                 case = waiting.pop(0)
+                reader, writer = ctx.Pipe(duplex=False)
                 proc = ctx.Process(
-                    target=_worker, args=(events, project.root, case, lang, default_lang), name=f"fou-{case}"
+                    target=_worker, args=(writer, project.root, case, lang, default_lang), name=f"fou-{case}"
                 )
                 proc.start()
-                running[case], started[case] = proc, time.perf_counter()
-            try:
-                event = events.get(timeout=0.2)
-            except queue_mod.Empty:
-                event = None
-            if event is not None and event[0] == "progress":
-                _, case, step, seconds = event
-                report(case)(step, seconds)
-            elif event is not None and event[0] == "done":
-                _, case, outcome = event
-                done[case] = outcome
-                if output is not None:
-                    for line in outcome.output:
-                        output(f"[{case}] {line}")
-                running.pop(case).join()
-            for case, proc in list(running.items()):  # a worker that died without a word
-                if proc.exitcode is None or case in done:
+                writer.close()  # the worker holds the only writing end: its exit is our end-of-file
+                running[case], pipes[reader], started[case] = proc, case, time.perf_counter()
+            for conn in wait(list(pipes), timeout=0.5):
+                case = pipes[conn]
+                try:
+                    event = conn.recv()
+                except (EOFError, OSError):  # the worker has gone: with its result, or without a word
+                    del pipes[conn]
+                    conn.close()
+                    proc = running.pop(case)
+                    proc.join()
+                    if case not in done:
+                        done[case] = CaseOutcome(
+                            case,
+                            error=f"its process ended (exit code {proc.exitcode}) before the case was done",
+                            seconds=time.perf_counter() - started[case],
+                        )
                     continue
-                dead.setdefault(case, time.perf_counter())
-                if time.perf_counter() - dead[case] > 2.0:  # its last events had time to arrive
-                    running.pop(case).join()
-                    done[case] = CaseOutcome(
-                        case,
-                        error=f"its process ended (exit code {proc.exitcode}) before the case was done",
-                        seconds=time.perf_counter() - started[case],
-                    )
+                if event[0] == "progress":
+                    _, _, step, seconds = event
+                    report(case)(step, seconds)
+                elif event[0] == "done":
+                    done[case] = event[2]
+                    if output is not None:
+                        for line in done[case].output:
+                            output(f"[{case}] {line}")
     except KeyboardInterrupt:
         for proc in running.values():  # Ctrl-C reached the workers too: let them clean up
             proc.join(60)
@@ -260,5 +265,6 @@ def _run_parallel(
             proc.join(60)
         raise
     finally:
-        events.close()
+        for conn in pipes:
+            conn.close()
     return [done[c] for c in cases]
