@@ -281,7 +281,7 @@ def first_screen_value(plan: CasePlan, valued: Any, lang: str) -> list[str]:
             + ("" if cba is None else f" ({_R109_VERDICT[cba.npv_per_budget_krone > 0][1]})")
             + "."
         )
-    name, share = _largest_row(s.by_outcome)
+    name, share = _largest_row(s.by_outcome, lang)
     share_txt = fmt_number(100 * share, 0, lang)
     if nb:
         lines.append(
@@ -335,18 +335,19 @@ def first_screen_lines(fragment: str) -> int:
     return lines
 
 
-def _largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+def _largest_row(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, float]:
     pv = by_outcome["present_value"].astype(float)
     total = float(pv.sum())
     i = int(pv.abs().idxmax())
     share = float(pv.loc[i] / total) if total else float("nan")
-    return str(by_outcome.loc[i, "outcome"]), share
+    col = "outcome_en" if lang == "en" and "outcome_en" in by_outcome.columns else "outcome"
+    return str(by_outcome.loc[i, col]), share
 
 
-def largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+def largest_row(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, float]:
     """The impact-map row with the largest present value (in absolute terms) and its share of the
-    total present value (NaN when the total is 0); used by the portfolio too."""
-    return _largest_row(by_outcome)
+    total present value (NaN when the total is 0), its name in ``lang``; used by the portfolio too."""
+    return _largest_row(by_outcome, lang)
 
 
 def value_summary_text(valued: Any, lang: str) -> str:
@@ -392,7 +393,7 @@ def value_summary_text(valued: Any, lang: str) -> str:
             f"probability {fmt_number(p, 0, lang)} % that value exceeds cost). "
             f"Under R-109 (with the cost of tax financing): net present value {per_krone} kroner per budget krone."
         )
-    name, share = _largest_row(s.by_outcome)
+    name, share = _largest_row(s.by_outcome, lang)
     share_txt = fmt_number(100 * share, 0, lang)
     if share > DOMINANT_SHARE:
         parts.append(
@@ -409,10 +410,11 @@ def value_summary_text(valued: Any, lang: str) -> str:
     sc = getattr(valued, "scenario", None)
     ev = getattr(valued, "evidence", None)
     if sc is not None and ev is not None:
-        names = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ev.loc[~ev["base"], "outcome"])
+        col = "outcome_en" if not nb and "outcome_en" in ev.columns else "outcome"
+        names = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ev.loc[~ev["base"], col])
         sc_ratio = fmt_number(float(sc.sroi.ratio), 2, lang)
         sc_krone = fmt_number(float(sc.cba.npv_per_budget_krone), 2, lang)
-        sc_name, sc_share = _largest_row(sc.sroi.by_outcome)
+        sc_name, sc_share = _largest_row(sc.sroi.by_outcome, lang)
         parts.append(
             f"Med scenarioer ({names}; svakere evidens eller intervall som omfatter null): {sc_ratio} kroner per krone, "
             f"R-109 {sc_krone} per budsjettkrone; «{sc_name}» står da for {fmt_number(100 * sc_share, 0, lang)} %."

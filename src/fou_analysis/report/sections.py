@@ -409,6 +409,8 @@ def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col not in by_outcome.columns:
             continue
         v = by_outcome[col]
+        if lang == "en" and f"{col}_en" in by_outcome.columns:  # the plan's English text
+            v = by_outcome[f"{col}_en"]
         if kind == "num0":
             v = v.map(lambda x: fmt_number(float(x), 0, lang))
         elif kind == "num2":
