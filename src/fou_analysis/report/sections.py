@@ -299,6 +299,57 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: how a count of checks with each verdict reads in a summary line: (nb one, nb many, en one, en many)
+_CHECK_COUNT = {
+    "ok": ("holder", "holder", "pass", "pass"),
+    "info": ("til orientering", "til orientering", "for information", "for information"),
+    "warn": ("advarsel", "advarsler", "warning", "warnings"),
+    "fail": ("holder ikke", "holder ikke", "failed", "failed"),
+}
+
+
+def checks_summary(result: Any, lang: str) -> str:
+    """The verdict of an estimate's checks in one line, in the report's language.
+
+    For example "Kontroller: 3 holder, 1 advarsel – se detaljer" or "Checks: 3 pass, 1 warning –
+    see details"; a failed check is named ("1 failed (Parallel trends)"), so that it is seen
+    without opening the table. Plain text: escape it before it reaches HTML.
+    """
+    nb = lang == "nb"
+    parts = []
+    for verdict, (nb1, nbn, en1, enn) in _CHECK_COUNT.items():
+        hits = [d for d in result.diagnostics if d.verdict == verdict]
+        if not hits:
+            continue
+        word = (nb1 if len(hits) == 1 else nbn) if nb else (en1 if len(hits) == 1 else enn)
+        part = f"{len(hits)} {word}"
+        if verdict == "fail":
+            part += f" ({', '.join(d.label(lang) for d in hits)})"
+        parts.append(part)
+    head = "Kontroller" if nb else "Checks"
+    return f"{head}: {', '.join(parts)} – {'se detaljer' if nb else 'see details'}"
+
+
+def diagnostics_details(result: Any, lang: str) -> Html:
+    """The checks of one estimate (:func:`diagnostics_table`) folded into ``<details>``.
+
+    The ``<summary>`` is :func:`checks_summary` after the mark of the worst verdict, so the verdict
+    (and the name of a failed check) shows without opening; printing opens it (the print CSS of
+    :mod:`fou_analysis.report.accessibility`). An estimate without checks gets one line saying so.
+    """
+    from fou_analysis.report.html_safety import style_table
+
+    if not result.diagnostics:
+        none = "Ingen kontroller for dette designet." if lang == "nb" else "No checks for this design."
+        return Html(f"<p>{none}</p>")
+    worst = result.worst_verdict
+    summary = f"{VERDICT_MARK[worst]} {checks_summary(result, lang)}"
+    return Html(
+        f'<details class="fou-checks fou-checks-{worst}"><summary>{html.escape(summary)}</summary>'
+        f"{style_table(diagnostics_table(result, lang)).to_html()}</details>"
+    )
+
+
 def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html:
     """Sentence, what the design can and cannot show, and a warning next to the number when an
     assumption fails a diagnostic.
