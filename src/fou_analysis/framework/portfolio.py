@@ -321,13 +321,13 @@ def _value_item(o: CaseOverview, lang: str) -> str:
         lead = (
             f"{name}: bare scenarioer — {r} kroner i beregnet verdi per krone (95 % intervall {lo_s}–{hi_s})."
             if nb
-            else f"{name}: scenarios only — {r} kroner of estimated value per krone (95% interval {lo_s}–{hi_s})."
+            else f"{name}: scenarios only — NOK {r} of estimated value per NOK invested (95% interval {lo_s}–{hi_s})."
         )
     else:
         lead = (
             f"{name}: {r} kroner i beregnet verdi per krone i grunnberegningen (95 % intervall {lo_s}–{hi_s})."
             if nb
-            else f"{name}: {r} kroner of estimated value per krone in the base case (95% interval {lo_s}–{hi_s})."
+            else f"{name}: NOK {r} of estimated value per NOK invested in the base case (95% interval {lo_s}–{hi_s})."
         )
     parts = [lead]
     if ve.grade is None:

@@ -229,7 +229,7 @@ def sroi(
         "Calculated after the SROI Guide (SROI Network 2012): impact = quantity × proxy × (1 − deadweight) "
         "× (1 − displacement) × (1 − attribution), declining by drop-off each year.",
         f"Values arise at the end of years 1…n and are discounted at {rate_en}; the investment is at year 0.",
-        f"All kroner in {x.base_year} prices (proxies moved with the consumer price index).",
+        f"All amounts in NOK at {x.base_year} prices (proxies moved with the consumer price index).",
         "SROI ratios are not comparable across organisations: scope, proxies and judgements differ.",
     ]
     notes_nb = [

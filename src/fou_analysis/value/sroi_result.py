@@ -124,7 +124,7 @@ class SroiResult:
             s += " Forholdstallet kan ikke sammenlignes med andre organisasjoners SROI."
         else:
             s = (
-                f"Each krone invested returns an estimated NOK {ratio} of social value (SROI 1 : {ratio}). "
+                f"Each NOK invested returns an estimated NOK {ratio} of social value (SROI 1 : {ratio}). "
                 f"The present value of the valued outcomes is {pv} against an investment of {inv}, "
                 f"a net present value of {npv} ({self.base_year} prices, discount rate {rate}, up to {n_years} years)."
             )
