@@ -214,6 +214,11 @@ class Describe(_Strict):
     rows: str
     columns: str
     label: Text
+    # what the row categories are, as a reader reads it (default: the column name ``rows``)
+    rows_label: Text | None = None
+    # category values in the reader's language, e.g. {Sykkel: {nb: Sykkel, en: Bicycle}}; a value
+    # not listed is shown as it is in the data
+    values: dict[str, Text] = Field(default_factory=dict)
 
 
 #: Outcome domains of the Norwegian quality-of-life framework (Barstad et al., Helsedirektoratet

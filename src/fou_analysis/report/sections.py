@@ -481,7 +481,9 @@ def descriptive_tables(
 
     Counts below the plan's ``small_cell_min`` (default 5) are hidden, and enough other cells
     that no hidden count can be recovered from the totals (:func:`fou_analysis.privacy.suppress`).
-    Returns ``(title, table, note)`` per table; hidden cells show as "–". A category named like
+    Returns ``(title, table, note)`` per table; hidden cells show as "–". Categories and the row
+    header are shown in the plan's words for ``lang`` (``values``, ``rows_label``) where it has
+    them. A category named like
     a margin ("Totalt", "Total", "Sum", …: ``privacy.TOTAL_LABELS``) raises :class:`DataError`.
     """
     from fou_analysis import privacy
@@ -510,7 +512,11 @@ def descriptive_tables(
         note = str(hidden.attrs.get("suppression_note", ""))
         if " / " in note:  # "norsk / English"
             note = note.split(" / ", 1)[0 if lang == "nb" else 1]
-        shown = hidden.map(lambda x: "–" if pd.isna(x) else fmt_number(float(x), 0, lang)).reset_index()
+        shown = hidden.map(lambda x: "–" if pd.isna(x) else fmt_number(float(x), 0, lang))
+        names = {k: v.get(lang) for k, v in d.values.items()}  # the plan's words for categories
+        shown = shown.rename(index=names, columns=names)
+        shown.index.name = d.rows_label.get(lang) if d.rows_label else d.rows
+        shown = shown.reset_index()
         out.append((d.label.get(lang), shown, str(note)))
     return out
 
