@@ -86,3 +86,25 @@ def test_results_made_before_english_texts_fall_back_to_the_one_text() -> None:
 def test_a_half_or_unknown_language_text_is_a_plan_error(bad: dict) -> None:
     with pytest.raises(ValueError):
         ImpactRow(**ROW, stakeholder=bad, outcome="o", indicator="i")
+
+
+def test_tornado_bars_name_the_outcome_in_the_figures_language() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = _rows(
+        stakeholder={"nb": "Familier", "en": "Families"},
+        outcome={"nb": "Sparte utgifter", "en": "Money saved"},
+        indicator="Utlån",
+    )
+    df = value.tornado(value.load_impact_map(rows), investment=100_000, relative_swing=0.2)
+    names = {}
+    for lang in ("nb", "en"):
+        ax = value.plot_tornado(df, lang=lang)
+        names[lang] = [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(ax.figure)
+    assert names["en"] and all("Families: Money saved — " in n for n in names["en"] if "rate" not in n)
+    assert all("Familier: Sparte utgifter — " in n for n in names["nb"] if "rente" not in n)
+    assert not any("Familier" in n or "Sparte" in n for n in names["en"])

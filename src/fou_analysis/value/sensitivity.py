@@ -137,6 +137,9 @@ def tornado(
         )
     cols = ["parameter", "row", "outcome", "column", "low", "central", "high", "metric_low", "metric_high"]
     df = pd.DataFrame(out, columns=cols)
+    # the outcome in English for English figures (the plan's English text, else the same text)
+    labels_en = x.labels_en or x.labels
+    df["outcome_en"] = [labels_en[i] if i >= 0 else o for i, o in zip(df["row"], df["outcome"], strict=True)]
     df["swing"] = (df["metric_high"] - df["metric_low"]).abs()
     df["base"] = base
     df["metric"] = metric
@@ -170,7 +173,12 @@ def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15, lang: 
     )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(pos)
-    names = [_tornado_label_nb(r) for r in d.itertuples()] if nb and "column" in d else d["parameter"]
+    if nb and "column" in d:
+        names = [_tornado_label_nb(r) for r in d.itertuples()]
+    elif "outcome_en" in d and "column" in d:  # "<outcome in English> — <parameter>"
+        names = [f"{r.outcome_en} — {r.column}" if r.row >= 0 else r.parameter for r in d.itertuples()]
+    else:
+        names = d["parameter"]
     ax.set_yticklabels(names, fontsize=8)
     metric = str(d["metric"].iloc[0]) if "metric" in d else ""
     ax.set_xlabel(_METRIC_NB.get(metric, metric) if nb else metric)
