@@ -52,7 +52,8 @@ def test_utstyrsbu_value_headline_is_the_base_case_and_names_the_scenario(cases)
     scen = fmt_number(valued.scenario.sroi.ratio, 2, "en")
     assert base != scen
     assert text.index(base) < text.index("With scenarios") < text.index(scen)
-    assert "'Høyere livstilfredshet'" in text.split("With scenarios")[1]
+    # the scenario is named by the plan's English text in the English report
+    assert "'Higher life satisfaction'" in text.split("With scenarios")[1] and "livstilfredshet" not in text
     # the R-109 view sits next to the SROI ratio
     assert fmt_number(valued.cba.npv_per_budget_krone, 2, "en") in text.split("With scenarios")[0]
     # the base case has one row, which therefore carries everything: said in words
@@ -66,7 +67,10 @@ def test_noen_summary_states_the_dominant_scenario_share(cases) -> None:
     text = headlines.value_summary_text(valued, "en")
     share = valued.scenario.sroi.by_outcome.set_index("outcome")["share_of_present_value"]
     assert share.idxmax() == "Utsatt sykehjemsinnleggelse"
-    assert f"'Utsatt sykehjemsinnleggelse' then accounts for {100 * share.max():.0f} %" in text
+    # named by the plan's English text in the English report, the Norwegian one in the Norwegian
+    assert f"'Delayed nursing-home admission' then accounts for {100 * share.max():.0f} %" in text
+    nb = headlines.value_summary_text(valued, "nb")
+    assert f"«Utsatt sykehjemsinnleggelse» står da for {100 * share.max():.0f} %" in nb
     n_line = next(
         i
         for i in re.findall(r"<li>(.*?)</li>", headlines.headline_summary(plan, res, valued, "en").body)
@@ -108,9 +112,12 @@ def test_text_reaching_html_is_escaped(cases) -> None:
     data["value"]["unpriced"][0]["en"] = "<i>reuse</i>"
     evil = parse_plan(data)
     # the scenario row's name reaches the value sentence; the plan's unpriced text its list
-    v2 = dataclasses.replace(valued, evidence=valued.evidence.assign(outcome=["x", "<b>spart</b>"]))
+    ev = valued.evidence.assign(outcome=["x", "<b>spart</b>"], outcome_en=["x", "<b>saved</b>"])
+    v2 = dataclasses.replace(valued, evidence=ev)
     body = headlines.graded_value_section(evil, v2, "en").body
-    assert "<b>spart</b>" not in body and "&#x27;&lt;b&gt;spart&lt;/b&gt;&#x27;" in body
+    assert "<b>saved</b>" not in body and "&#x27;&lt;b&gt;saved&lt;/b&gt;&#x27;" in body
+    body_nb = headlines.graded_value_section(evil, v2, "nb").body
+    assert "<b>spart</b>" not in body_nb and "&lt;b&gt;spart&lt;/b&gt;" in body_nb
     assert "<i>reuse</i>" not in body and "&lt;i&gt;reuse&lt;/i&gt;" in body
 
 

@@ -30,10 +30,10 @@ def test_small_cells_are_hidden_with_secondary_suppression(plan) -> None:
         }
     )
     ((title, table, note),) = descriptive_tables(plan, {"followup": df}, "en")
-    row = table.set_index("gruppe").loc["Noen"]
-    assert row["M"] == "–"  # 3 < 5
-    assert row["K"] == "–"  # else 23 - 20 = 3 recoverable from the total
-    assert table.set_index("gruppe").loc["Total", "Total"] == "78"
+    row = table.set_index("Group").loc["Noen"]  # the plan's English words for the categories
+    assert row["Men"] == "–"  # 3 < 5
+    assert row["Women"] == "–"  # else 23 - 20 = 3 recoverable from the total
+    assert table.set_index("Group").loc["Total", "Total"] == "78"
     assert "Suppressed" in note and title.startswith("People with dementia")
 
 
@@ -41,7 +41,24 @@ def test_no_suppression_when_all_cells_are_large(plan) -> None:
     df = pd.DataFrame({"gruppe": ["Noen"] * 12 + ["Sammenligning"] * 14, "kjonn": ["M", "K"] * 13})
     ((_, table, _),) = descriptive_tables(plan, {"followup": df}, "nb")
     assert "–" not in table.to_numpy().ravel().tolist()
-    assert "Totalt" in table["gruppe"].tolist()
+    assert "Totalt" in table["Gruppe"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "groups", "columns"),
+    [
+        ("nb", "Gruppe", ["Noen", "Sammenligning", "Totalt"], ["Gruppe", "Kvinner", "Menn", "Totalt"]),
+        ("en", "Group", ["Noen", "Comparison", "Total"], ["Group", "Women", "Men", "Total"]),
+    ],
+)
+def test_categories_and_row_header_in_the_plans_words(plan, lang, header, groups, columns) -> None:
+    df = pd.DataFrame({"gruppe": ["Noen"] * 12 + ["Sammenligning"] * 14, "kjonn": ["M", "K"] * 13})
+    ((_, table, _),) = descriptive_tables(plan, {"followup": df}, lang)
+    assert list(table.columns) == columns and table[header].tolist() == groups
+    # a value the plan does not name is shown as it is in the data
+    df2 = df.assign(gruppe=["Annen"] * len(df))
+    ((_, t2, _),) = descriptive_tables(plan, {"followup": df2}, lang)
+    assert t2[header].tolist()[0] == "Annen"
 
 
 def test_norwegian_number_format() -> None:

@@ -214,6 +214,11 @@ class Describe(_Strict):
     rows: str
     columns: str
     label: Text
+    # what the row categories are, as a reader reads it (default: the column name ``rows``)
+    rows_label: Text | None = None
+    # category values in the reader's language, e.g. {Sykkel: {nb: Sykkel, en: Bicycle}}; a value
+    # not listed is shown as it is in the data
+    values: dict[str, Text] = Field(default_factory=dict)
 
 
 #: Outcome domains of the Norwegian quality-of-life framework (Barstad et al., Helsedirektoratet
@@ -329,9 +334,15 @@ class ThemeCodebook(_Strict):
 
 
 class ImpactRow(_Strict):
-    stakeholder: str
-    outcome: str
-    indicator: str
+    """One row of the impact map (SROI Guide stages 2–4).
+
+    ``stakeholder``, ``outcome`` and ``indicator`` are one text for both report languages or,
+    like other plan texts, ``{nb: ..., en: ...}``; :meth:`text` picks the report's language.
+    """
+
+    stakeholder: str | Text
+    outcome: str | Text
+    indicator: str | Text
     quantity: float | str
     quantity_multiplier: float | None = None
     proxy_id: str | None = None
@@ -353,6 +364,11 @@ class ImpactRow(_Strict):
     drop_off_high: float | None = None
     # what the quantity counts, for break-even sentences (e.g. {nb: "utlån", en: "loans"})
     unit: Text | None = None
+
+    def text(self, name: Literal["stakeholder", "outcome", "indicator"], lang: str = "nb") -> str:
+        """``stakeholder``, ``outcome`` or ``indicator`` in ``lang`` (the one text if only one is given)."""
+        value = getattr(self, name)
+        return value if isinstance(value, str) else value.get(lang)
 
 
 class ValuePlan(_Strict):

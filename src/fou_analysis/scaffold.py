@@ -193,6 +193,8 @@ outcomes:
 #     rows: wave
 #     columns: kjonn
 #     label: {nb: "Svar etter runde og kjønn", en: "Answers by wave and sex"}
+#     rows_label: {nb: "Runde", en: "Wave"}   # overskrift for radene / header of the rows
+#     values: {K: {nb: "Kvinner", en: "Women"}, M: {nb: "Menn", en: "Men"}}   # kategorier i leserens språk / categories in the reader's language
 
 # [example section:barometer] samskapingsbarometeret i rapporten (begge sider vurderer samarbeidet) / the co-creation barometer in the report (both sides rate the partnership)
 # barometer:
@@ -230,9 +232,10 @@ value:
     # One row per stakeholder and outcome. quantity: a number, or "effect:<outcome id>" to use the
     # estimated effect (times quantity_multiplier). proxy_id from the value bank, or proxy_nok +
     # proxy_year + proxy_source.
-    - stakeholder: "Brukerne"
-      outcome: "Høyere livstilfredshet"
-      indicator: "Endring (0–10) × brukere per år"
+    # stakeholder/outcome/indicator: én tekst, eller {nb, en} for engelske rapporter / one text, or {nb, en} for English reports
+    - stakeholder: {nb: "Brukerne", en: "Users"}
+      outcome: {nb: "Høyere livstilfredshet", en: "Higher life satisfaction"}
+      indicator: {nb: "Endring (0–10) × brukere per år", en: "Change (0–10) × users per year"}
       quantity: "effect:main_outcome"
       quantity_multiplier: 100         # brukere per år / users per year
       proxy_id: wellby

@@ -223,7 +223,7 @@ def _check_value(plan: CasePlan, project: Project) -> list[str]:
     labels = dict(zip(table["id"], table["description_en"], strict=True))
     outcome_ids = [o.id for o in plan.outcomes]
     for i, r in enumerate(vp.impact_map):
-        row = f"{head}.impact_map[{i}] ({r.outcome!r})"
+        row = f"{head}.impact_map[{i}] ({r.text('outcome')!r})"
         if r.proxy_id and r.proxy_id not in ids:
             problems.append(
                 f"{row}: unknown value-bank id {r.proxy_id!r}"

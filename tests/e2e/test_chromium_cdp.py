@@ -71,20 +71,42 @@ def test_csp_violations_are_reported(tmp_path: Path, browser) -> None:
     assert any(e.startswith("CSP violation: script-src") for e in page.errors), page.errors
 
 
-def test_print_css_opens_the_folded_cleaning_log(tmp_path: Path, browser) -> None:
-    """#10: the cleaning log is folded in <details> on screen and printed open (the report's own
-    print CSS, in Chromium with print media emulated)."""
+def _checks_details() -> str:
+    """The checks under an estimate as the report folds them (``report.diagnostics_details``)."""
+    from fou_analysis import report
+    from fou_analysis.effects import Diagnostic, EffectResult
+
+    res = EffectResult(
+        method="x",
+        estimand="ATT",
+        outcome="y",
+        estimate=1.0,
+        se=0.5,
+        ci=(0.0, 2.0),
+        p_value=0.05,
+        n=10,
+        diagnostics=(Diagnostic("pre_trend", 0.01, "fail", "trends differ"), Diagnostic("n", 12.0, "ok")),
+    )
+    return report.diagnostics_details(res, "nb").body
+
+
+@pytest.mark.parametrize("folded", ["cleaning", "checks"])
+def test_print_css_opens_the_folded_cleaning_log(tmp_path: Path, browser, folded: str) -> None:
+    """#10: the cleaning log and the checks under each estimate are folded in <details> on screen
+    and printed open (the report's own print CSS, in Chromium with print media emulated)."""
     import json
     import time
 
     from fou_analysis.report.accessibility import add_print_css
 
+    body = (
+        '<details class="fou-cleaning"><summary>Datarensingen</summary><table><tr><td>rad</td></tr></table></details>'
+        if folded == "cleaning"
+        else _checks_details()
+    )
     page_file = tmp_path / "details.html"
     page_file.write_text(
-        add_print_css(
-            '<html lang="nb"><head></head><body><details class="fou-cleaning"><summary>Datarensingen</summary>'
-            "<table><tr><td>rad</td></tr></table></details></body></html>"
-        ),
+        add_print_css(f'<html lang="nb"><head></head><body>{body}</body></html>'),
         encoding="utf-8",
     )
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]

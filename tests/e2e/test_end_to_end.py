@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import chromium_cdp
@@ -490,6 +491,104 @@ def test_nb_report_has_no_english_leftovers(project: Project, nb_reports: dict[s
         if re.search(rf"\b{name}\b", ln)
     ]
     assert found == [], f"{case}: English or code in the Norwegian report:\n" + "\n".join(found)
+
+
+#: Norwegian a reader of an English report must not see (issue #10: "English reports are English
+#: all through"), found reading the en reports: the impact map's texts, "kroner per krone", the
+#: checks' summary line, the describe tables' categories, the cleaning reasons and hand-over texts.
+#: Matched as whole words.
+EN_LEFTOVERS = (
+    "og",
+    "ikke",
+    "kroner",
+    "krone",
+    "per år",
+    "frafall",
+    "tiltaket",
+    "pårørende",
+    "Pårørende",
+    "Kommunen",
+    "Familier",
+    "Barn og unge",
+    "Utgifter spart",
+    "livstilfredshet",
+    "sykehjemsår",
+    "omsorgstid",
+    "Unge deltakere",
+    "Kontroller",
+    "se detaljer",
+    "holder",
+    "Sammenligning",
+    "aldersgruppe",
+    "Skøyter",
+    "Sykkel",
+    "Levert før",
+    "utlån",
+    "deltakere",
+    "Totalt",
+    "eid av",
+    "kjøp av",
+)
+
+
+def proper_names(project: Project) -> list[str]:
+    """Names that keep their Norwegian words in English: organisations and initiatives (the case
+    plans' partners and operators, the registry's initiatives, partners and operators)."""
+    from fou_analysis.framework import load_registry
+
+    names = []
+    for case in CASES:
+        plan = load_plan(case, project=project)
+        names += [p.name for p in plan.partners]
+        names += [plan.handover.operator] if plan.handover and plan.handover.operator else []
+    for i in load_registry(project).initiatives:
+        names += [i.name, *i.partners]
+        names += [i.handover.operator] if getattr(i, "handover", None) and i.handover.operator else []
+    return sorted({n for n in names if n}, key=len, reverse=True)  # longest first
+
+
+def english_leftovers(html: str, names: Sequence[str] = ()) -> list[str]:
+    """Lines of an English report's visible text with a Norwegian word from :data:`EN_LEFTOVERS`.
+
+    Left out: the value bank's sources table and the reference list (works cited by their own,
+    often Norwegian, titles), file names, and ``names`` (organisations and initiatives).
+    The free-text themes' keywords are Norwegian word stems matched in Norwegian answers; none of
+    them is in the list.
+    """
+    html = re.sub(r"<h4>Valuations and sources</h4>.*?</table>", "", html, flags=re.S)
+    html = re.sub(r"<h3>References</h3><ul>.*?</ul>", "", html, flags=re.S)
+    text = _visible_text(html)
+    for name in names:
+        text = text.replace(name, "")
+    text = re.sub(r"[\w-]+\.(csv|xlsx|json|sav|dta|parquet)\b", "", text)
+    lines = [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()]
+    return [
+        f"{s!r}: {ln[:120]}"
+        for s in EN_LEFTOVERS
+        for ln in lines
+        if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", ln)
+    ]
+
+
+@pytest.mark.parametrize("case", [*CASES, "portfolio"])
+def test_en_report_has_no_norwegian_leftovers(
+    project: Project, run_all: subprocess.CompletedProcess[str], case: str
+) -> None:
+    assert run_all.returncode == 0, run_all.stderr[-2000:]
+    html = (project.root / "reports" / case / "report.en.html").read_text(encoding="utf-8")
+    found = english_leftovers(html, proper_names(project))
+    assert found == [], f"{case}: Norwegian in the English report:\n" + "\n".join(found)
+
+
+def test_en_leftover_check_can_fail() -> None:
+    """The check sees a Norwegian word in visible text, not in markup, names or the references."""
+    html = (
+        "<p>Value: 0.4 kroner per krone</p><table><tr><td>Pårørende</td><td>Stakeholder</td></tr></table>"
+        '<p title="ikke">Kaffe og kultur</p><h3>References</h3><ul><li>Prinsipper og krav</li></ul>'
+    )
+    found = english_leftovers(html, ["Kaffe og kultur"])
+    assert any("kroner" in f for f in found) and any("Pårørende" in f for f in found)
+    assert not any(w in f for f in found for w in ("ikke", "Prinsipper", "Kaffe", "holder"))
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

@@ -280,8 +280,9 @@ class ValueEvidence:
     base_empty: bool
 
 
-def value_evidence(o: CaseOverview) -> ValueEvidence:
-    """The grade, scenario share and largest row behind a valued case (see :class:`ValueEvidence`)."""
+def value_evidence(o: CaseOverview, lang: str = "nb") -> ValueEvidence:
+    """The grade, scenario share and largest row behind a valued case (see :class:`ValueEvidence`);
+    outcome names in ``lang`` (the plan's English texts where it has them)."""
     v = o.value
     ev = getattr(v, "evidence", None)
     base_empty = bool(getattr(v, "base_empty", False))
@@ -296,7 +297,8 @@ def value_evidence(o: CaseOverview) -> ValueEvidence:
             if r.source == "effect" and o.effects and r.effect_key in o.effects
         ]
         grade_obj = min(graded, key=lambda g: g.level) if graded else None
-        scenario_rows = tuple(str(x) for x in ev.loc[~ev["base"], "outcome"])
+        col = "outcome_en" if lang == "en" and "outcome_en" in ev.columns else "outcome"
+        scenario_rows = tuple(str(x) for x in ev.loc[~ev["base"], col])
         sc = getattr(v, "scenario", None)
         if base_empty:
             share = 1.0
@@ -306,7 +308,7 @@ def value_evidence(o: CaseOverview) -> ValueEvidence:
             pv = sc.sroi.by_outcome["present_value"].astype(float).reset_index(drop=True)
             if len(pv) == len(ev) and float(pv.sum()):
                 share = float(pv[~ev["base"].to_numpy()].sum() / pv.sum())
-    name, largest = largest_row(v.sroi.by_outcome)
+    name, largest = largest_row(v.sroi.by_outcome, lang)
     return ValueEvidence(grade_obj, share, scenario_rows, name, largest, base_empty)
 
 
@@ -315,19 +317,19 @@ def _value_item(o: CaseOverview, lang: str) -> str:
     lo, hi = _ratio_interval(o.value.simulation)
     r = fmt_number(float(o.value.sroi.ratio), 2, lang)
     lo_s, hi_s = fmt_number(float(lo), 2, lang), fmt_number(float(hi), 2, lang)
-    ve = value_evidence(o)
+    ve = value_evidence(o, lang)
     name = o.plan.name.get(lang)
     if ve.base_empty:
         lead = (
             f"{name}: bare scenarioer — {r} kroner i beregnet verdi per krone (95 % intervall {lo_s}–{hi_s})."
             if nb
-            else f"{name}: scenarios only — {r} kroner of estimated value per krone (95% interval {lo_s}–{hi_s})."
+            else f"{name}: scenarios only — NOK {r} of estimated value per NOK invested (95% interval {lo_s}–{hi_s})."
         )
     else:
         lead = (
             f"{name}: {r} kroner i beregnet verdi per krone i grunnberegningen (95 % intervall {lo_s}–{hi_s})."
             if nb
-            else f"{name}: {r} kroner of estimated value per krone in the base case (95% interval {lo_s}–{hi_s})."
+            else f"{name}: NOK {r} of estimated value per NOK invested in the base case (95% interval {lo_s}–{hi_s})."
         )
     parts = [lead]
     if ve.grade is None:

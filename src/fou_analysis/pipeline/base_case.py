@@ -28,6 +28,7 @@ EVIDENCE_COLUMNS = (
     "row",
     "stakeholder",
     "outcome",
+    "outcome_en",
     "source",
     "effect_key",
     "design",
@@ -66,7 +67,12 @@ def evidence_rows(plan: CasePlan, effects: Mapping[str, Any] | None) -> pd.DataF
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
     out = []
     for i, r in enumerate(vp.impact_map):
-        rec: dict[str, Any] = {"row": i, "stakeholder": r.stakeholder, "outcome": r.outcome}
+        rec: dict[str, Any] = {
+            "row": i,
+            "stakeholder": r.text("stakeholder"),
+            "outcome": r.text("outcome"),
+            "outcome_en": r.text("outcome", "en"),
+        }
         ref = str(r.quantity)
         if not ref.startswith("effect:"):
             rec.update(
@@ -85,7 +91,7 @@ def evidence_rows(plan: CasePlan, effects: Mapping[str, Any] | None) -> pd.DataF
         design = plan.outcome(key).design
         if effects is None or key not in effects:
             raise SpecificationError(
-                f"cases/{plan.slug}.yaml: impact map row {i + 1} ({r.outcome}) needs the effect {key!r}, "
+                f"cases/{plan.slug}.yaml: impact map row {i + 1} ({r.text('outcome')}) needs the effect {key!r}, "
                 "which was not estimated"
             )
         res = effects[key]

@@ -101,7 +101,10 @@ def loans_clean(src: Mapping[str, pd.DataFrame], params: Mapping[str, Any], log:
         df,
         ~bad,
         step=("drop loans returned before they were lent", "fjern utlån levert før de ble lånt ut"),
-        reason=("Levert before Utlånt (registration error)", "Levert før Utlånt (registreringsfeil)"),
+        reason=(
+            "return date (column Levert) before the loan date (column Utlånt): a registration error",
+            "Levert før Utlånt (registreringsfeil)",
+        ),
         log=log,
         source=source,
     )

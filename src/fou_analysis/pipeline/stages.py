@@ -508,15 +508,20 @@ def impact_rows(plan: CasePlan) -> list[dict[str, Any]]:
     """The plan's impact map as rows for :func:`value.load_impact_map`.
 
     Whether a row's deadweight is netted by its effect is decided in ``value`` from the effect's
-    design (a before/after estimate keeps it), not here.
+    design (a before/after estimate keeps it), not here. ``stakeholder``, ``outcome`` and
+    ``indicator`` hold the Norwegian text, ``<name>_en`` the English one.
     """
     vp = plan.value
     if vp is None:
         raise SpecificationError(f"case {plan.slug!r} has no 'value' section")
-    return [
-        {k: ("" if v is None else v) for k, v in r.model_dump(exclude={"unit"}).items()}
-        for r in vp.impact_map
-    ]
+    texts = ("stakeholder", "outcome", "indicator")
+    rows = []
+    for r in vp.impact_map:
+        row = {k: ("" if v is None else v) for k, v in r.model_dump(exclude={"unit", *texts}).items()}
+        for name in texts:  # Norwegian (or the one text) in the column, English beside it
+            row[name], row[f"{name}_en"] = r.text(name, "nb"), r.text(name, "en")
+        rows.append(row)
+    return rows
 
 
 def value_bank(plan: CasePlan, project: Project) -> pd.DataFrame | None:

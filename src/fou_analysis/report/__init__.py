@@ -22,6 +22,7 @@ from fou_analysis.report.headlines import (
 from fou_analysis.report.html_safety import add_csp, style_table, table_html
 from fou_analysis.report.sections import (
     Html,
+    checks_summary,
     cleaning_details,
     cleaning_flow,
     cleaning_table,
@@ -29,6 +30,7 @@ from fou_analysis.report.sections import (
     data_origin_text,
     descriptive_section,
     descriptive_tables,
+    diagnostics_details,
     diagnostics_table,
     header,
     logic_model_table,
@@ -43,6 +45,7 @@ __all__ = [
     "add_csp",
     "appendix",
     "barometer_section",
+    "checks_summary",
     "cleaning_details",
     "cleaning_flow",
     "cleaning_table",
@@ -50,6 +53,7 @@ __all__ = [
     "data_origin_text",
     "descriptive_section",
     "descriptive_tables",
+    "diagnostics_details",
     "diagnostics_table",
     "fmt_nok",
     "fmt_number",

@@ -256,7 +256,7 @@ def first_screen_value(plan: CasePlan, valued: Any, lang: str) -> list[str]:
         lines.append(
             f"Kostnad: {inv} i {vp.investment_year} ({vp.base_year}-kroner); nytten regnes over opptil {years} år fra da."
             if nb
-            else f"Cost: {inv} in {vp.investment_year} ({vp.base_year} kroner); benefits counted over up to {years} "
+            else f"Cost: {inv} in {vp.investment_year} ({vp.base_year} prices); benefits counted over up to {years} "
             f"year{'s' if years != 1 else ''} from then."
         )
     r = sim.intervals.set_index("metric").loc["ratio"]
@@ -276,12 +276,12 @@ def first_screen_value(plan: CasePlan, valued: Any, lang: str) -> list[str]:
     else:
         what = "Value (scenarios only, the base case is empty)" if empty else "Value (base case)"
         lines.append(
-            f"{what}: {ratio} kroner per krone invested ({pct} % interval {lo} to {hi}). "
-            f"Under R-109: net present value {per_krone} kroner per budget krone"
+            f"{what}: NOK {ratio} per NOK invested ({pct} % interval {lo} to {hi}). "
+            f"Under R-109: net present value NOK {per_krone} per NOK of public budget"
             + ("" if cba is None else f" ({_R109_VERDICT[cba.npv_per_budget_krone > 0][1]})")
             + "."
         )
-    name, share = _largest_row(s.by_outcome)
+    name, share = _largest_row(s.by_outcome, lang)
     share_txt = fmt_number(100 * share, 0, lang)
     if nb:
         lines.append(
@@ -335,18 +335,19 @@ def first_screen_lines(fragment: str) -> int:
     return lines
 
 
-def _largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+def _largest_row(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, float]:
     pv = by_outcome["present_value"].astype(float)
     total = float(pv.sum())
     i = int(pv.abs().idxmax())
     share = float(pv.loc[i] / total) if total else float("nan")
-    return str(by_outcome.loc[i, "outcome"]), share
+    col = "outcome_en" if lang == "en" and "outcome_en" in by_outcome.columns else "outcome"
+    return str(by_outcome.loc[i, col]), share
 
 
-def largest_row(by_outcome: pd.DataFrame) -> tuple[str, float]:
+def largest_row(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, float]:
     """The impact-map row with the largest present value (in absolute terms) and its share of the
-    total present value (NaN when the total is 0); used by the portfolio too."""
-    return _largest_row(by_outcome)
+    total present value (NaN when the total is 0), its name in ``lang``; used by the portfolio too."""
+    return _largest_row(by_outcome, lang)
 
 
 def value_summary_text(valued: Any, lang: str) -> str:
@@ -366,7 +367,7 @@ def value_summary_text(valued: Any, lang: str) -> str:
         parts.append(
             "Ingen verdsatt virkning har sterkt nok grunnlag til en grunnberegning, så den er tom (0 kroner per krone)."
             if nb
-            else "No valued outcome has evidence strong enough for a base case, so it is empty (0 kroner per krone)."
+            else "No valued outcome has evidence strong enough for a base case, so it is empty (NOK 0 per NOK invested)."
         )
     if nb:
         label = (
@@ -388,11 +389,11 @@ def value_summary_text(valued: Any, lang: str) -> str:
         )
         parts.append(
             f"{label}: "
-            f"{ratio} kroner of social value per krone invested ({pct} % uncertainty interval {lo} to {hi}; "
+            f"NOK {ratio} of social value per NOK invested ({pct} % uncertainty interval {lo} to {hi}; "
             f"probability {fmt_number(p, 0, lang)} % that value exceeds cost). "
-            f"Under R-109 (with the cost of tax financing): net present value {per_krone} kroner per budget krone."
+            f"Under R-109 (with the cost of tax financing): net present value NOK {per_krone} per NOK of public budget."
         )
-    name, share = _largest_row(s.by_outcome)
+    name, share = _largest_row(s.by_outcome, lang)
     share_txt = fmt_number(100 * share, 0, lang)
     if share > DOMINANT_SHARE:
         parts.append(
@@ -409,16 +410,17 @@ def value_summary_text(valued: Any, lang: str) -> str:
     sc = getattr(valued, "scenario", None)
     ev = getattr(valued, "evidence", None)
     if sc is not None and ev is not None:
-        names = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ev.loc[~ev["base"], "outcome"])
+        col = "outcome_en" if not nb and "outcome_en" in ev.columns else "outcome"
+        names = ", ".join(f"«{x}»" if nb else f"'{x}'" for x in ev.loc[~ev["base"], col])
         sc_ratio = fmt_number(float(sc.sroi.ratio), 2, lang)
         sc_krone = fmt_number(float(sc.cba.npv_per_budget_krone), 2, lang)
-        sc_name, sc_share = _largest_row(sc.sroi.by_outcome)
+        sc_name, sc_share = _largest_row(sc.sroi.by_outcome, lang)
         parts.append(
             f"Med scenarioer ({names}; svakere evidens eller intervall som omfatter null): {sc_ratio} kroner per krone, "
             f"R-109 {sc_krone} per budsjettkrone; «{sc_name}» står da for {fmt_number(100 * sc_share, 0, lang)} %."
             if nb
-            else f"With scenarios ({names}; weaker evidence or an interval that includes zero): {sc_ratio} kroner per krone, "
-            f"R-109 {sc_krone} per budget krone; '{sc_name}' then accounts for {fmt_number(100 * sc_share, 0, lang)} %."
+            else f"With scenarios ({names}; weaker evidence or an interval that includes zero): NOK {sc_ratio} per NOK invested, "
+            f"R-109 NOK {sc_krone} per NOK of public budget; '{sc_name}' then accounts for {fmt_number(100 * sc_share, 0, lang)} %."
         )
     return " ".join(parts)
 
@@ -532,7 +534,7 @@ def graded_value_section(plan: CasePlan, valued: Any, lang: str) -> Html:
                 f"nyttene regnes over opptil {years} år fra da. Nåverdi i grunnberegningen: "
                 f"{fmt_nok(float(valued.sroi.present_value), lang)}; netto nåverdi: {fmt_nok(float(valued.sroi.npv), lang)}."
                 if nb
-                else f"Investment: {inv}, a cost in {vp.investment_year} (year 0), in {vp.base_year} kroner; "
+                else f"Investment: {inv}, a cost in {vp.investment_year} (year 0), in {vp.base_year} prices; "
                 f"benefits are counted over up to {years} years from then. Present value in the base case: "
                 f"{fmt_nok(float(valued.sroi.present_value), lang)}; net present value: {fmt_nok(float(valued.sroi.npv), lang)}."
             )

@@ -299,6 +299,57 @@ def diagnostics_table(result: Any, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: how a count of checks with each verdict reads in a summary line: (nb one, nb many, en one, en many)
+_CHECK_COUNT = {
+    "ok": ("holder", "holder", "pass", "pass"),
+    "info": ("til orientering", "til orientering", "for information", "for information"),
+    "warn": ("advarsel", "advarsler", "warning", "warnings"),
+    "fail": ("holder ikke", "holder ikke", "failed", "failed"),
+}
+
+
+def checks_summary(result: Any, lang: str) -> str:
+    """The verdict of an estimate's checks in one line, in the report's language.
+
+    For example "Kontroller: 3 holder, 1 advarsel – se detaljer" or "Checks: 3 pass, 1 warning –
+    see details"; a failed check is named ("1 failed (Parallel trends)"), so that it is seen
+    without opening the table. Plain text: escape it before it reaches HTML.
+    """
+    nb = lang == "nb"
+    parts = []
+    for verdict, (nb1, nbn, en1, enn) in _CHECK_COUNT.items():
+        hits = [d for d in result.diagnostics if d.verdict == verdict]
+        if not hits:
+            continue
+        word = (nb1 if len(hits) == 1 else nbn) if nb else (en1 if len(hits) == 1 else enn)
+        part = f"{len(hits)} {word}"
+        if verdict == "fail":
+            part += f" ({', '.join(d.label(lang) for d in hits)})"
+        parts.append(part)
+    head = "Kontroller" if nb else "Checks"
+    return f"{head}: {', '.join(parts)} – {'se detaljer' if nb else 'see details'}"
+
+
+def diagnostics_details(result: Any, lang: str) -> Html:
+    """The checks of one estimate (:func:`diagnostics_table`) folded into ``<details>``.
+
+    The ``<summary>`` is :func:`checks_summary` after the mark of the worst verdict, so the verdict
+    (and the name of a failed check) shows without opening; printing opens it (the print CSS of
+    :mod:`fou_analysis.report.accessibility`). An estimate without checks gets one line saying so.
+    """
+    from fou_analysis.report.html_safety import style_table
+
+    if not result.diagnostics:
+        none = "Ingen kontroller for dette designet." if lang == "nb" else "No checks for this design."
+        return Html(f"<p>{none}</p>")
+    worst = result.worst_verdict
+    summary = f"{VERDICT_MARK[worst]} {checks_summary(result, lang)}"
+    return Html(
+        f'<details class="fou-checks fou-checks-{worst}"><summary>{html.escape(summary)}</summary>'
+        f"{style_table(diagnostics_table(result, lang)).to_html()}</details>"
+    )
+
+
 def outcome_box(result: Any, plan: CasePlan, outcome_id: str, lang: str) -> Html:
     """Sentence, what the design can and cannot show, and a warning next to the number when an
     assumption fails a diagnostic.
@@ -409,6 +460,8 @@ def value_map_table(by_outcome: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col not in by_outcome.columns:
             continue
         v = by_outcome[col]
+        if lang == "en" and f"{col}_en" in by_outcome.columns:  # the plan's English text
+            v = by_outcome[f"{col}_en"]
         if kind == "num0":
             v = v.map(lambda x: fmt_number(float(x), 0, lang))
         elif kind == "num2":
@@ -428,7 +481,9 @@ def descriptive_tables(
 
     Counts below the plan's ``small_cell_min`` (default 5) are hidden, and enough other cells
     that no hidden count can be recovered from the totals (:func:`fou_analysis.privacy.suppress`).
-    Returns ``(title, table, note)`` per table; hidden cells show as "–". A category named like
+    Returns ``(title, table, note)`` per table; hidden cells show as "–". Categories and the row
+    header are shown in the plan's words for ``lang`` (``values``, ``rows_label``) where it has
+    them. A category named like
     a margin ("Totalt", "Total", "Sum", …: ``privacy.TOTAL_LABELS``) raises :class:`DataError`.
     """
     from fou_analysis import privacy
@@ -457,7 +512,11 @@ def descriptive_tables(
         note = str(hidden.attrs.get("suppression_note", ""))
         if " / " in note:  # "norsk / English"
             note = note.split(" / ", 1)[0 if lang == "nb" else 1]
-        shown = hidden.map(lambda x: "–" if pd.isna(x) else fmt_number(float(x), 0, lang)).reset_index()
+        shown = hidden.map(lambda x: "–" if pd.isna(x) else fmt_number(float(x), 0, lang))
+        names = {k: v.get(lang) for k, v in d.values.items()}  # the plan's words for categories
+        shown = shown.rename(index=names, columns=names)
+        shown.index.name = d.rows_label.get(lang) if d.rows_label else d.rows
+        shown = shown.reset_index()
         out.append((d.label.get(lang), shown, str(note)))
     return out
 

@@ -40,7 +40,8 @@ class Inputs:
     numbers typed into the map); ``netted`` marks rows whose quantity is an effect estimate, for
     which the deadweight arrays are zero; ``before_after`` marks rows whose quantity is an
     effect from a before/after design (:data:`BEFORE_AFTER_DESIGNS`), which keep their
-    deadweight; ``designs`` is each row's effect design (``""`` for numbers in the map).
+    deadweight; ``designs`` is each row's effect design (``""`` for numbers in the map);
+    ``labels_en`` are the rows' labels in English.
     """
 
     labels: tuple[str, ...]
@@ -61,6 +62,8 @@ class Inputs:
     base_year: int
     before_after: np.ndarray | None = None
     designs: tuple[str, ...] = ()
+    #: ``labels`` in English (the same texts where the map has no English ones)
+    labels_en: tuple[str, ...] = ()
 
 
 def _effect_parts(effect: Any, key: str) -> tuple[float, float]:
@@ -176,6 +179,7 @@ def prepare(
         shares[s], lows[s], highs[s] = c, lo, hi
     return Inputs(
         labels=tuple(imap.labels),
+        labels_en=tuple(imap.labels_in("en")),
         q=qi["q"].to_numpy(dtype=float),
         q_se=qi["q_se"].to_numpy(dtype=float),
         q_low=qi["q_low"].to_numpy(dtype=float),

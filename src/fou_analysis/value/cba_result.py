@@ -89,7 +89,7 @@ class CbaResult:
                 f"{npv} ({self.base_year} prices, R-109 discounting, cost of tax financing included)."
             )
             if math.isfinite(self.npv_per_budget_krone):
-                s += f" NPV per budget krone is {per}."
+                s += f" NPV per NOK of public budget is {per}."
             if len(self.unpriced):
                 s += " Non-priced effects are assessed beside it and may change the conclusion."
         return s

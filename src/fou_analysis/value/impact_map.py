@@ -20,6 +20,9 @@ Optional columns
     already netted out and is **not** applied again (see :func:`fou_analysis.value.sroi`).
     Set it to ``no`` explicitly for an ``effect:<key>`` quantity that is *not* a counterfactual
     contrast (a before/after change on the same people): deadweight then still applies.
+``stakeholder_en``, ``outcome_en``, ``indicator_en``
+    The English texts of the row for English reports; blank means the same text as in
+    ``stakeholder``, ``outcome``, ``indicator`` (then one text serves both languages).
 ``<col>_low``, ``<col>_high``
     Ranges for ``quantity``, ``proxy_nok``, ``deadweight``, ``displacement``, ``attribution``
     and ``drop_off``, used by :func:`~fou_analysis.value.simulate` and
@@ -79,7 +82,8 @@ class ImpactMap:
     ``quantity_from_effect``, ``quantity_multiplier``, ``proxy_id``, ``proxy_low``,
     ``proxy_high``, ``proxy_note`` (the bank's transferability note), ``proxy_population`` (the
     population the bank value was made for), their Norwegian texts ``proxy_note_nb`` and
-    ``proxy_population_nb`` ("" when the bank has none) and ``<col>_low`` /
+    ``proxy_population_nb`` ("" when the bank has none), ``stakeholder_en``, ``outcome_en``,
+    ``indicator_en`` (the English texts, the same as the others when none is given) and ``<col>_low`` /
     ``<col>_high`` for every ranged column (equal to the central value when no range is given).
     ``quantity`` is NaN for effect references until they are resolved.
     """
@@ -95,6 +99,14 @@ class ImpactMap:
     def labels(self) -> list[str]:
         """``"stakeholder: outcome"`` per row."""
         return [f"{s}: {o}" for s, o in zip(self.table["stakeholder"], self.table["outcome"], strict=True)]
+
+    def labels_in(self, lang: str = "nb") -> list[str]:
+        """``"stakeholder: outcome"`` per row in ``lang`` (English texts where the map has them)."""
+        if lang != "en" or "outcome_en" not in self.table.columns:  # a map checked before _en existed
+            return self.labels
+        return [
+            f"{s}: {o}" for s, o in zip(self.table["stakeholder_en"], self.table["outcome_en"], strict=True)
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the checked table."""
@@ -257,6 +269,8 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
                 raise DataError(f"{col} must not be empty", file=file, row=row, column=col)
             out[col] = rec[col]
         out["indicator"] = rec["indicator"]
+        for col in ("stakeholder", "outcome", "indicator"):
+            out[f"{col}_en"] = str(rec.get(f"{col}_en", "") or "").strip() or out[col]
 
         # quantity: a number or effect:<key>
         q_text = rec["quantity"]
@@ -368,6 +382,9 @@ def load_impact_map(data: Any, *, bank: Any = None) -> ImpactMap:
         "stakeholder",
         "outcome",
         "indicator",
+        "stakeholder_en",
+        "outcome_en",
+        "indicator_en",
         "quantity",
         "quantity_low",
         "quantity_high",

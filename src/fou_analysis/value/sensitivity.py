@@ -137,6 +137,9 @@ def tornado(
         )
     cols = ["parameter", "row", "outcome", "column", "low", "central", "high", "metric_low", "metric_high"]
     df = pd.DataFrame(out, columns=cols)
+    # the outcome in English for English figures (the plan's English text, else the same text)
+    labels_en = x.labels_en or x.labels
+    df["outcome_en"] = [labels_en[i] if i >= 0 else o for i, o in zip(df["row"], df["outcome"], strict=True)]
     df["swing"] = (df["metric_high"] - df["metric_low"]).abs()
     df["base"] = base
     df["metric"] = metric
@@ -170,7 +173,12 @@ def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15, lang: 
     )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(pos)
-    names = [_tornado_label_nb(r) for r in d.itertuples()] if nb and "column" in d else d["parameter"]
+    if nb and "column" in d:
+        names = [_tornado_label_nb(r) for r in d.itertuples()]
+    elif "outcome_en" in d and "column" in d:  # "<outcome in English> — <parameter>"
+        names = [f"{r.outcome_en} — {r.column}" if r.row >= 0 else r.parameter for r in d.itertuples()]
+    else:
+        names = d["parameter"]
     ax.set_yticklabels(names, fontsize=8)
     metric = str(d["metric"].iloc[0]) if "metric" in d else ""
     ax.set_xlabel(_METRIC_NB.get(metric, metric) if nb else metric)
@@ -224,23 +232,26 @@ class BreakEven:
     quantity_unit: Mapping[str, str] = field(default_factory=dict)
     #: the unit of the effect per participant, per language (e.g. ``{"nb": "poeng", "en": "points"}``)
     effect_unit: Mapping[str, str] = field(default_factory=dict)
+    #: ``outcome`` in English ("" = the same text)
+    outcome_en: str = ""
 
     def sentence(self, lang: str = "nb") -> str:
         check_lang(lang)
         nb = lang == "nb"
+        outcome = self.outcome if nb else (self.outcome_en or self.outcome)
         unit = self.unit.get(lang) or ("deltakere" if nb else "participants")
         if not np.isfinite(self.quantity_per_year):
             return (
-                f"«{self.outcome}» har ingen verdi i beregningen, så ingen mengde gjør at tiltaket går i null."
+                f"«{outcome}» har ingen verdi i beregningen, så ingen mengde gjør at tiltaket går i null."
                 if nb
-                else f"'{self.outcome}' carries no value in the calculation, so no quantity makes the initiative break even."
+                else f"'{outcome}' carries no value in the calculation, so no quantity makes the initiative break even."
             )
         up = self.pv_per_unit > 0
         if up and self.quantity_per_year <= 0:
             return (
-                f"Tiltaket lønner seg selv om «{self.outcome}» ikke gir noen virkning, fordi de andre virkningene dekker investeringen."
+                f"Tiltaket lønner seg selv om «{outcome}» ikke gir noen virkning, fordi de andre virkningene dekker investeringen."
                 if nb
-                else f"The initiative pays off even with no effect on '{self.outcome}': the other outcomes cover the investment."
+                else f"The initiative pays off even with no effect on '{outcome}': the other outcomes cover the investment."
             )
         word = ("minst" if up else "høyst") if nb else ("at least" if up else "at most")
         q_unit = self.quantity_unit.get(lang, "")
@@ -257,21 +268,21 @@ class BreakEven:
                 s = (
                     f"Tiltaket lønner seg (netto nåverdi ≥ 0) hvis {word} {format_number(self.multiplier, 1, lang)} {unit} "
                     f"per år er med, gitt anslått virkning per deltaker på {e_now} "
-                    f"for «{self.outcome}» (planlagt: {format_number(self.current_multiplier, 1, lang)})."
+                    f"for «{outcome}» (planlagt: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" Det tilsvarer {q_star} per år mot anslått {q_now}, alt annet likt."
             else:
-                s = f"Tiltaket lønner seg (netto nåverdi ≥ 0) hvis «{self.outcome}» er {word} {q_star} per år (anslått: {q_now}), alt annet likt."
+                s = f"Tiltaket lønner seg (netto nåverdi ≥ 0) hvis «{outcome}» er {word} {q_star} per år (anslått: {q_now}), alt annet likt."
         else:
             if has_mult:
                 s = (
                     f"The initiative pays off (NPV ≥ 0) if {word} {format_number(self.multiplier, 1, lang)} {unit} a year take part, "
                     f"given the estimated effect per participant of {e_now} "
-                    f"on '{self.outcome}' (planned: {format_number(self.current_multiplier, 1, lang)})."
+                    f"on '{outcome}' (planned: {format_number(self.current_multiplier, 1, lang)})."
                 )
                 s += f" That is {q_star} a year against the estimated {q_now}, all else equal."
             else:
-                s = f"The initiative pays off (NPV ≥ 0) if '{self.outcome}' is {word} {q_star} a year (estimated: {q_now}), all else equal."
+                s = f"The initiative pays off (NPV ≥ 0) if '{outcome}' is {word} {q_star} a year (estimated: {q_now}), all else equal."
         return s
 
     def summary(self, lang: str = "nb") -> Summary:
@@ -380,6 +391,7 @@ def break_even(
     unit_map = {"nb": unit, "en": unit} if isinstance(unit, str) else dict(unit or {})
     return BreakEven(
         outcome=x.labels[i],
+        outcome_en=x.labels_en[i] if x.labels_en else "",
         row=i,
         quantity_per_year=float(q_star),
         current_quantity_per_year=q_now * m_now,

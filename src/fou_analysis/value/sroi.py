@@ -146,12 +146,14 @@ def sroi(
     pv = float(pv_rows.sum())
 
     labels = list(x.labels)
+    labels_en = list(x.labels_en or x.labels)
     qi_src = ["effect:" + k if k else "map" for k in t["effect_key"]]
     by_outcome = pd.DataFrame(
         {
             "stakeholder": t["stakeholder"],
             "outcome": t["outcome"],
             "indicator": t["indicator"],
+            **{f"{c}_en": t.get(f"{c}_en", t[c]) for c in ("stakeholder", "outcome", "indicator")},
             "quantity": qty,
             "quantity_source": qi_src,
             "proxy_nok": x.p,
@@ -227,7 +229,7 @@ def sroi(
         "Calculated after the SROI Guide (SROI Network 2012): impact = quantity × proxy × (1 − deadweight) "
         "× (1 − displacement) × (1 − attribution), declining by drop-off each year.",
         f"Values arise at the end of years 1…n and are discounted at {rate_en}; the investment is at year 0.",
-        f"All kroner in {x.base_year} prices (proxies moved with the consumer price index).",
+        f"All amounts in NOK at {x.base_year} prices (proxies moved with the consumer price index).",
         "SROI ratios are not comparable across organisations: scope, proxies and judgements differ.",
     ]
     notes_nb = [
@@ -239,7 +241,7 @@ def sroi(
     ]
     for i in np.nonzero(x.netted)[0]:
         notes.append(
-            f"{labels[i]}: the quantity is an estimated effect (a contrast with a counterfactual), so deadweight "
+            f"{labels_en[i]}: the quantity is an estimated effect (a contrast with a counterfactual), so deadweight "
             f"is already netted out and was not subtracted again (map value {x.deadweight_input[i]:g} ignored)."
         )
         notes_nb.append(
@@ -252,7 +254,7 @@ def sroi(
         flag = next((w for w in ("VERIFY", "ILLUSTRATIVE") if w in note), None)
         if flag:
             notes.append(
-                f"{labels[i]}: the value-bank proxy {t['proxy_id'].iloc[i]!r} is marked {flag}: {note}"
+                f"{labels_en[i]}: the value-bank proxy {t['proxy_id'].iloc[i]!r} is marked {flag}: {note}"
             )
             notes_nb.append(
                 f"{labels[i]}: verdien {t['proxy_id'].iloc[i]!r} i verdibanken er merket "

@@ -16,6 +16,17 @@ from fou_analysis.formatting import check_lang, format_nok, format_number, forma
 from fou_analysis.summary import Summary
 
 
+def row_label(row: Any, lang: str = "nb") -> str:
+    """``"stakeholder: outcome"`` of a ``by_outcome`` row (a namedtuple) in ``lang``.
+
+    English texts sit in ``stakeholder_en`` / ``outcome_en``; results made before they existed
+    fall back to the one text.
+    """
+    if lang == "en":
+        return f"{getattr(row, 'stakeholder_en', row.stakeholder)}: {getattr(row, 'outcome_en', row.outcome)}"
+    return f"{row.stakeholder}: {row.outcome}"
+
+
 def before_after_notes(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str, ...]:
     """The notes of :meth:`SroiResult.before_after_notes`, from an SROI's ``by_outcome`` table."""
     check_lang(lang)
@@ -24,7 +35,7 @@ def before_after_notes(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str,
         return ()
     out = []
     for r in bo[bo["deadweight_kept_before_after"].astype(bool)].itertuples():
-        label = f"{r.stakeholder}: {r.outcome}"
+        label = row_label(r, lang)
         if lang == "nb":
             out.append(
                 f"{label}: mengden er en før–etter-endring uten sammenligningsgruppe, "
@@ -113,7 +124,7 @@ class SroiResult:
             s += " Forholdstallet kan ikke sammenlignes med andre organisasjoners SROI."
         else:
             s = (
-                f"Each krone invested returns an estimated NOK {ratio} of social value (SROI 1 : {ratio}). "
+                f"Each NOK invested returns an estimated NOK {ratio} of social value (SROI 1 : {ratio}). "
                 f"The present value of the valued outcomes is {pv} against an investment of {inv}, "
                 f"a net present value of {npv} ({self.base_year} prices, discount rate {rate}, up to {n_years} years)."
             )
@@ -131,7 +142,7 @@ class SroiResult:
         c_item, c_pv, c_share = ("post", "nåverdi", "andel") if nb else ("item", "present value", "share")
         rows = [
             {
-                c_item: f"{r.stakeholder}: {r.outcome}",
+                c_item: row_label(r, lang),
                 c_pv: format_nok(r.present_value, lang),
                 c_share: format_percent(r.share_of_present_value, 0, lang),
             }
