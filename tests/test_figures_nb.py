@@ -309,3 +309,21 @@ def test_nb_ticks_have_decimal_comma_and_space_groups(figures):
     assert any(t.startswith("20") and len(t) == 4 for t in x)  # years stay "2012"
     assert "Kommune 0" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close("all")
+
+
+def test_no_figure_shows_a_code_name_in_either_language(figures):
+    """Titles and labels name designs in words ("Vekting (dobbelt robust)"), never by their code
+    ("weighting_dr", "synthetic_did"): a snake_case word in a figure is a leftover in both
+    languages."""
+    _, res = figures
+    problems = {}
+    for name, r in res.items():
+        for lang in ("nb", "en"):
+            ax = r.plot(lang=lang)
+            codes = [
+                t for t in _texts(ax.figure) if re.search(r"\b[a-z]+_[a-z_]+\b", t.removeprefix("legend:"))
+            ]
+            if codes:
+                problems[f"{name}/{lang}"] = codes
+            plt.close(ax.figure)
+    assert not problems, problems

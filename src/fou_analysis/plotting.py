@@ -61,6 +61,8 @@ METHODS: dict[str, tuple[str, str]] = {
     ),
     "its": ("Avbrutt tidsserie", "Interrupted time series"),
     "weighting": ("Vekting", "Weighting"),
+    "weighting_ipw": ("Vekting (IPW)", "Weighting (IPW)"),
+    "weighting_dr": ("Vekting (dobbelt robust)", "Weighting (doubly robust)"),
     "survival": ("Overlevelsesanalyse", "Survival analysis"),
 }
 

@@ -216,5 +216,5 @@ class SyntheticDidResult(EffectResult):
         ax.set_xlabel(words("time", lang))
         ax.set_ylabel(outcome_label(self.labels, self.outcome, lang))
         ax.legend(frameon=False)
-        ax.set_title(method_name(self.method, lang) if nb else f"{self.method}")
+        ax.set_title(method_name(self.method, lang))
         return localise(ax, lang)

@@ -128,7 +128,7 @@ class PrePostResult(EffectResult):
         if lang == "nb":
             ax.set_title(f"{method_name(self.method, lang)}: gjennomsnittlig endring {change} (n = {self.n})")
         else:
-            ax.set_title(f"{self.method}: mean change {self.estimate * k:.3g} (n = {self.n})")
+            ax.set_title(f"{method_name(self.method, lang)}: mean change {change} (n = {self.n})")
         return localise(ax, lang)
 
 

@@ -110,7 +110,7 @@ class WeightingResult(EffectResult):
 
     def plot(self, ax: Any = None, *, lang: str = "en") -> Any:
         """Love plot: |SMD| per covariate before and after weighting, with the 0.1 line."""
-        from fou_analysis.plotting import localise, new_axes
+        from fou_analysis.plotting import localise, method_name, new_axes
 
         b = self.balance
         ax = new_axes(ax, (5.5, 0.3 * len(b) + 1.2))
@@ -129,7 +129,7 @@ class WeightingResult(EffectResult):
         ax.set_yticks(y, [str(i) for i in b.index])
         ax.set_ylim(-0.7, len(b) - 0.3)
         ax.set_xlabel("|standardisert gjennomsnittsforskjell|" if nb else "|standardised mean difference|")
-        ax.set_title(f"{'Balanse' if nb else 'Balance'} ({self.estimand}, {self.method})")
+        ax.set_title(f"{'Balanse' if nb else 'Balance'} ({self.estimand}, {method_name(self.method, lang)})")
         ax.legend(loc="best", frameon=False)
         return localise(ax, lang)
 
