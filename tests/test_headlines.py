@@ -279,3 +279,20 @@ def test_value_sources_are_norwegian_in_nb_and_an_old_bank_is_marked_english(cas
     marked = headlines.proxy_sources(old, "nb")
     assert all(v.startswith("(på engelsk) ") for v in marked["Laget for"])
     assert all("Merknad i verdibanken (på engelsk): " in v for v in marked["Gyldighet"])
+
+
+@pytest.mark.parametrize(
+    ("est", "higher_is_better", "nb", "en"),
+    [
+        (0.05, True, "En forbedring", "An improvement"),
+        (-0.05, True, "En forverring", "A change for the worse"),
+        (-0.05, False, "En forbedring", "An improvement"),
+        (0.05, False, "En forverring", "A change for the worse"),
+    ],
+)
+def test_a_clear_result_says_better_or_worse_by_the_outcome_direction(est, higher_is_better, nb, en) -> None:
+    """ "2,5 poeng lavere" alone does not tell a reader whether lower burden is good news."""
+    r = _fake(est, est - 0.02, est + 0.02)
+    r = r.with_labels(Labels(outcome={"nb": "y", "en": "y"}, higher_is_better=higher_is_better))
+    assert headlines._direction_word(r, "nb").startswith(nb)
+    assert headlines._direction_word(r, "en").startswith(en)

@@ -203,6 +203,17 @@ def short_caveat(g: Any, lang: str) -> str:
     return f"Kan også skyldes {listed}." if lang == "nb" else f"Can also be due to {listed}."
 
 
+def _direction_word(r: Any, lang: str) -> str:
+    """A clear result in words a reader needs: better or worse (by the outcome's
+    ``higher_is_better``), and unlikely to be chance alone."""
+    labels = getattr(r, "labels", None)
+    higher_is_better = bool(getattr(labels, "higher_is_better", True))
+    better = (float(r.estimate) > 0) == higher_is_better
+    if lang == "nb":
+        return ("En forbedring" if better else "En forverring") + ", og neppe bare tilfeldigheter."
+    return ("An improvement" if better else "A change for the worse") + ", unlikely to be chance alone."
+
+
 def first_screen_line(
     plan: CasePlan, results: Mapping[str, Any], head: str, others: list[str], lang: str
 ) -> str:
@@ -216,7 +227,7 @@ def first_screen_line(
     text = _SENTENCE_END.split(r.sentence(lang).strip())[0].rstrip(".")
     text += f"; n = {reader_n(r, o.design, _n_unit(plan, head)).text(lang)}."
     if bool(getattr(r, "significant", False)):
-        text += " Neppe bare tilfeldigheter." if nb else " Unlikely to be chance alone."
+        text += " " + _direction_word(r, lang)
     else:
         text += " Kan ikke skilles fra ingen effekt." if nb else " Cannot be told apart from no effect."
     if getattr(r, "worst_verdict", "") == "fail":
