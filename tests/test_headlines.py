@@ -296,3 +296,13 @@ def test_a_clear_result_says_better_or_worse_by_the_outcome_direction(est, highe
     r = r.with_labels(Labels(outcome={"nb": "y", "en": "y"}, higher_is_better=higher_is_better))
     assert headlines._direction_word(r, "nb").startswith(nb)
     assert headlines._direction_word(r, "en").startswith(en)
+
+
+def test_without_a_comparison_group_the_direction_is_not_called_an_improvement() -> None:
+    r = _fake(0.05, 0.03, 0.07)
+    nb, en = (
+        headlines._direction_word(r, "nb", causal=False),
+        headlines._direction_word(r, "en", causal=False),
+    )
+    assert nb.startswith("I ønsket retning") and "forbedring" not in nb
+    assert en.startswith("In the desired direction") and "improvement" not in en

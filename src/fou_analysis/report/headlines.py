@@ -203,15 +203,26 @@ def short_caveat(g: Any, lang: str) -> str:
     return f"Kan også skyldes {listed}." if lang == "nb" else f"Can also be due to {listed}."
 
 
-def _direction_word(r: Any, lang: str) -> str:
+def _direction_word(r: Any, lang: str, *, causal: bool = True) -> str:
     """A clear result in words a reader needs: better or worse (by the outcome's
-    ``higher_is_better``), and unlikely to be chance alone."""
+    ``higher_is_better``), and unlikely to be chance alone. Without a comparison group
+    (``causal=False``) it says only in which direction the change went, never "an improvement"
+    that the design cannot attribute to the initiative."""
     labels = getattr(r, "labels", None)
     higher_is_better = bool(getattr(labels, "higher_is_better", True))
     better = (float(r.estimate) > 0) == higher_is_better
-    if lang == "nb":
-        return ("En forbedring" if better else "En forverring") + ", og neppe bare tilfeldigheter."
-    return ("An improvement" if better else "A change for the worse") + ", unlikely to be chance alone."
+    nb = lang == "nb"
+    if causal:
+        word = (
+            ("En forbedring" if better else "En forverring")
+            if nb
+            else ("An improvement" if better else "A change for the worse")
+        )
+    elif nb:
+        word = "I ønsket retning" if better else "I motsatt retning av den ønskede"
+    else:
+        word = "In the desired direction" if better else "In the opposite direction to the one hoped for"
+    return word + (", og neppe bare tilfeldigheter." if nb else ", unlikely to be chance alone.")
 
 
 def first_screen_line(
@@ -227,7 +238,7 @@ def first_screen_line(
     text = _SENTENCE_END.split(r.sentence(lang).strip())[0].rstrip(".")
     text += f"; n = {reader_n(r, o.design, _n_unit(plan, head)).text(lang)}."
     if bool(getattr(r, "significant", False)):
-        text += " " + _direction_word(r, lang)
+        text += " " + _direction_word(r, lang, causal=g.causal)
     else:
         text += " Kan ikke skilles fra ingen effekt." if nb else " Cannot be told apart from no effect."
     if getattr(r, "worst_verdict", "") == "fail":
