@@ -110,7 +110,9 @@ def read_raw(
     if spec.pseudonymise and pseudonymise:
         df = _pseudonymise(df, spec.pseudonymise, path)
     if spec.columns or spec.unique:
-        df, found = check_columns(df, spec.columns, keys=spec.unique, file=path)
+        # rows are lines of the dataset file: name it, not the SurveyXact folder
+        file = (df.attrs.get("fou", {}).get("files") or {}).get("dataset", path)
+        df, found = check_columns(df, spec.columns, keys=spec.unique, file=file)
         if problems is None:
             raise_problems(found)
         else:
