@@ -134,3 +134,28 @@ def test_a_themes_column_missing_from_its_table_is_listed(project: Project) -> N
     path.write_text(text.replace("column: kommentar", "column: komentar"), encoding="utf-8")
     problems = validate_case("utstyrsbu", project=project)
     assert any("themes: column 'komentar'" in p and "kommentar" in p for p in problems), problems
+
+
+def test_a_surveyxact_cell_problem_names_the_dataset_file_not_the_folder(project: Project) -> None:
+    from fou_analysis import pipeline
+    from fou_analysis.config import ColumnCheck, load_plan
+
+    plan = load_plan("noen", project=project)
+    raw = pipeline.read_raw(plan, project, "carer_survey")
+    col = next(c for c in raw.columns if raw[c].dtype.kind in "iu" and raw[c].nunique() > 1)
+    allowed = [int(raw[col].min())]
+    plan = plan.model_copy(
+        update={
+            "raw": [
+                r.model_copy(update={"columns": {col: ColumnCheck(allowed=allowed)}})
+                if r.id == "carer_survey"
+                else r
+                for r in plan.raw
+            ]
+        }
+    )
+    found: list = []
+    pipeline.read_raw(plan, project, "carer_survey", problems=found)
+    dataset = raw.attrs["fou"]["files"]["dataset"]
+    assert found and all(p.file == dataset for p in found), [str(p) for p in found]
+    assert Path(dataset).parent == project.raw_dir("noen") / "parorende"

@@ -438,6 +438,9 @@ class CasePlan(_Strict):
     describe: list[Describe] = Field(default_factory=list)
     seed: int = 20261128
     small_cell_min: int = 5
+    # files that pseudonymise a column of the same name should link on it: below this share of the
+    # smaller file's identifiers found in the other file, the cleaning log warns (no rows dropped)
+    link_min_share: float = Field(default=0.5, ge=0, le=1)
     # co-creation (issue #11): stage, hand-over to operation, stories, free-text themes
     stage: Literal[tuple(STAGES)] | None = None  # type: ignore[valid-type]
     handover: Handover | None = None

@@ -113,3 +113,18 @@ def test_score_requires_numeric_and_existing_columns():
         score_instrument(df.drop(columns="q4"), PLAN)
     with pytest.raises(SpecificationError):
         score_instrument(df.assign(trivsel=1), {**PLAN, "items": ["q2", "q3", "q4"], "reverse": []})
+
+
+def test_a_cell_that_is_not_a_number_is_named_by_row_and_column() -> None:
+    from fou_analysis.clean.survey import _numeric_items, set_out_of_range_missing
+    from fou_analysis.exceptions import DataError
+
+    df = pd.DataFrame({"d": [1, "x"]})
+    with pytest.raises(DataError) as e:
+        set_out_of_range_missing(df, {"d": (0, 7)}, source="s.csv")
+    assert (e.value.row, e.value.column) == (3, "d")
+    assert "value 'x' is not a number (range check 0–7)" in str(e.value)
+    with pytest.raises(DataError) as e:
+        _numeric_items(df, ("d",), "s.csv")
+    assert (e.value.row, e.value.column) == (3, "d")
+    assert "item value 'x' is not a number: recode labels to codes first" in str(e.value)

@@ -119,3 +119,24 @@ def test_linking_threshold_is_half_of_the_smaller_file() -> None:
         assert bool(got) == warned, shared
         if warned:
             assert got[0][:3] == ("survey_pre", "survey_post", "pid") and got[0][3] == pytest.approx(0.25)
+
+
+def test_linking_threshold_comes_from_the_plan() -> None:
+    plan = load_plan("utstyrsbu", project=Project.at(ROOT))
+    assert plan.link_min_share == 0.5  # old plans keep the default
+    plan = plan.model_copy(
+        update={
+            "link_min_share": 0.2,
+            "raw": [
+                r.model_copy(update={"pseudonymise": ["pid"]}) if r.id in ("survey_pre", "survey_post") else r
+                for r in plan.raw
+            ],
+        }
+    )
+    small = pd.DataFrame({"pid": ["a", "b", "c", "d"]})
+    big = pd.DataFrame({"pid": ["a", *[f"x{i}" for i in range(20)]]})  # 1 of 4 = 0.25 ≥ 0.2: no warning
+    assert pipeline.stages.check_linking(plan, {"survey_pre": small, "survey_post": big}, CleaningLog()) == []
+    got = pipeline.stages.check_linking(
+        plan, {"survey_pre": small, "survey_post": big}, CleaningLog(), min_share=0.5
+    )
+    assert got and got[0][3] == pytest.approx(0.25)

@@ -199,21 +199,25 @@ def recode(
     return out
 
 
+def _numbers(df: pd.DataFrame, col: str, src: str, message: str) -> pd.Series:
+    """Column ``col`` as numbers; a cell that is not one is a :class:`DataError` (file, row, column).
+
+    ``message`` is formatted with ``value`` (the cell's repr).
+    """
+    s = df[col]
+    num = pd.to_numeric(s, errors="coerce")
+    bad = s.notna().to_numpy() & num.isna().to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            message.format(value=repr(s.iloc[pos])), file=src or None, row=file_row(df, pos), column=col
+        )
+    return num
+
+
 def _numeric_items(df: pd.DataFrame, items: tuple[str, ...], src: str) -> pd.DataFrame:
-    block = {}
-    for col in items:
-        s = df[col]
-        num = pd.to_numeric(s, errors="coerce")
-        bad = s.notna().to_numpy() & num.isna().to_numpy()
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                f"item value {s.iloc[pos]!r} is not a number: recode labels to codes first (clean.recode)",
-                file=src or None,
-                row=file_row(df, pos),
-                column=col,
-            )
-        block[col] = num.astype("float64")
+    msg = "item value {value} is not a number: recode labels to codes first (clean.recode)"
+    block = {col: _numbers(df, col, src, msg).astype("float64") for col in items}
     return pd.DataFrame(block, index=df.index)
 
 
@@ -436,17 +440,7 @@ def set_out_of_range_missing(
     out = df.copy()
     for col, bounds in ranges.items():
         lo, hi = bounds
-        s = out[col]
-        v = pd.to_numeric(s, errors="coerce")
-        not_number = s.notna().to_numpy() & v.isna().to_numpy()
-        if not_number.any():
-            pos = int(np.flatnonzero(not_number)[0])
-            raise DataError(
-                f"value {s.iloc[pos]!r} is not a number (range check {lo}–{hi})",
-                file=src or None,
-                row=file_row(df, pos),
-                column=col,
-            )
+        v = _numbers(df, col, src, f"value {{value}} is not a number (range check {lo}–{hi})")
         bad = v.notna() & ((v < lo) | (v > hi))
         out[col] = v.where(~bad)
         log.add(

@@ -110,7 +110,9 @@ def read_raw(
     if spec.pseudonymise and pseudonymise:
         df = _pseudonymise(df, spec.pseudonymise, path)
     if spec.columns or spec.unique:
-        df, found = check_columns(df, spec.columns, keys=spec.unique, file=path)
+        # rows are lines of the dataset file: name it, not the SurveyXact folder
+        file = (df.attrs.get("fou", {}).get("files") or {}).get("dataset", path)
+        df, found = check_columns(df, spec.columns, keys=spec.unique, file=file)
         if problems is None:
             raise_problems(found)
         else:
@@ -143,11 +145,8 @@ def _pseudonymise(df: pd.DataFrame, columns: list[str], path: Path) -> pd.DataFr
     return out
 
 
-LINK_MIN_SHARE = 0.5
-
-
 def check_linking(
-    plan: CasePlan, raw: Mapping[str, pd.DataFrame], log: CleaningLog, *, min_share: float = LINK_MIN_SHARE
+    plan: CasePlan, raw: Mapping[str, pd.DataFrame], log: CleaningLog, *, min_share: float | None = None
 ) -> list[tuple[str, str, str, float]]:
     """Warn in the cleaning log when files that should link share too few identifiers.
 
@@ -155,6 +154,7 @@ def check_linking(
     ``min_share`` of the smaller file's distinct identifiers are found in the other file, the
     identifiers were probably written differently (or pseudonymised with another key): a
     warning entry (no rows dropped) goes into the cleaning log, which the report shows.
+    ``min_share`` defaults to the plan's ``link_min_share`` (0.5).
 
     Returns
     -------
@@ -163,6 +163,8 @@ def check_linking(
     """
     from itertools import combinations
 
+    if min_share is None:
+        min_share = plan.link_min_share
     by_column: dict[str, list[str]] = {}
     for spec in plan.raw:
         for c in spec.pseudonymise:
