@@ -160,6 +160,7 @@ def test_stage_plot_counts_every_initiative(registry, lang: str) -> None:
     ax = fig.axes[0]
     heights = sum(p.get_height() for p in ax.patches)
     assert heights == len(registry.initiatives)
+    assert all(float(v).is_integer() for v in ax.get_yticks())  # whole initiatives, never "0.5"
     import matplotlib.pyplot as plt
 
     plt.close(fig)

@@ -151,3 +151,7 @@ def test_heatmap_shows_shown_cells_only_with_a_language_aware_title(overview, la
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == [DIMENSION_LABELS[d][lang] for d in DIMENSIONS]
     assert len(ax.get_yticklabels()) == 2 * 2  # two partnerships × two sides
+    fig.canvas.draw()
+    bar = [t.get_text() for t in fig.axes[1].get_yticklabels() if t.get_text()]
+    assert any("," in t for t in bar) if lang == "nb" else not any("," in t for t in bar)
+    assert not any("." in t for t in bar) if lang == "nb" else any("." in t for t in bar)

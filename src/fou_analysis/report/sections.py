@@ -168,6 +168,8 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = SMALL_CEL
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from fou_analysis.plotting import localise
+
     df, hidden = published_log(log, lang, n_min)
     shown_r: list[float] = []  # the last published row count before each step
     last = float("nan")
@@ -206,7 +208,7 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = SMALL_CEL
     ax.set_xlabel(t("rows", lang))
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(t("cleaning_flow", lang))
-    return ax
+    return localise(ax, lang)  # row counts the report's way ("1 000" in Norwegian)
 
 
 def figure_png_html(fig: Any) -> str:
