@@ -137,3 +137,12 @@ def test_print_css_opens_folded_details() -> None:
     out = add_print_css("<html><head></head><body><details><summary>s</summary>x</details></body></html>")
     media = out.split("@media print", 1)[1]
     assert "details::details-content" in media and "content-visibility: visible" in media
+
+
+def test_cleaning_flow_axis_counts_are_written_the_report_languages_way() -> None:
+    big = CleaningLog()
+    big.add("a.csv", "duplicates", rows_in=12000, rows_out=9000, reason="same person twice")
+    ax = cleaning_flow(big, "nb")
+    ax.figure.canvas.draw()
+    ticks = [x.get_text() for x in ax.get_xticklabels() if x.get_text()]
+    assert "10\u00a0000" in ticks and not any("," in x or "." in x for x in ticks)

@@ -117,6 +117,10 @@ def test_headline_effects_in_plain_words() -> None:
     assert next(o for o in load_plan("utstyrsbu", project=PROJECT).outcomes if o.headline).design == "prepost"
     pre = portfolio.headlines_html([_overview(0.4, (0.1, 0.7), "utstyrsbu")], "en")
     assert "not a causal effect" in pre and "rose by 0.40 days per week" in pre
+    # ... and a clear before/after change is a direction, never "an improvement" it cannot attribute
+    assert "improvement" not in pre and "The change is in the desired direction." in pre
+    pre_nb = portfolio.headlines_html([_overview(0.4, (0.1, 0.7), "utstyrsbu")], "nb")
+    assert "forbedring" not in pre_nb and "Endringen går i ønsket retning." in pre_nb
 
 
 def test_no_t_statistic_ranking_remains() -> None:
@@ -156,6 +160,7 @@ def test_stage_plot_counts_every_initiative(registry, lang: str) -> None:
     ax = fig.axes[0]
     heights = sum(p.get_height() for p in ax.patches)
     assert heights == len(registry.initiatives)
+    assert all(float(v).is_integer() for v in ax.get_yticks())  # whole initiatives, never "0.5"
     import matplotlib.pyplot as plt
 
     plt.close(fig)

@@ -186,11 +186,25 @@ def _effect_sentence(o: CaseOverview, lang: str) -> str:
             if nb
             else " The interval includes zero: the data cannot tell the effect apart from none."
         )
-    else:
+    elif out.design in COUNTERFACTUAL_DESIGNS:
         verdict = (
             (" Det er en forbedring." if better else " Det er en forverring.")
             if nb
             else (" That is an improvement." if better else " That is a deterioration.")
+        )
+    else:  # before/after only: the direction, not an improvement the design cannot attribute
+        verdict = (
+            (
+                " Endringen går i ønsket retning."
+                if better
+                else " Endringen går i motsatt retning av den ønskede."
+            )
+            if nb
+            else (
+                " The change is in the desired direction."
+                if better
+                else " The change is in the opposite direction to the one hoped for."
+            )
         )
     design = t(f"design_{out.design}", lang)
     checks = t("verdict_" + r.worst_verdict, lang)

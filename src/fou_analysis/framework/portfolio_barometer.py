@@ -289,6 +289,8 @@ def barometer_heatmap(overview: Sequence[Any], lang: str, ax: Any = None) -> Any
     """
     import matplotlib.pyplot as plt
 
+    from fou_analysis.plotting import localise
+
     check_lang(lang)
     rows = barometer_rows(overview)
     if rows.empty:
@@ -319,7 +321,8 @@ def barometer_heatmap(overview: Sequence[Any], lang: str, ax: Any = None) -> Any
     ax.set_yticks(range(len(labels)), labels)
     ax.set_title(_t("fig_title", lang), fontsize=10)  # one line: it is the figure's alt text
     ax.set_xlabel(_t("blank", lang, n=SMALL_SIDE))
-    ax.figure.colorbar(im, ax=ax, label=_t("colorbar", lang), shrink=0.8)
+    bar = ax.figure.colorbar(im, ax=ax, label=_t("colorbar", lang), shrink=0.8)
+    localise(bar.ax, lang)  # "3,5" in Norwegian
     return ax.figure
 
 

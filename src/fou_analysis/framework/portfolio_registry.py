@@ -115,6 +115,9 @@ def pipeline_html(registry: Registry, lang: str) -> str:
 def stage_plot(registry: Registry, lang: str, ax: Any = None) -> Any:
     """Bar chart of the number of initiatives per stage, measured ones shaded apart."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from fou_analysis.plotting import localise
 
     check_lang(lang)
     if ax is None:
@@ -127,7 +130,8 @@ def stage_plot(registry: Registry, lang: str, ax: Any = None) -> Any:
     ax.set_ylabel("antall tiltak" if lang == "nb" else "number of initiatives")
     ax.set_title("Tiltak etter fase" if lang == "nb" else "Initiatives by stage")
     ax.legend(frameon=False)
-    return ax.figure
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole initiatives, no "0.5"
+    return localise(ax, lang).figure
 
 
 def _count_table(

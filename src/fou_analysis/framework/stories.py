@@ -24,7 +24,7 @@ from fou_analysis.config import DOMAINS, Story, Theme, ThemeCodebook, did_you_me
 from fou_analysis.exceptions import SpecificationError
 from fou_analysis.formatting import check_lang, format_number
 from fou_analysis.privacy import PersonalDataError, scan, suppress
-from fou_analysis.report.sections import Html
+from fou_analysis.report.sections import SMALL_CELL_MIN, Html
 
 # a story's month as a reader writes it ("februar 2024"), independent of the system locale
 _MONTHS = {
@@ -177,7 +177,7 @@ def _pattern(theme: Theme) -> re.Pattern[str]:
 
 
 def code_themes(
-    texts: pd.Series, codebook: ThemeCodebook | Iterable[Theme], lang: str, *, n_min: int = 5
+    texts: pd.Series, codebook: ThemeCodebook | Iterable[Theme], lang: str, *, n_min: int = SMALL_CELL_MIN
 ) -> pd.DataFrame:
     """Count free-text answers per theme of a keyword codebook, small counts suppressed.
 

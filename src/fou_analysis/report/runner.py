@@ -76,6 +76,8 @@ PORTFOLIO = "portfolio"
 KERNEL = "python3"
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
+#: Findings named in the message of a failed privacy scan (all of them stay on the exception).
+SHOWN_FINDINGS = 12
 LOCK_NAME = ".fou-run.lock"
 STAGING_PREFIX = ".staging-"
 KERNEL_DIR_PREFIX = "fou-kernel-"
@@ -549,7 +551,7 @@ def scan_outputs(stage: Path) -> None:
     Raises
     ------
     PersonalDataError
-        Listing up to 12 findings as ``file: kind at place (masked value)``.
+        Listing up to :data:`SHOWN_FINDINGS` findings as ``file: kind at place (masked value)``.
     UncheckedFiguresError
         A notebook shows figures but its figure texts were not recorded (its first cell must
         call :func:`fou_analysis.report.set_style`).
@@ -578,8 +580,9 @@ def scan_outputs(stage: Path) -> None:
                 (str(rec.get("source", "?")), Finding(f.kind, f.value, where, f.context, f.confidence))
             )
     if found:
-        shown = "; ".join(f"{rel}: {f.kind} at {f.location} ({f.value})" for rel, f in found[:12])
-        more = f"; and {len(found) - 12} more" if len(found) > 12 else ""
+        k = SHOWN_FINDINGS
+        shown = "; ".join(f"{rel}: {f.kind} at {f.location} ({f.value})" for rel, f in found[:k])
+        more = f"; and {len(found) - k} more" if len(found) > k else ""
         raise PersonalDataError(
             f"privacy scan: {len(found)} possible personal data finding(s), nothing published "
             f"(the previous report is unchanged): {shown}{more}",

@@ -16,6 +16,10 @@ from fou_analysis.config import CasePlan
 from fou_analysis.report.html_safety import table_html
 from fou_analysis.report.text import fmt_number, t
 
+#: Smallest count published when no plan is passed: the plan's own default ``small_cell_min``, so
+#: the report's fallback cannot drift from the plan's.
+SMALL_CELL_MIN: int = CasePlan.model_fields["small_cell_min"].default
+
 VERDICT_MARK = {"ok": "✔", "info": "ℹ", "warn": "⚠", "fail": "✖"}
 
 
@@ -110,14 +114,14 @@ def logic_model_table(plan: CasePlan, lang: str) -> pd.DataFrame:
 LOG_COUNTS = ("rows_in", "rows_out", "dropped", "changed")
 
 
-def published_log(log: Any, lang: str, n_min: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def published_log(log: Any, lang: str, n_min: int = SMALL_CELL_MIN) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cleaning log as it may be published (:func:`fou_analysis.privacy.suppress_flow`)."""
     from fou_analysis import privacy
 
     return privacy.suppress_flow(log.to_frame(lang), n_min)
 
 
-def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
+def cleaning_table(log: Any, lang: str, n_min: int = SMALL_CELL_MIN) -> pd.DataFrame:
     """The cleaning log as a table (counts only; row-level details are never published).
 
     Small person counts are suppressed (:func:`published_log`): a hidden drop or row count shows
@@ -154,7 +158,7 @@ def cleaning_table(log: Any, lang: str, n_min: int = 5) -> pd.DataFrame:
     )
 
 
-def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any:
+def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = SMALL_CELL_MIN) -> Any:
     """CONSORT-style flow per file: rows in → each step's drops → rows out.
 
     Drawn from the published (suppressed) log only: a step with a hidden figure gets one hatched
@@ -163,6 +167,8 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any
     """
     import matplotlib.pyplot as plt
     import numpy as np
+
+    from fou_analysis.plotting import localise
 
     df, hidden = published_log(log, lang, n_min)
     shown_r: list[float] = []  # the last published row count before each step
@@ -202,7 +208,7 @@ def cleaning_flow(log: Any, lang: str, ax: Any = None, *, n_min: int = 5) -> Any
     ax.set_xlabel(t("rows", lang))
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(t("cleaning_flow", lang))
-    return ax
+    return localise(ax, lang)  # row counts the report's way ("1 000" in Norwegian)
 
 
 def figure_png_html(fig: Any) -> str:
@@ -223,7 +229,7 @@ def figure_png_html(fig: Any) -> str:
     return f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
 
 
-def cleaning_details(log: Any, lang: str, n_min: int = 5) -> Html:
+def cleaning_details(log: Any, lang: str, n_min: int = SMALL_CELL_MIN) -> Html:
     """The cleaning log (table and flow figure) folded into ``<details>``, after the effects.
 
     The ``<summary>`` says in the report's language how many steps and rows there were and that a
