@@ -153,7 +153,7 @@ class CbaResult:
         ax.set_xticks(years)
         ax.set_xlabel(words("year", lang))
         ax.set_ylabel(f"kr ({self.base_year}-priser)" if nb else f"NOK ({self.base_year} prices)")
-        ax.set_title(f"Netto nåverdi = {format_nok(self.npv, lang)}" if nb else f"NPV = {self.npv:,.0f}")
+        ax.set_title(f"{'Netto nåverdi' if nb else 'NPV'} = {format_nok(self.npv, lang)}")
         ax.legend(fontsize="small")
         return localise(ax, lang)
 
