@@ -139,7 +139,7 @@ class CbaResult:
         for col in parts.columns:
             v = parts[col].to_numpy()
             base = np.where(v >= 0, pos, neg)
-            ax.bar(years, v, bottom=base, label=_STREAM_NB.get(col, col) if nb else col)
+            ax.bar(years, v, bottom=base, label=(_STREAM_NB if nb else _STREAM_EN).get(col, col))
             pos += np.where(v >= 0, v, 0)
             neg += np.where(v < 0, v, 0)
         ax.plot(
@@ -159,6 +159,14 @@ class CbaResult:
 
 
 #: Stream names the pipeline uses, in Norwegian (other names are the plan's own words).
+#: The same stream names in English words (the keys are data keys such as ``tax_financing_cost``).
+_STREAM_EN = {
+    "valued_outcomes": "valued outcomes",
+    "benefits": "benefits",
+    "investment": "investment",
+    "costs": "costs",
+    "tax_financing_cost": "tax financing cost",
+}
 _STREAM_NB = {
     "valued_outcomes": "verdsatte virkninger",
     "benefits": "nytte",
