@@ -238,12 +238,15 @@ def _figures():
         public_share=1.0,
     )
     figs += [
-        ("sroi", lambda: s.plot(lang="nb")),
-        ("simulation_ratio", lambda: sim.plot(lang="nb")),
-        ("simulation_npv", lambda: sim.plot(metric="npv", lang="nb")),
-        ("tornado", lambda: value.plot_tornado(tor, lang="nb")),
-        ("tornado_ratio", lambda: value.plot_tornado(value.tornado(imap, **kw, metric="ratio"), lang="nb")),
-        ("cost_benefit", lambda: cba.plot(lang="nb")),
+        ("sroi", lambda lang="nb": s.plot(lang=lang)),
+        ("simulation_ratio", lambda lang="nb": sim.plot(lang=lang)),
+        ("simulation_npv", lambda lang="nb": sim.plot(metric="npv", lang=lang)),
+        ("tornado", lambda lang="nb": value.plot_tornado(tor, lang=lang)),
+        (
+            "tornado_ratio",
+            lambda lang="nb": value.plot_tornado(value.tornado(imap, **kw, metric="ratio"), lang=lang),
+        ),
+        ("cost_benefit", lambda lang="nb": cba.plot(lang=lang)),
     ]
     return figs, res
 
@@ -326,4 +329,26 @@ def test_no_figure_shows_a_code_name_in_either_language(figures):
             if codes:
                 problems[f"{name}/{lang}"] = codes
             plt.close(ax.figure)
+    assert not problems, problems
+
+
+VALUE_FIGURES = ("sroi", "simulation_ratio", "simulation_npv", "tornado", "tornado_ratio", "cost_benefit")
+
+
+def test_no_value_figure_shows_a_data_key_in_english(figures):
+    """The English value figures name streams, parameters and metrics in words, as the Norwegian
+    ones do: a snake_case key ("tax_financing_cost", "proxy_nok", "present_value") is a leftover."""
+    figs, _ = figures
+    problems = {}
+    drawn = 0
+    for name, draw in figs:
+        if name not in VALUE_FIGURES:
+            continue
+        ax = draw(lang="en")
+        drawn += 1
+        codes = [t for t in _texts(ax.figure) if re.search(r"\b[a-z]+_[a-z_]+\b", t.removeprefix("legend:"))]
+        if codes:
+            problems[name] = codes
+        plt.close(ax.figure)
+    assert drawn == len(VALUE_FIGURES)
     assert not problems, problems

@@ -87,6 +87,8 @@ def format_significant(x: float | None, digits: int = 3, lang: str = "nb") -> st
     ('0,0741', '259')
     >>> format_significant(12345.6, 3, "nb")
     '12\\xa0346'
+    >>> format_significant(-1.234e-12, 3, "en")
+    '−1.23e−12'
     """
     check_lang(lang)
     if x is None or not math.isfinite(float(x)):
@@ -97,8 +99,8 @@ def format_significant(x: float | None, digits: int = 3, lang: str = "nb") -> st
     magnitude = math.floor(math.log10(abs(x)))
     decimals = max(digits - 1 - magnitude, 0)
     if decimals > 10:  # tiny numbers: scientific notation, the language's decimal mark
-        s = f"{x:.{digits - 1}e}"
-        return s.replace(".", ",").replace("-", "−") if lang == "nb" else s
+        s = f"{x:.{digits - 1}e}".replace("-", "−")  # a true minus sign, as format_number writes
+        return s.replace(".", ",") if lang == "nb" else s
     return format_number(x, decimals, lang)
 
 

@@ -54,6 +54,14 @@ def test_each_failed_diagnostic_costs_one_level_and_never_below_one() -> None:
     # the failed check is named as readers see it (no ids with underscores), in both languages
     assert "check 1" in g.meaning("en") and "level 3" in g.meaning("en") and "check_1" not in g.meaning("en")
     assert "check 1" in g.meaning("nb") and "nivå 3" in g.meaning("nb")
+    assert "because a check fails" in g.meaning("en") and "fordi en kontroll" in g.meaning("nb")
+
+
+def test_the_meaning_counts_the_failed_checks_it_names() -> None:
+    """Two failed checks cost two levels; the sentence must not say "a check" before naming two."""
+    g = grade(_result("fail", "fail"), "did")
+    assert "because checks fail (check 0, check 1)" in g.meaning("en")
+    assert "fordi flere kontroller ikke holder (check 0, check 1)" in g.meaning("nb")
 
 
 def test_unknown_design_is_a_specification_error() -> None:

@@ -165,6 +165,22 @@ def comparable_donors(
     return [units[i] for i in chosen]
 
 
+def pre_means(
+    data: pd.DataFrame,
+    column: str,
+    units: pd.Index,
+    times: pd.Index,
+    pre: np.ndarray,
+    *,
+    unit: str,
+    time: str,
+) -> np.ndarray:
+    """Each unit's mean of ``column`` over the pre-treatment periods, in the order of ``units``."""
+    M, mu, mt = wide_panel(data, value=column, unit=unit, time=time)
+    M = M[mu.get_indexer(units)][:, mt.get_indexer(times)]
+    return M[:, pre].mean(axis=1)
+
+
 def similarity_features(
     data: pd.DataFrame,
     Y: np.ndarray,
@@ -180,9 +196,7 @@ def similarity_features(
     feats = level_and_trend(Y, times, pre)
     if size is None:
         return feats
-    S, su, st = wide_panel(data, value=size, unit=unit, time=time)
-    S = S[su.get_indexer(units)][:, st.get_indexer(times)]
-    m = S[:, pre].mean(axis=1)
+    m = pre_means(data, size, units, times, pre, unit=unit, time=time)
     if (m <= 0).any():
         bad = units[int(np.flatnonzero(m <= 0)[0])]
         raise DataError(

@@ -162,10 +162,12 @@ class EvidenceGrade:
             from fou_analysis.effects._checks import check_label
 
             names = ", ".join(check_label(n, lang).lower() for n in self.failed)
+            one = len(self.failed) == 1  # one level down per failed check: say how many failed
             s += (
-                f" Senket fra nivå {self.base} fordi en kontroll ikke holder ({names})."
+                f" Senket fra nivå {self.base} fordi {'en kontroll' if one else 'flere kontroller'} "
+                f"ikke holder ({names})."
                 if nb
-                else f" Lowered from level {self.base} because a check fails ({names})."
+                else f" Lowered from level {self.base} because {'a check fails' if one else 'checks fail'} ({names})."
             )
         return s
 

@@ -66,7 +66,13 @@ import numpy as np
 import pandas as pd
 
 from fou_analysis.effects._aliases import aliases
-from fou_analysis.effects._donor_pool import comparable_donors, nearest_rows, select_pool, similarity_features
+from fou_analysis.effects._donor_pool import (
+    comparable_donors,
+    nearest_rows,
+    pre_means,
+    select_pool,
+    similarity_features,
+)
 from fou_analysis.effects._panel import require_columns, wide_panel
 from fou_analysis.effects._result import tidy_frame
 from fou_analysis.effects._simplex import simplex_lstsq
@@ -128,9 +134,7 @@ def _predictor_matrix(
     require_columns(data, list(predictors), role="predictor")
     rows = []
     for p in predictors:
-        M, u2, t2 = wide_panel(data, value=p, unit=unit, time=time)
-        M = M[u2.get_indexer(units)][:, t2.get_indexer(times)]
-        v = M[:, pre].mean(axis=1)
+        v = pre_means(data, p, units, times, pre, unit=unit, time=time)
         sd = v.std()
         rows.append(v / sd if sd > 0 else v)
     return np.vstack(rows)

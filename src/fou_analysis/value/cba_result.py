@@ -139,7 +139,7 @@ class CbaResult:
         for col in parts.columns:
             v = parts[col].to_numpy()
             base = np.where(v >= 0, pos, neg)
-            ax.bar(years, v, bottom=base, label=_STREAM_NB.get(col, col) if nb else col)
+            ax.bar(years, v, bottom=base, label=(_STREAM_NB if nb else _STREAM_EN).get(col, col))
             pos += np.where(v >= 0, v, 0)
             neg += np.where(v < 0, v, 0)
         ax.plot(
@@ -153,12 +153,20 @@ class CbaResult:
         ax.set_xticks(years)
         ax.set_xlabel(words("year", lang))
         ax.set_ylabel(f"kr ({self.base_year}-priser)" if nb else f"NOK ({self.base_year} prices)")
-        ax.set_title(f"Netto nåverdi = {format_nok(self.npv, lang)}" if nb else f"NPV = {self.npv:,.0f}")
+        ax.set_title(f"{'Netto nåverdi' if nb else 'NPV'} = {format_nok(self.npv, lang)}")
         ax.legend(fontsize="small")
         return localise(ax, lang)
 
 
 #: Stream names the pipeline uses, in Norwegian (other names are the plan's own words).
+#: The same stream names in English words (the keys are data keys such as ``tax_financing_cost``).
+_STREAM_EN = {
+    "valued_outcomes": "valued outcomes",
+    "benefits": "benefits",
+    "investment": "investment",
+    "costs": "costs",
+    "tax_financing_cost": "tax financing cost",
+}
 _STREAM_NB = {
     "valued_outcomes": "verdsatte virkninger",
     "benefits": "nytte",

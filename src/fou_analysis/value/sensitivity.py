@@ -176,17 +176,33 @@ def plot_tornado(df: pd.DataFrame, ax: Any = None, *, max_bars: int = 15, lang: 
     if nb and "column" in d:
         names = [_tornado_label_nb(r) for r in d.itertuples()]
     elif "outcome_en" in d and "column" in d:  # "<outcome in English> — <parameter>"
-        names = [f"{r.outcome_en} — {r.column}" if r.row >= 0 else r.parameter for r in d.itertuples()]
+        names = [
+            f"{r.outcome_en} — {_PARAM_EN.get(r.column, r.column)}"
+            if r.row >= 0
+            else _PARAM_EN.get(r.parameter, r.parameter)
+            for r in d.itertuples()
+        ]
     else:
         names = d["parameter"]
     ax.set_yticklabels(names, fontsize=8)
     metric = str(d["metric"].iloc[0]) if "metric" in d else ""
-    ax.set_xlabel(_METRIC_NB.get(metric, metric) if nb else metric)
+    ax.set_xlabel((_METRIC_NB if nb else _METRIC_EN).get(metric, metric))
     ax.legend(fontsize="small")
     return localise(ax, lang)
 
 
 _METRIC_NB = {"npv": "netto nåverdi (kr)", "ratio": "SROI-forhold"}
+#: English axis words for the same data keys (a figure shows words, not ``proxy_nok``).
+_METRIC_EN = {"npv": "net present value (NOK)", "ratio": "SROI ratio"}
+_PARAM_EN = {
+    "quantity": "quantity",
+    "proxy_nok": "value per unit (NOK)",
+    "deadweight": "deadweight",
+    "displacement": "displacement",
+    "attribution": "attribution",
+    "drop_off": "drop-off",
+    "discount_rate": "discount rate",
+}
 _PARAM_NB = {
     "quantity": "mengde",
     "proxy_nok": "verdi per enhet (kr)",

@@ -242,7 +242,7 @@ def sroi(
     for i in np.nonzero(x.netted)[0]:
         notes.append(
             f"{labels_en[i]}: the quantity is an estimated effect (a contrast with a counterfactual), so deadweight "
-            f"is already netted out and was not subtracted again (map value {x.deadweight_input[i]:g} ignored)."
+            f"is already netted out and was not subtracted again (map value {format_number(x.deadweight_input[i], 2, 'en')} ignored)."
         )
         notes_nb.append(
             f"{labels[i]}: mengden er en estimert effekt (sammenlignet med et kontrafaktisk forløp), så dødvekt er "

@@ -44,7 +44,7 @@ def before_after_notes(by_outcome: pd.DataFrame, lang: str = "nb") -> tuple[str,
         else:
             out.append(
                 f"{label}: the quantity is a before–after change with no comparison "
-                f"group, so deadweight is subtracted (map value {r.deadweight_input:g})."
+                f"group, so deadweight is subtracted (map value {format_number(r.deadweight_input, 2, 'en')})."
             )
     return tuple(out)
 

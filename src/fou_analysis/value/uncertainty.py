@@ -166,7 +166,6 @@ class SimulationResult:
 
     def plot(self, ax: Any = None, *, metric: str = "ratio", lang: str = "en") -> Any:
         """Histogram of the simulated ``ratio`` (line at 1) or ``npv`` (line at 0)."""
-        from fou_analysis.formatting import check_lang, format_percent
         from fou_analysis.plotting import localise, new_axes, words
 
         if metric not in ("ratio", "npv", "present_value"):
@@ -181,15 +180,23 @@ class SimulationResult:
         for c in ("ci_low", "ci_high"):
             ax.axvline(iv[c], color="#c0504d", lw=1)
         ax.set_ylabel(words("draws", lang))
-        if lang == "nb":
-            names = {"ratio": "SROI-forhold", "npv": "netto nåverdi (kr)", "present_value": "nåverdi (kr)"}
-            ax.set_xlabel(names[metric])
-            share = format_percent(self.prob_value_exceeds_cost, 1, lang)
-            ax.set_title(f"Sannsynlighet for at verdien overstiger investeringen: {share}")
-        else:
-            ax.set_xlabel(metric)
-            ax.set_title(f"P(value > investment) = {self.prob_value_exceeds_cost:.1%}")
+        nb = lang == "nb"
+        ax.set_xlabel(_METRIC_NAMES[metric][0 if nb else 1])
+        share = format_percent(self.prob_value_exceeds_cost, 1, lang)
+        ax.set_title(
+            f"Sannsynlighet for at verdien overstiger investeringen: {share}"
+            if nb
+            else f"P(value > investment) = {share}"
+        )
         return localise(ax, lang)
+
+
+#: The simulation figure's axis names ``{metric: (nb, en)}`` (``metric`` is a data key).
+_METRIC_NAMES = {
+    "ratio": ("SROI-forhold", "SROI ratio"),
+    "npv": ("netto nåverdi (kr)", "net present value (NOK)"),
+    "present_value": ("nåverdi (kr)", "present value (NOK)"),
+}
 
 
 def simulate(
