@@ -144,6 +144,7 @@ def test_written_barometer_is_what_the_portfolio_reads(project: Project, tmp_pat
         text,
     )
     gap, lo, hi = (float(x) for x in m.groups())
+    # the text prints the gap with one decimal: half its last digit is the most rounding can move it
     assert 0 < lo <= gap <= hi and gap == pytest.approx(-drift["gap"], abs=0.05)
     # a plan without a barometer removes a stale artefact when the case is run again
     bare = plan.model_copy(update={"barometer": None})
