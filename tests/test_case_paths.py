@@ -4,27 +4,16 @@ the project's folders, and a path given as a case name is one line, not a traceb
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from _cli import fou
 from fou_analysis.config import Project, check_slug, load_plan, parse_plan
 from fou_analysis.exceptions import SpecificationError
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def fou(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fou_analysis.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def _files(top: Path) -> set[Path]:

@@ -138,15 +138,21 @@ def _fake(est: float, low: float, high: float, *, n=63_000, nt=150, nc=600, verd
     )
 
 
-def test_friskgarden_one_headline_per_question_and_persons_not_person_months() -> None:
-    plan = load_plan("friskgarden", project=Project.at(ROOT))
-    res = {
+def _friskgarden_results() -> dict[str, EffectResult]:
+    """friskgarden's two questions, each with its robustness checks (main estimate warns on
+    pre-trends, the event study fails them; neet_rate has one treated unit)."""
+    return {
         "work_or_education": _fake(0.085, 0.001, 0.169, verdict="warn"),
         "work_or_education_twfe": _fake(0.061, 0.002, 0.120),
         "work_or_education_event": _fake(0.094, 0.026, 0.162, verdict="fail"),
         "neet_rate": _fake(-0.014, -0.032, 0.004, n=5552, nt=1, nc=346),
         "neet_rate_sdid": _fake(-0.014, -0.030, 0.002, n=5552, nt=1, nc=346),
     }
+
+
+def test_friskgarden_one_headline_per_question_and_persons_not_person_months() -> None:
+    plan = load_plan("friskgarden", project=Project.at(ROOT))
+    res = _friskgarden_results()
     groups = headlines.question_groups(plan, res)
     assert [(q, h) for q, h, _ in groups] == [
         ("work_or_education", "work_or_education"),
@@ -237,13 +243,7 @@ def test_first_screen_answers_does_it_work_how_sure_and_worth_the_money_and_noth
 
 def test_first_screen_of_questions_with_robustness_checks_stays_within_the_bound() -> None:
     plan = load_plan("friskgarden", project=Project.at(ROOT))
-    res = {
-        "work_or_education": _fake(0.085, 0.001, 0.169, verdict="warn"),
-        "work_or_education_twfe": _fake(0.061, 0.002, 0.120),
-        "work_or_education_event": _fake(0.094, 0.026, 0.162, verdict="fail"),
-        "neet_rate": _fake(-0.014, -0.032, 0.004, n=5552, nt=1, nc=346),
-        "neet_rate_sdid": _fake(-0.014, -0.030, 0.002, n=5552, nt=1, nc=346),
-    }
+    res = _friskgarden_results()
     for lang in ("nb", "en"):
         body = headlines.first_screen(plan, res, None, lang).body
         assert [tag for tag, _ in _blocks(body)] == ["h2", "li", "li"]

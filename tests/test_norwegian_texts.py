@@ -89,28 +89,16 @@ def test_fixed_assumption_notes_have_a_norwegian_text() -> None:
             assert not any(w in f" {nb} " for w in (" the ", " and ", " of ", " is ")), nb
 
 
-def _staggered_panel(seed: int = 0, units: int = 24, periods: int = 10):
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    u = np.repeat(np.arange(units), periods)
-    t = np.tile(np.arange(periods), units)
-    first = np.select([np.arange(units) < 4, np.arange(units) < 8], [5, 7], 0)[u]
-    d = ((first > 0) & (t >= first)).astype(int)
-    y = rng.normal(size=units)[u] + 0.2 * t + rng.normal(scale=0.7, size=u.size) + 1.0 * d
-    return pd.DataFrame({"unit": u, "t": t, "first": first, "d": d, "y": y})
-
-
 def test_notes_built_from_the_data_have_a_norwegian_text() -> None:
     """#10: the notes a design builds from its data (rows left out, binned endpoints, the TWFE
     warning) reach ``summary("nb")`` in Norwegian, with the count in Norwegian format."""
     import numpy as np
 
+    from _panels import staggered_panel
     from fou_analysis.effects import did, event_study
     from fou_analysis.effects._checks import DATA_NOTES_NB
 
-    df = _staggered_panel()
+    df = staggered_panel()
     df.loc[[3, 17, 40], "y"] = np.nan
     twfe = did(df, outcome="y", treated="d", post=None, unit="unit", time="t")
     es = event_study(df.dropna(), outcome="y", unit="unit", time="t", first_treated="first", leads=2, lags=2)

@@ -7,22 +7,13 @@ import re
 
 import pytest
 
+from _effect_results import effect_result
 from fou_analysis import report
 from fou_analysis.effects import Diagnostic, EffectResult
 
 
 def _result(*diagnostics: Diagnostic) -> EffectResult:
-    return EffectResult(
-        method="x",
-        estimand="ATT",
-        outcome="y",
-        estimate=1.0,
-        se=0.5,
-        ci=(0.0, 2.0),
-        p_value=0.05,
-        n=10,
-        diagnostics=diagnostics,
-    )
+    return effect_result(diagnostics=diagnostics)
 
 
 MIXED = (

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fou_analysis import demo, pipeline
+from _demo_project import demo_project
+from fou_analysis import pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.privacy import PersonalDataError, valid_fnr
 from fou_analysis.report.runner import scan_outputs
@@ -20,15 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def noen(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """Demo data for noen, run through prepare → estimate → value (artefacts saved)."""
-    root = tmp_path_factory.mktemp("noen")
-    shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=["noen"])
-    project = Project.at(root)
-    plan = load_plan("noen", project=project)
-    prepared = pipeline.prepare(plan, project)
-    results = pipeline.estimate(plan, project, tables=prepared.tables)
-    pipeline.valuate(plan, project, effects=results)
-    return project
+    return demo_project(tmp_path_factory.mktemp("noen"), "noen", valuate=True)
 
 
 def test_tables_carry_the_saved_results(noen: Project, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ changes the report (and nothing in code holds a unit value)."""
 
 from __future__ import annotations
 
-import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from fou_analysis import demo, pipeline
+from _demo_project import demo_project
+from fou_analysis import pipeline
 from fou_analysis.config import Project, load_plan
 from fou_analysis.report import graded_value_section
 
@@ -20,14 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("valueproj")
-    shutil.copytree(ROOT / "cases", root / "cases")
-    demo.write_demo(root, cases=["utstyrsbu"])
-    proj = Project.at(root)
-    plan = load_plan("utstyrsbu", project=proj)
-    prepared = pipeline.prepare(plan, proj)
-    pipeline.estimate(plan, proj, tables=prepared.tables)
-    return proj
+    return demo_project(tmp_path_factory.mktemp("valueproj"), "utstyrsbu")
 
 
 def _section(project: Project) -> tuple[str, object]:

@@ -73,18 +73,11 @@ def test_csp_violations_are_reported(tmp_path: Path, browser) -> None:
 
 def _checks_details() -> str:
     """The checks under an estimate as the report folds them (``report.diagnostics_details``)."""
+    from _effect_results import effect_result
     from fou_analysis import report
-    from fou_analysis.effects import Diagnostic, EffectResult
+    from fou_analysis.effects import Diagnostic
 
-    res = EffectResult(
-        method="x",
-        estimand="ATT",
-        outcome="y",
-        estimate=1.0,
-        se=0.5,
-        ci=(0.0, 2.0),
-        p_value=0.05,
-        n=10,
+    res = effect_result(
         diagnostics=(Diagnostic("pre_trend", 0.01, "fail", "trends differ"), Diagnostic("n", 12.0, "ok")),
     )
     return report.diagnostics_details(res, "nb").body

@@ -150,6 +150,7 @@ def test_cocreation_beside_outcomes_and_in_the_portfolio(
     ub = (project.root / "reports" / "utstyrsbu" / "report.en.html").read_text(encoding="utf-8")
     plan = load_plan("utstyrsbu", project=project)
     effects, rest = ub.split("Stories from the initiative", 1)
+    assert {s.consent for s in plan.stories} == {True, False}  # the loop below checks both kinds
     for s in plan.stories:
         text = _html.escape(s.text.en)
         assert (text in effects) == s.consent and text not in rest, s.text.en  # under its outcome only

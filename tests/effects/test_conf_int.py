@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from _panels import staggered_panel as _panel
 from fou_analysis.effects import (
     did,
     event_study,
@@ -17,16 +18,6 @@ from fou_analysis.effects import (
     weighting,
 )
 from fou_analysis.exceptions import SpecificationError
-
-
-def _panel(seed=0, units=24, periods=10):
-    rng = np.random.default_rng(seed)
-    u = np.repeat(np.arange(units), periods)
-    t = np.tile(np.arange(periods), units)
-    first = np.select([np.arange(units) < 4, np.arange(units) < 8], [5, 7], 0)[u]
-    d = ((first > 0) & (t >= first)).astype(int)
-    y = rng.normal(size=units)[u] + 0.2 * t + rng.normal(scale=0.7, size=u.size) + 1.0 * d
-    return pd.DataFrame({"unit": u, "t": t, "first": first, "d": d, "y": y, "post": (t >= 5).astype(int)})
 
 
 def _one_treated(seed=1):
