@@ -273,6 +273,7 @@ value:
 
 seed: 20261128                         # tilfeldige tall (bootstrap, Monte Carlo) / random numbers
 small_cell_min: 5                      # celler under dette skjules i publiserte tabeller / cells below are hidden in published tables
+link_min_share: 0.5                    # varsle når under denne andelen av id-ene finnes i begge filer / warn when fewer shared ids than this between linked files
 
 # Samskaping: fase, overføring til drift, historier og fritekst-temaer (valgfritt).
 # Co-creation: stage, hand-over to operation, stories and free-text themes (optional).
